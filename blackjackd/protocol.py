@@ -1,0 +1,175 @@
+"""The game's WebSocket endpoint: decode, validate, route.
+
+``BlackjackServerProtocol`` speaks to one client. It turns frames into
+validated messages (``blackjackd.messages``), sends the ones that act on the
+game to the player's table, and turns every refusal into an ``error``
+message. The game itself lives in the tables; the lobby of tables lives in
+``BlackjackServerFactory``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
+from autobahn.websocket.protocol import WebSocketProtocol
+from twisted.internet.interfaces import IReactorTime
+from twisted.logger import Logger
+
+from blackjackd.lobby import Lobby
+from blackjackd.messages import (
+    BadMessage,
+    Message,
+    decode_client_message,
+    encode,
+    error,
+)
+from blackjackd.ratelimit import TokenBucket
+from blackjackd.table import ActionRejected
+
+# Module level on purpose: autobahn protocols and factories have a ``log``
+# attribute of their own.
+_logger = Logger(namespace="blackjackd.protocol")
+
+# WebSocket close codes (RFC 6455 section 7.4.1).
+CLOSE_POLICY_VIOLATION = 1008
+CLOSE_TRY_AGAIN_LATER = 1013
+
+
+@dataclass(frozen=True)
+class ClientLimits:
+    """What one connection may send, and how the server watches it."""
+
+    #: Largest message or frame accepted; a bigger one closes with 1009.
+    max_payload: int = 4096
+    #: Messages a second allowed on average, and in one burst.
+    rate: float = 10.0
+    burst: int = 20
+    #: Refused (429) messages in a row before the server closes with 1008.
+    strikes: int = 20
+    #: Seconds between the server's pings, and to wait for a pong (0: off).
+    auto_ping_interval: float = 20.0
+    auto_ping_timeout: float = 10.0
+    #: Seconds a client has to finish the WebSocket opening handshake (0: off).
+    open_handshake_timeout: float = 10.0
+
+
+class BlackjackServerProtocol(WebSocketServerProtocol):
+    """One client's connection: an unseated visitor, then a seated player."""
+
+    factory: BlackjackServerFactory
+    player_id: int | None = None
+    _bucket: TokenBucket
+    _strikes = 0
+
+    def onOpen(self) -> None:
+        self.factory.clients.add(self)
+        self._bucket = TokenBucket(
+            self.factory.limits.rate, self.factory.limits.burst, self.factory.clock
+        )
+        if not self.factory.lobby.has_free_seat:
+            self._refuse_seat()
+            return
+        self.send_message({"type": "auth"})
+
+    def onMessage(self, payload: bytes, isBinary: bool) -> None:
+        if self.state != WebSocketProtocol.STATE_OPEN:
+            return
+        if not self._bucket.take():
+            self._strikes += 1
+            if self._strikes >= self.factory.limits.strikes:
+                self.sendClose(CLOSE_POLICY_VIOLATION, "too many messages")
+            else:
+                self.send_error(429, "too many messages")
+            return
+        self._strikes = 0
+        if isBinary:
+            self.send_error(400, "binary frames are not accepted: send JSON text")
+            return
+        try:
+            message = decode_client_message(payload)
+        except BadMessage as refusal:
+            self.send_error(refusal.status_code, refusal.message)
+            return
+        try:
+            self._dispatch(message)
+        except ActionRejected as refusal:
+            self.send_error(refusal.status_code, refusal.message)
+        except Exception:
+            # A bug of the server's, not the client's: log it in full.
+            _logger.failure("handling {message!r}", message=message)
+            self.send_error(500, "internal server error")
+
+    def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        self.factory.clients.discard(self)
+        if self.player_id is not None:
+            player_id, self.player_id = self.player_id, None
+            self.factory.lobby.leave(player_id)
+
+    def send_message(self, message: Message) -> None:
+        """Send one message, unless the connection is closing."""
+        if self.state == WebSocketProtocol.STATE_OPEN:
+            self.sendMessage(encode(message), isBinary=False)
+
+    def send_error(self, status_code: int, message: str) -> None:
+        """Send an ``error`` message in the seed's shape."""
+        self.send_message(error(status_code, message))
+
+    def _dispatch(self, message: Message) -> None:
+        kind = message["type"]
+        if kind == "auth":
+            self._authorize(message["username"])
+        elif self.player_id is None:
+            self.send_error(401, "not authorized")
+        else:
+            table = self.factory.lobby.table_of(self.player_id)
+            if kind == "hit":
+                table.hit(self.player_id)
+            elif kind == "stand":
+                table.stand(self.player_id)
+
+    def _authorize(self, username: str) -> None:
+        if self.player_id is not None:
+            self.send_error(409, "already authorized")
+            return
+        try:
+            self.player_id = self.factory.lobby.sit(username, self.send_message)
+        except ActionRejected as refusal:
+            if refusal.status_code != 507:
+                raise
+            # Every seat went while this client was deciding on a name.
+            self._refuse_seat()
+
+    def _refuse_seat(self) -> None:
+        self.send_error(507, "all busy")
+        self.sendClose(CLOSE_TRY_AGAIN_LATER, "all busy")
+
+
+class BlackjackServerFactory(WebSocketServerFactory):
+    """Builds a protocol for each client and holds the lobby they share."""
+
+    protocol = BlackjackServerProtocol
+
+    def __init__(
+        self,
+        lobby: Lobby,
+        clock: IReactorTime,
+        limits: ClientLimits = ClientLimits(),
+        url: str | None = None,
+    ) -> None:
+        super().__init__(url)
+        self.lobby = lobby
+        self.clock = clock
+        self.limits = limits
+        self.clients: set[BlackjackServerProtocol] = set()
+        self.setProtocolOptions(
+            maxFramePayloadSize=limits.max_payload,
+            maxMessagePayloadSize=limits.max_payload,
+            autoPingInterval=limits.auto_ping_interval,
+            autoPingTimeout=limits.auto_ping_timeout,
+            openHandshakeTimeout=limits.open_handshake_timeout,
+            # Browsers opening a page from a file send "Origin: null"; the
+            # game has no cookies or ambient credentials to protect, so any
+            # origin may play. Set explicitly: every call resets it.
+            allowNullOrigin=True,
+        )

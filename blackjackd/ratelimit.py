@@ -1,0 +1,31 @@
+"""A token bucket: how many messages a client may send, and how fast."""
+
+from __future__ import annotations
+
+from twisted.internet.interfaces import IReactorTime
+
+
+class TokenBucket:
+    """Allows ``burst`` messages at once and ``rate`` a second after that.
+
+    Time comes from the injected clock, so tests drive it with a ``Clock``.
+    """
+
+    def __init__(self, rate: float, burst: int, clock: IReactorTime) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("a token bucket needs a positive rate and burst")
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._tokens = float(burst)
+        self._last = clock.seconds()
+
+    def take(self) -> bool:
+        """Spend one token: True if the message is allowed."""
+        now = self._clock.seconds()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return True
+        return False

@@ -1,0 +1,1 @@
+"""The pygame client of blackjackd."""

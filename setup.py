@@ -1,0 +1,47 @@
+import re
+from pathlib import Path
+
+from setuptools import setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"', (HERE / "blackjackd/__init__.py").read_text(), re.M
+).group(1)
+
+CLIENT_REQUIRES = ["pygame>=2.5,<3"]
+TEST_REQUIRES = [
+    "pytest>=8,<10",
+    "pytest-twisted>=1.14,<2",
+    "hypothesis>=6.100,<7",
+    "ruff>=0.6,<1",
+    *CLIENT_REQUIRES,
+]
+
+setup(
+    name="blackjackd",
+    version=VERSION,
+    description="A multiplayer blackjack server over WebSocket, for Twisted",
+    long_description=(HERE / "README.rst").read_text(),
+    long_description_content_type="text/x-rst",
+    license="MIT",
+    python_requires=">=3.10",
+    # twisted.plugins has no __init__.py on purpose: it is Twisted's plugin
+    # namespace, and installing our plugin module into it is how
+    # `twistd blackjack` finds the server.
+    packages=["blackjackd", "blackjack_client", "twisted.plugins"],
+    package_dir={"blackjack_client": "client/blackjack_client"},
+    install_requires=[
+        "twisted>=24.7,<27",
+        "autobahn>=24.4.2,<27",
+        "automat>=24.8,<26",
+    ],
+    extras_require={"client": CLIENT_REQUIRES, "test": TEST_REQUIRES},
+    entry_points={
+        "console_scripts": ["blackjack-client=blackjack_client.app:main"],
+    },
+    classifiers=[
+        "Framework :: Twisted",
+        "Programming Language :: Python :: 3",
+        "Topic :: Games/Entertainment",
+    ],
+)

@@ -1,0 +1,5 @@
+from twisted.application.service import ServiceMaker
+
+blackjack = ServiceMaker(
+    "blackjackd", "blackjackd.tap", "Multiplayer blackjack over WebSocket.", "blackjack"
+)
