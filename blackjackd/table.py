@@ -173,7 +173,7 @@ class ClassicTable:
         """Cancel every timer the table holds: the server is stopping."""
         for seat in self._seats.values():
             seat.cancel_turn_timer()
-        self._cancel_next_round()
+        self._cancel_next_round_timer()
 
     def _playing_seat(self, player_id: int) -> Seat:
         seat = self._seats.get(player_id)
@@ -358,9 +358,7 @@ class ClassicTable:
 
     @_machine.output()
     def _cancel_next_round(self) -> None:
-        if self._next_round_call is not None and self._next_round_call.active():
-            self._next_round_call.cancel()
-        self._next_round_call = None
+        self._cancel_next_round_timer()
 
     @_machine.output()
     def _start_round(self) -> None:
@@ -418,6 +416,11 @@ class ClassicTable:
         for seat in self._seats_in_order():
             if seat is not exclude:
                 seat.send(message)
+
+    def _cancel_next_round_timer(self) -> None:
+        if self._next_round_call is not None and self._next_round_call.active():
+            self._next_round_call.cancel()
+        self._next_round_call = None
 
     def _cards_in_play(self) -> Iterator[str]:
         yield from self._dealer_hand
