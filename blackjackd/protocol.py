@@ -52,6 +52,8 @@ class ClientLimits:
     auto_ping_timeout: float = 10.0
     #: Seconds a client has to finish the WebSocket opening handshake (0: off).
     open_handshake_timeout: float = 10.0
+    #: Seconds to wait for the client's reply to a close the server sent.
+    close_handshake_timeout: float = 1.0
 
 
 class BlackjackServerProtocol(WebSocketServerProtocol):
@@ -78,7 +80,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if not self._bucket.take():
             self._strikes += 1
             if self._strikes >= self.factory.limits.strikes:
-                self.sendClose(CLOSE_POLICY_VIOLATION, "too many messages")
+                self.close_with(CLOSE_POLICY_VIOLATION, "too many messages")
             else:
                 self.send_error(429, "too many messages")
             return
@@ -115,6 +117,15 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         """Send an ``error`` message in the seed's shape."""
         self.send_message(error(status_code, message))
 
+    def close_with(self, code: int, reason: str) -> None:
+        """Start the closing handshake with a protocol-level close code.
+
+        ``sendClose`` only takes 1000 and application codes (3000-4999);
+        1008 and 1013 say what happened in the protocol's own words.
+        """
+        if self.state == WebSocketProtocol.STATE_OPEN:
+            self.sendCloseFrame(code=code, reasonUtf8=reason.encode(), isReply=False)
+
     def _dispatch(self, message: Message) -> None:
         kind = message["type"]
         if kind == "auth":
@@ -142,7 +153,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def _refuse_seat(self) -> None:
         self.send_error(507, "all busy")
-        self.sendClose(CLOSE_TRY_AGAIN_LATER, "all busy")
+        self.close_with(CLOSE_TRY_AGAIN_LATER, "all busy")
 
 
 class BlackjackServerFactory(WebSocketServerFactory):
@@ -168,6 +179,10 @@ class BlackjackServerFactory(WebSocketServerFactory):
             autoPingInterval=limits.auto_ping_interval,
             autoPingTimeout=limits.auto_ping_timeout,
             openHandshakeTimeout=limits.open_handshake_timeout,
+            closeHandshakeTimeout=limits.close_handshake_timeout,
+            # Close an oversized message with a close frame (1009) the client
+            # can read, instead of dropping the TCP connection.
+            failByDrop=False,
             # Browsers opening a page from a file send "Origin: null"; the
             # game has no cookies or ambient credentials to protect, so any
             # origin may play. Set explicitly: every call resets it.

@@ -1,0 +1,511 @@
+"""The WebSocket protocol in memory: the seed's whole flow, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from inmemory import QUIET_LIMITS, MemoryServer
+from twisted.logger import globalLogPublisher
+
+from blackjackd.protocol import ClientLimits
+from blackjackd.table import TableConfig
+
+# ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);
+# the dealer: 6H TD (16), then 4C (20).
+ROUND_ONE = ["TS", "7H", "9C", "5D", "8S", "6H", "TD", "4C"]
+
+
+@pytest.fixture
+def logged_errors():
+    """Every error-level event logged while the test runs."""
+    events = []
+
+    def observer(event):
+        if event.get("log_level") is not None and event["log_level"].name in (
+            "error",
+            "critical",
+        ):
+            events.append(event)
+        if event.get("isError"):
+            events.append(event)
+
+    globalLogPublisher.addObserver(observer)
+    yield events
+    globalLogPublisher.removeObserver(observer)
+
+
+def test_connect_gets_auth():
+    server = MemoryServer()
+    client = server.connect()
+    assert client.opened
+    assert client.take() == [{"type": "auth"}]
+
+
+def test_seed_round_two_players(logged_errors):
+    server = MemoryServer([*ROUND_ONE, "2S", "3S", "4S", "5S"])
+    ann = server.seat("ann")
+    received = ann.take()
+    assert received[0] == {
+        "type": "id",
+        "client_id": 1,
+        "username": "ann",
+        "table": 1,
+        "seat": 0,
+        "protocol": 1,
+        "turn_timeout": 30.0,
+    }
+    assert received[1:] == [
+        {"type": "hit", "card": "TS", "id": 1, "points": 10},
+        {"type": "hit", "card": "7H", "id": 1, "points": 17},
+        {"type": "deadline", "id": 1, "seconds": 30.0},
+    ]
+
+    bob = server.seat("bob")
+    assert bob.take() == [
+        {
+            "type": "id",
+            "client_id": 2,
+            "username": "bob",
+            "table": 1,
+            "seat": 1,
+            "protocol": 1,
+            "turn_timeout": 30.0,
+        },
+        {"type": "hit", "card": "9C", "id": 2, "points": 9},
+        {"type": "hit", "card": "5D", "id": 2, "points": 14},
+        {
+            "type": "other_players",
+            "hand": ["TS", "7H"],
+            "id": 1,
+            "points": 17,
+            "username": "ann",
+            "seat": 0,
+            "state": "playing",
+        },
+        {"type": "deadline", "id": 2, "seconds": 30.0},
+    ]
+    assert ann.take() == [
+        {"type": "new_client", "message": 2, "username": "bob", "seat": 1},
+        {"type": "hit", "card": "9C", "id": 2, "points": 9},
+        {"type": "hit", "card": "5D", "id": 2, "points": 14},
+        {"type": "deadline", "id": 2, "seconds": 30.0},
+    ]
+
+    bob.send({"type": "hit"})
+    server.flush()
+    assert bob.take() == [
+        {"type": "hit", "card": "8S", "id": 2, "points": 22},
+        {"type": "bust", "id": 2},
+    ]
+    assert ann.take() == [{"type": "hit", "card": "8S", "id": 2, "points": 22}]
+
+    ann.send({"type": "stand"})
+    server.flush()
+    dealer_and_results = [
+        {"type": "stand", "id": 1, "reason": "stand"},
+        {"type": "hit", "card": "6H", "id": "dealer", "points": 6},
+        {"type": "hit", "card": "TD", "id": "dealer", "points": 16},
+        {"type": "hit", "card": "4C", "id": "dealer", "points": 20},
+    ]
+    summary = {
+        "type": "round_over",
+        "dealer": {"hand": ["6H", "TD", "4C"], "points": 20},
+        "results": [
+            {
+                "id": 1,
+                "username": "ann",
+                "hand": ["TS", "7H"],
+                "points": 17,
+                "result": "lose",
+            },
+            {
+                "id": 2,
+                "username": "bob",
+                "hand": ["9C", "5D", "8S"],
+                "points": 22,
+                "result": "lose",
+            },
+        ],
+        "next_round_in": 3.0,
+    }
+    assert ann.take() == [*dealer_and_results, {"type": "lose", "id": 1}, summary]
+    assert bob.take() == [*dealer_and_results, {"type": "lose", "id": 2}, summary]
+
+    # The round delay passes: restart, and two cards to each, round-robin.
+    server.advance(2.9)
+    assert ann.take() == []
+    server.advance(0.1)
+    expected = [
+        {"type": "restart"},
+        {"type": "hit", "card": "2S", "id": 1, "points": 2},
+        {"type": "hit", "card": "3S", "id": 2, "points": 3},
+        {"type": "hit", "card": "4S", "id": 1, "points": 6},
+        {"type": "hit", "card": "5S", "id": 2, "points": 8},
+        {"type": "deadline", "id": 1, "seconds": 30.0},
+        {"type": "deadline", "id": 2, "seconds": 30.0},
+    ]
+    assert ann.take() == expected
+    assert bob.take() == expected
+    server.close_all()
+    assert logged_errors == []
+
+
+@pytest.mark.parametrize(
+    ("player", "dealer", "ann_hears", "result"),
+    [
+        # ann 20 against the dealer's 18: a win, announced to the table.
+        (["TS", "QS"], ["9H", "9D"], {"type": "winner", "id": 1}, "win"),
+        # 19 against 19: a push, told to ann alone.
+        (["TS", "9S"], ["TH", "9D"], {"type": "push", "id": 1}, "push"),
+        # 18 against a dealer bust: a win.
+        (["TS", "8S"], ["TH", "6D", "KC"], {"type": "winner", "id": 1}, "win"),
+    ],
+)
+def test_results(player, dealer, ann_hears, result):
+    server = MemoryServer(player + dealer)
+    ann = server.seat("ann")
+    ann.take()
+    ann.send({"type": "stand"})
+    server.flush()
+    received = ann.take()
+    assert ann_hears in received
+    assert received[-1]["results"][0]["result"] == result
+    assert received[-1]["dealer"]["hand"] == dealer
+
+
+def test_winner_is_announced_to_the_whole_table_but_lose_only_to_the_loser():
+    # ann 20 wins, bob 12 loses against the dealer's 17.
+    server = MemoryServer(["TS", "QS", "TC", "2C", "TH", "7D"])
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.send({"type": "stand"})
+    bob.send({"type": "stand"})
+    server.flush()
+    ann_types = [(m["type"], m.get("id")) for m in ann.take()]
+    bob_types = [(m["type"], m.get("id")) for m in bob.take()]
+    assert ("winner", 1) in ann_types and ("winner", 1) in bob_types
+    assert ("lose", 2) in bob_types and ("lose", 2) not in ann_types
+
+
+def test_full_table_answers_507_and_closes_cleanly():
+    server = MemoryServer(
+        ["2S", "3S", "4S", "5S"], config=TableConfig(seats=2, turn_timeout=30)
+    )
+    server.seat("ann")
+    server.seat("bob")
+    third = server.connect()
+    assert third.take() == [
+        {"type": "error", "status_code": 507, "message": "all busy"}
+    ]
+    assert third.closed
+    assert third.close_code == 1013
+    assert third.wasClean
+
+
+def test_last_seat_taken_while_choosing_a_name():
+    server = MemoryServer(["2S", "3S", "4S", "5S"], config=TableConfig(seats=1))
+    late = server.connect()
+    early = server.seat("early")
+    assert early.take()[0]["type"] == "id"
+    assert late.take() == [{"type": "auth"}]
+    late.send({"type": "auth", "data": {"username": "late"}})
+    server.flush()
+    assert late.take() == [{"type": "error", "status_code": 507, "message": "all busy"}]
+    assert late.close_code == 1013
+
+
+def test_leaving_frees_the_seat_and_the_table_hears_it():
+    server = MemoryServer(
+        ["2S", "3S", "4S", "5S", "6S", "7S"], config=TableConfig(seats=2)
+    )
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.take()
+    bob.transport.loseConnection()
+    server.flush()
+    assert ann.take() == [{"type": "left", "id": 2}]
+    assert server.lobby.seats_taken == 1
+    cy = server.seat("cy")
+    assert cy.take()[0]["seat"] == 1
+
+
+def test_player_leaving_mid_round_lets_the_round_finish():
+    # ann 17 stands; bob (playing) drops; the dealer plays at once.
+    server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"])
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.send({"type": "stand"})
+    server.flush()
+    ann.take()
+    bob.sendClose()
+    server.flush()
+    received = ann.take()
+    assert received[0] == {"type": "left", "id": 2}
+    assert received[-1]["type"] == "round_over"
+    assert [r["id"] for r in received[-1]["results"]] == [1]
+    assert received[-1]["dealer"]["hand"] == ["TH", "8D"]
+
+
+def test_turn_timeout_stands_the_player_and_tells_the_table():
+    server = MemoryServer(
+        ["TS", "7H", "9C", "5D", "TH", "8D"],
+        config=TableConfig(turn_timeout=2.5, round_delay=1),
+    )
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.send({"type": "stand"})
+    server.flush()
+    ann.take()
+    bob.take()
+    server.advance(2.4)
+    assert bob.take() == []
+    server.advance(0.1)
+    received = bob.take()
+    assert received[0] == {"type": "stand", "id": 2, "reason": "timeout"}
+    assert received[-1]["type"] == "round_over"
+    bob.send({"type": "hit"})
+    server.flush()
+    assert bob.take() == [
+        {"type": "error", "status_code": 409, "message": "your hand is over"}
+    ]
+
+
+def test_seated_between_rounds_is_dealt_in_at_restart():
+    server = MemoryServer(["TS", "7H", "TH", "8D", "2S", "3S", "4S", "5S"])
+    ann = server.seat("ann")
+    ann.send({"type": "stand"})
+    server.flush()
+    ann.take()
+    bob = server.seat("bob")
+    received = bob.take()
+    assert [m["type"] for m in received] == ["id", "other_players", "wait"]
+    assert received[1]["state"] == "stood"
+    bob.send({"type": "hit"})
+    server.flush()
+    assert bob.take() == [
+        {
+            "type": "error",
+            "status_code": 409,
+            "message": "you are dealt in at the next round",
+        }
+    ]
+    server.advance(3)
+    assert [m for m in bob.take() if m["type"] == "hit"] == [
+        {"type": "hit", "card": "2S", "id": 1, "points": 2},
+        {"type": "hit", "card": "3S", "id": 2, "points": 3},
+        {"type": "hit", "card": "4S", "id": 1, "points": 6},
+        {"type": "hit", "card": "5S", "id": 2, "points": 8},
+    ]
+
+
+def test_two_tables_stay_apart():
+    server = MemoryServer([], tables=2, config=TableConfig(seats=1), real_shoe_seed=7)
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann_first = ann.take()
+    bob_first = bob.take()
+    assert ann_first[0]["table"] == 1 and bob_first[0]["table"] == 2
+    ann.send({"type": "hit"})
+    server.flush()
+    assert ann.take() and bob.take() == []
+    for message in ann_first + bob_first:
+        assert message.get("id") in (None, message.get("client_id"), 1, 2)
+    assert all(m.get("id") != 2 for m in ann_first if m["type"] == "hit")
+    assert all(m.get("id") != 1 for m in bob_first if m["type"] == "hit")
+    ann.sendClose()
+    server.flush()
+    assert bob.take() == []
+
+
+# -- bad input ---------------------------------------------------------------
+
+
+def _error(code, message):
+    return {"type": "error", "status_code": code, "message": message}
+
+
+@pytest.mark.parametrize(
+    ("frame", "expected"),
+    [
+        (b"not json", _error(400, "data not json")),
+        (b"[1, 2]", _error(400, "message must be a JSON object")),
+        (b'"auth"', _error(400, "message must be a JSON object")),
+        (b"{}", _error(400, "field 'type' must be a string")),
+        (b'{"type": 3}', _error(400, "field 'type' must be a string")),
+        (b'{"type": "fold"}', _error(400, "unknown message type 'fold'")),
+        (
+            b'{"type": "auth"}',
+            _error(400, "field 'data' must be an object with a username"),
+        ),
+        (
+            b'{"type": "auth", "data": {"username": 5}}',
+            _error(400, "field 'data.username' must be a string"),
+        ),
+        (
+            b'{"type": "auth", "data": {"username": "  "}}',
+            _error(400, "username is empty"),
+        ),
+        (
+            json.dumps({"type": "auth", "data": {"username": "x" * 33}}).encode(),
+            _error(400, "username is longer than 32 characters"),
+        ),
+        (
+            b'{"type": "auth", "data": {"username": "a\\u0007b"}}',
+            _error(400, "username has control characters"),
+        ),
+        (b"[" * 2000 + b"]" * 2000, _error(400, "data nested too deeply")),
+        (b'{"type": "hit"}', _error(401, "not authorized")),
+        (b'{"type": "stand"}', _error(401, "not authorized")),
+    ],
+)
+def test_bad_input_before_auth_is_refused_and_changes_nothing(
+    frame, expected, logged_errors
+):
+    server = MemoryServer(["TS", "7H"])
+    client = server.connect()
+    client.take()
+    client.sendMessage(frame, isBinary=False)
+    server.flush()
+    assert client.take() == [expected]
+    assert not client.closed
+    assert server.lobby.seats_taken == 0
+    # The connection still works: the client can take a seat.
+    client.send({"type": "auth", "data": {"username": "ann"}})
+    server.flush()
+    assert client.take()[0]["type"] == "id"
+    assert logged_errors == []
+
+
+def test_binary_frame_is_400():
+    server = MemoryServer()
+    client = server.connect()
+    client.take()
+    client.sendMessage(b'{"type": "hit"}', isBinary=True)
+    server.flush()
+    assert client.take() == [
+        _error(400, "binary frames are not accepted: send JSON text")
+    ]
+    assert not client.closed
+
+
+def test_second_auth_is_409():
+    server = MemoryServer(["TS", "7H"])
+    ann = server.seat("ann")
+    ann.take()
+    ann.send({"type": "auth", "data": {"username": "again"}})
+    server.flush()
+    assert ann.take() == [_error(409, "already authorized")]
+    assert server.lobby.seats_taken == 1
+
+
+def test_acting_when_the_hand_is_done_is_409_and_changes_nothing():
+    server = MemoryServer(["TS", "7H", "9C", "5D"])
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.send({"type": "stand"})
+    server.flush()
+    ann.take()
+    bob.take()
+    for kind in ("hit", "stand"):
+        ann.send({"type": kind})
+        server.flush()
+        assert ann.take() == [_error(409, "your hand is over")]
+    # bob heard nothing of ann's mistakes, and the shoe gave no card.
+    assert bob.take() == []
+    assert server.shoes[0].remaining == 0
+
+
+def test_oversized_frame_closes_with_1009(logged_errors):
+    server = MemoryServer(["TS", "7H"])
+    ann = server.seat("ann")
+    ann.take()
+    ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
+    server.flush()
+    assert ann.closed
+    assert ann.close_code == 1009
+    assert server.lobby.seats_taken == 0
+    assert logged_errors == []
+
+
+def test_flood_gets_429_then_a_close():
+    limits = ClientLimits(
+        rate=1,
+        burst=3,
+        strikes=4,
+        auto_ping_interval=0,
+        open_handshake_timeout=0,
+        close_handshake_timeout=0,
+    )
+    server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"], limits=limits)
+    ann = server.seat("ann")  # the auth message spends one token
+    bob = server.seat("bob")
+    ann.take()
+    bob.take()
+    for _ in range(2):
+        ann.send({"type": "bogus"})
+    server.flush()
+    assert [m["status_code"] for m in ann.take()] == [400, 400]
+    ann.send({"type": "bogus"})
+    server.flush()
+    assert ann.take() == [_error(429, "too many messages")]
+    # A second later one token is back: the client is heard again.
+    server.clock.advance(1)
+    ann.send({"type": "bogus"})
+    server.flush()
+    assert [m["status_code"] for m in ann.take()] == [400]
+    for _ in range(3):
+        ann.send({"type": "bogus"})
+    server.flush()
+    assert [m["status_code"] for m in ann.take()] == [429, 429, 429]
+    assert not ann.closed
+    ann.send({"type": "bogus"})
+    server.flush()
+    assert ann.closed and ann.close_code == 1008
+    # bob's game went on untouched.
+    assert bob.take() == [{"type": "left", "id": 1}]
+    bob.send({"type": "stand"})
+    server.flush()
+    assert bob.take()[-1]["type"] == "round_over"
+
+
+def test_healthz_counts(tmp_path):
+    from twisted.web.test.requesthelper import DummyRequest
+
+    from blackjackd.web import HealthResource
+
+    server = MemoryServer(["TS", "7H"])
+    server.seat("ann")
+    server.connect()
+    server.clock.advance(12.5)
+    resource = HealthResource(server.factory, server.clock)
+    server.clock.advance(1.5)
+    request = DummyRequest([b""])
+    body = json.loads(resource.render_GET(request))
+    assert body == {
+        "status": "ok",
+        "version": "0.1.0",
+        "protocol": 1,
+        "tables": 1,
+        "seats_total": 5,
+        "seats_taken": 1,
+        "clients": 2,
+        "uptime": 1.5,
+    }
+    assert request.responseHeaders.getRawHeaders(b"content-type") == [
+        b"application/json"
+    ]
+
+
+def test_no_timer_is_left_after_everyone_leaves():
+    server = MemoryServer(["TS", "7H", "9C", "5D"])
+    server.seat("ann")
+    server.seat("bob")
+    assert server.clock.getDelayedCalls()
+    server.close_all()
+    assert server.clock.getDelayedCalls() == []
+    assert server.factory.clients == set()
+
+
+def test_quiet_limits_are_what_the_harness_assumes():
+    assert QUIET_LIMITS.auto_ping_interval == 0
