@@ -6,7 +6,8 @@ import json
 
 from autobahn.twisted.resource import WebSocketResource
 from twisted.internet.interfaces import IReactorTime
-from twisted.web.resource import Resource
+from twisted.web.pages import notFound
+from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request, Site
 
 from blackjackd import PROTOCOL_VERSION, __version__
@@ -46,10 +47,10 @@ class HealthResource(Resource):
 class RootResource(Resource):
     """``/``: a line that says where the game is."""
 
-    def getChild(self, path: bytes, request: Request) -> Resource:
+    def getChild(self, path: bytes, request: Request) -> IResource:
         if path == b"":
             return self
-        return super().getChild(path, request)
+        return notFound()
 
     def render_GET(self, request: Request) -> bytes:
         request.setHeader(b"content-type", b"text/plain; charset=utf-8")

@@ -1,0 +1,179 @@
+"""``twistd blackjack`` as a real process: its options, and a round played
+against it over a real WebSocket."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_twisted
+from twisted.internet import protocol, reactor
+from twisted.internet.defer import Deferred
+from twisted.web.client import Agent, readBody
+from wsclient import TIMEOUT, open_client
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _command(script: str) -> list[str]:
+    """Run Twisted's ``script`` (twistd or twist) with this Python."""
+    installed = BIN / script
+    if installed.exists():
+        return [str(installed)]
+    module = {
+        "twistd": "twisted.scripts.twistd",
+        "twist": "twisted.application.twist._twist",
+    }
+    entry = "run()" if script == "twistd" else "Twist.main()"
+    name = "run" if script == "twistd" else "Twist"
+    return [sys.executable, "-c", f"from {module[script]} import {name}; {entry}"]
+
+
+def _environment() -> dict[str, str]:
+    # The working tree's code, whichever copy of the plugin twistd finds.
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO), env.get("PYTHONPATH")])
+    )
+    return env
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, capture_output=True, text=True, env=_environment(), timeout=60
+    )
+
+
+def test_twistd_lists_the_plugin():
+    result = _run(*_command("twistd"), "--help")
+    assert result.returncode == 0
+    assert re.search(r"^\s+blackjack\s+\S", result.stdout, re.M)
+
+
+def test_twistd_blackjack_help_documents_every_option():
+    result = _run(*_command("twistd"), "blackjack", "--help")
+    assert result.returncode == 0
+    for option in (
+        "--port=",
+        "--tables=",
+        "--seats=",
+        "--decks=",
+        "--h17",
+        "--turn-timeout=",
+        "--round-delay=",
+    ):
+        assert option in result.stdout
+
+
+def test_twist_knows_blackjack_too():
+    result = _run(*_command("twist"), "blackjack", "--help")
+    assert result.returncode == 0
+    assert "--turn-timeout=" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["--seats", "9"], "9 is out of range (1 to 7)"),
+        (["--turn-timeout", "0"], "0 must be more than 0 seconds"),
+        (["--round-delay", "soon"], "'soon' is not a number of seconds"),
+        (["--port", "nonsense:1"], "--port: 'nonsense:1' is not a server endpoint"),
+    ],
+)
+def test_a_bad_option_is_a_usage_error(args, complaint):
+    result = _run(*_command("twistd"), "blackjack", *args)
+    assert result.returncode != 0
+    assert complaint in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+class _ServerProcess(protocol.ProcessProtocol):
+    """Collects the server's log and learns the port it listens on."""
+
+    def __init__(self) -> None:
+        self.output = b""
+        self.listening: Deferred[int] = Deferred()
+        self.ended: Deferred[tuple[int | None, int | None]] = Deferred()
+
+    def outReceived(self, data: bytes) -> None:
+        self.output += data
+        found = re.search(rb"Site starting on (\d+)", self.output)
+        if found and not self.listening.called:
+            self.listening.callback(int(found.group(1)))
+
+    errReceived = outReceived
+
+    def processEnded(self, reason) -> None:
+        if not self.listening.called:
+            self.listening.errback(RuntimeError(self.output.decode(errors="replace")))
+        self.ended.callback((reason.value.exitCode, reason.value.signal))
+
+
+@pytest_twisted.ensureDeferred
+async def test_play_a_round_against_twistd(tmp_path):
+    command = _command("twistd")
+    server = _ServerProcess()
+    transport = reactor.spawnProcess(
+        server,
+        command[0],
+        [
+            *command,
+            "--nodaemon",
+            "--pidfile=",
+            "--logfile=-",
+            "blackjack",
+            "--port=tcp:0:interface=127.0.0.1",
+            "--round-delay=0.2",
+            "--seats=2",
+        ],
+        env=_environment(),
+        path=str(tmp_path),
+    )
+    try:
+        server.listening.addTimeout(TIMEOUT * 2, reactor)
+        port = await server.listening
+        player = await open_client(port)
+        try:
+            assert await player.next() == {"type": "auth"}
+            player.send({"type": "auth", "data": {"username": "tester"}})
+            start = await player.until("hit")
+            my_id = start[0]["client_id"]
+            start += await player.until("hit")
+            # Two cards, unless they make 21 and the table stands the hand.
+            following = await player.next()
+            assert following["type"] in ("deadline", "stand")
+            if following["type"] == "deadline":
+                player.send({"type": "stand"})
+            end = await player.until("round_over")
+            results = end[-1]["results"]
+            assert [r["id"] for r in results] == [my_id]
+            verdict = {"win": "winner", "lose": "lose", "push": "push"}
+            assert verdict[results[0]["result"]] in {m["type"] for m in end}
+            assert (await player.until("restart"))[-1] == {"type": "restart"}
+
+            response = await Agent(reactor).request(
+                b"GET", f"http://127.0.0.1:{port}/healthz".encode()
+            )
+            health = json.loads(await readBody(response))
+            assert (health["seats_total"], health["seats_taken"]) == (2, 1)
+        finally:
+            await player.close()
+    finally:
+        if server.ended.called is False:
+            transport.signalProcess(signal.SIGTERM)
+        server.ended.addTimeout(TIMEOUT, reactor)
+        exit_code, exit_signal = await server.ended
+    log = server.output.decode(errors="replace")
+    # twistd shuts down cleanly, then ends itself with the signal it got,
+    # as a process stopped by SIGTERM should.
+    assert (exit_code, exit_signal) in ((0, None), (None, signal.SIGTERM)), log
+    assert "Server Shut Down." in log
+    assert "Traceback" not in log
+    assert not (tmp_path / "twistd.pid").exists()
