@@ -484,4 +484,3 @@ class ClassicTable:
         seat.state = HandState.STOOD
         seat.cancel_turn_timer()
         self._broadcast({"type": "stand", "id": seat.player_id, "reason": reason})
-
