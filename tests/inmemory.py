@@ -102,13 +102,15 @@ class MemoryServer:
         self.factory = BlackjackServerFactory(self.lobby, self.clock, limits)
         self._pumps: list[iosim.IOPump] = []
 
-    def connect(self) -> RecordingClient:
+    def connect(self, origin: str | None = None) -> RecordingClient:
         """Open a WebSocket from a new client and finish the handshake."""
         port = 40000 + len(self._pumps)
         client_address = IPv4Address("TCP", "127.0.0.1", port)
         server_address = IPv4Address("TCP", "127.0.0.1", 8888)
         server = self.factory.buildProtocol(client_address)
-        client_factory = WebSocketClientFactory("ws://127.0.0.1:8888/websocket")
+        client_factory = WebSocketClientFactory(
+            "ws://127.0.0.1:8888/websocket", origin=origin
+        )
         client_factory.protocol = RecordingClient
         client_factory.setProtocolOptions(
             autoPingInterval=0,

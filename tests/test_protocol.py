@@ -509,3 +509,23 @@ def test_no_timer_is_left_after_everyone_leaves():
 
 def test_quiet_limits_are_what_the_harness_assumes():
     assert QUIET_LIMITS.auto_ping_interval == 0
+
+
+def test_protocol_options_are_set_on_purpose():
+    server = MemoryServer()
+    factory = server.factory
+    assert factory.maxMessagePayloadSize == 4096
+    assert factory.maxFramePayloadSize == 4096
+    assert factory.allowNullOrigin is True
+    assert factory.failByDrop is False
+    defaults = MemoryServer(limits=ClientLimits()).factory
+    assert defaults.autoPingInterval == 20
+    assert defaults.autoPingTimeout == 10
+    assert defaults.openHandshakeTimeout == 10
+
+
+def test_a_browser_page_with_a_null_origin_may_play():
+    server = MemoryServer(["TS", "7H"])
+    client = server.connect(origin="null")
+    assert client.opened
+    assert client.take() == [{"type": "auth"}]
