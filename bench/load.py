@@ -180,7 +180,7 @@ async def run(reactor, args: argparse.Namespace) -> None:
     print(f"bots              {args.clients} at {args.tables} table(s)")
     print(f"window            {elapsed:.1f} s")
     print(
-        f"rounds/s          {snapshot['rounds'] / elapsed:.1f} (counted one bot a table)"
+        f"rounds/s          {snapshot['rounds'] / elapsed:.1f} (one bot a table counts)"
     )
     print(f"actions/s         {snapshot['actions'] / elapsed:.0f}")
     print(
