@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import WebSocketProtocol
-from twisted.internet.interfaces import IReactorTime
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
 from blackjackd.lobby import Lobby
@@ -54,6 +54,9 @@ class ClientLimits:
     open_handshake_timeout: float = 10.0
     #: Seconds to wait for the client's reply to a close the server sent.
     close_handshake_timeout: float = 1.0
+    #: Seconds a connected client has to send ``auth`` before it is closed,
+    #: so idle sockets don't pile up (0: wait forever).
+    auth_timeout: float = 60.0
 
 
 class BlackjackServerProtocol(WebSocketServerProtocol):
@@ -63,6 +66,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     player_id: int | None = None
     _bucket: TokenBucket
     _strikes = 0
+    _auth_timer: IDelayedCall | None = None
 
     def onOpen(self) -> None:
         self.factory.clients.add(self)
@@ -73,6 +77,10 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self._refuse_seat()
             return
         self.send_message({"type": "auth"})
+        if self.factory.limits.auth_timeout > 0:
+            self._auth_timer = self.factory.clock.callLater(
+                self.factory.limits.auth_timeout, self._auth_expired
+            )
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
@@ -103,6 +111,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.send_error(500, "internal server error")
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        self._cancel_auth_timer()
         self.factory.clients.discard(self)
         if self.player_id is not None:
             player_id, self.player_id = self.player_id, None
@@ -145,11 +154,22 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             return
         try:
             self.player_id = self.factory.lobby.sit(username, self.send_message)
+            self._cancel_auth_timer()
         except ActionRejected as refusal:
             if refusal.status_code != 507:
                 raise
             # Every seat went while this client was deciding on a name.
             self._refuse_seat()
+
+    def _auth_expired(self) -> None:
+        self._auth_timer = None
+        self.send_error(408, "no auth in time")
+        self.close_with(CLOSE_POLICY_VIOLATION, "no auth in time")
+
+    def _cancel_auth_timer(self) -> None:
+        if self._auth_timer is not None and self._auth_timer.active():
+            self._auth_timer.cancel()
+        self._auth_timer = None
 
     def _refuse_seat(self) -> None:
         self.send_error(507, "all busy")

@@ -26,7 +26,10 @@ from blackjackd.table import TableConfig
 
 # Timers autobahn would run on the global reactor are off: tests drive time.
 QUIET_LIMITS = ClientLimits(
-    auto_ping_interval=0, open_handshake_timeout=0, close_handshake_timeout=0
+    auto_ping_interval=0,
+    open_handshake_timeout=0,
+    close_handshake_timeout=0,
+    auth_timeout=0,
 )
 
 

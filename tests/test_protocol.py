@@ -529,3 +529,28 @@ def test_a_browser_page_with_a_null_origin_may_play():
     client = server.connect(origin="null")
     assert client.opened
     assert client.take() == [{"type": "auth"}]
+
+
+def test_a_client_that_never_authorizes_is_closed():
+    limits = ClientLimits(
+        auth_timeout=60,
+        auto_ping_interval=0,
+        open_handshake_timeout=0,
+        close_handshake_timeout=0,
+    )
+    server = MemoryServer(["TS", "7H"], limits=limits)
+    idle = server.connect()
+    prompt = server.connect()
+    idle.take()
+    prompt.take()
+    server.advance(59)
+    prompt.send({"type": "auth", "data": {"username": "prompt"}})
+    server.flush()
+    server.advance(1)
+    assert idle.take() == [_error(408, "no auth in time")]
+    assert idle.closed and idle.close_code == 1008
+    assert not prompt.closed
+    # What is left is the table's turn timer for prompt; no auth timer.
+    assert [call.func.__name__ for call in server.clock.getDelayedCalls()] == [
+        "_turn_expired"
+    ]
