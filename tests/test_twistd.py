@@ -51,10 +51,22 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_twistd_lists_the_plugin():
-    result = _run(*_command("twistd"), "--help")
+def test_the_installed_package_brings_the_plugin(tmp_path):
+    # No PYTHONPATH and a bare working directory: twistd can find the plugin
+    # only where `pip install .` put it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [*_command("twistd"), "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert result.returncode == 0
-    assert re.search(r"^\s+blackjack\s+\S", result.stdout, re.M)
+    assert re.search(r"^\s+blackjack\s+\S", result.stdout, re.M), (
+        "twistd doesn't list blackjack: is the package installed (pip install .)?"
+    )
 
 
 def test_twistd_blackjack_help_documents_every_option():
