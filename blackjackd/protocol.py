@@ -119,8 +119,17 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def send_message(self, message: Message) -> None:
         """Send one message, unless the connection is closing."""
-        if self.state == WebSocketProtocol.STATE_OPEN:
+        if self.state != WebSocketProtocol.STATE_OPEN:
+            return
+        # autobahn holds outgoing messages to the same cap as incoming ones
+        # and raises past it. The cap guards the server against clients; a
+        # large summary of the server's own must still go out.
+        cap = self.maxMessagePayloadSize
+        self.maxMessagePayloadSize = 0
+        try:
             self.sendMessage(encode(message), isBinary=False)
+        finally:
+            self.maxMessagePayloadSize = cap
 
     def send_error(self, status_code: int, message: str) -> None:
         """Send an ``error`` message in the seed's shape."""

@@ -554,3 +554,18 @@ def test_a_client_that_never_authorizes_is_closed():
     assert [call.func.__name__ for call in server.clock.getDelayedCalls()] == [
         "_turn_expired"
     ]
+
+
+def test_the_server_may_send_more_than_clients_may():
+    server = MemoryServer(["TS", "7H"])
+    ann = server.seat("ann")
+    ann.take()
+    (protocol,) = server.factory.clients
+    big = {"type": "news", "text": "x" * 10_000}
+    protocol.send_message(big)
+    server.flush()
+    assert ann.take() == [big]
+    # ...and the cap on what the client sends is still in force.
+    ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
+    server.flush()
+    assert ann.close_code == 1009
