@@ -389,7 +389,7 @@ actions = st.lists(
 
 
 @given(seed=st.integers(0, 2**16), steps=actions, h17=st.booleans())
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_random_play_keeps_the_table_consistent(seed, steps, h17):
     """Whatever players do, in any order: every message a player receives
     adds up, no card is in play twice, the dealer follows the rules, every
@@ -435,6 +435,10 @@ def _check_inbox(game: Harness, player: int, h17: bool) -> None:
         if kind == "restart":
             hands = {}
             dealt_in = False
+        elif kind == "other_players":
+            # A newcomer learns the hands already dealt from this message.
+            hands[message["id"]] = list(message["hand"])
+            assert message["points"] == points(message["hand"])
         elif kind == "hit":
             hand = hands.setdefault(message["id"], [])
             hand.append(message["card"])
