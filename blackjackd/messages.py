@@ -23,10 +23,23 @@ ERROR_CODES = {
     507: "all busy: every seat is taken",
 }
 
+#: Actions on one of the player's hands; ``hand`` picks which (after a split).
+HAND_ACTIONS = frozenset({"hit", "stand", "double", "split", "surrender"})
+
+#: Every action a seated player may send; a table says which it plays.
+TABLE_ACTIONS = HAND_ACTIONS | {"bet", "insurance"}
+
 #: The message types a client may send.
-CLIENT_TYPES = frozenset({"auth", "hit", "stand"})
+CLIENT_TYPES = TABLE_ACTIONS | {"auth"}
 
 MAX_USERNAME_LENGTH = 32
+
+#: Far above any table limit or balance; keeps numbers sane before the table
+#: looks at them.
+MAX_AMOUNT = 10**9
+
+#: A player holds at most a handful of hands; bigger indexes are nonsense.
+MAX_HAND_INDEX = 15
 
 # Unicode categories a username may not contain: controls, formatting
 # characters (bidirectional overrides can disguise a name), surrogates,
@@ -56,8 +69,12 @@ def encode(message: Message) -> bytes:
 def decode_client_message(payload: bytes) -> Message:
     """Parse and validate one text frame from a client.
 
-    Returns the message with a ``type`` of ``CLIENT_TYPES``; for ``auth``
-    the username is normalised (surrounding white space dropped).
+    Returns the message with a ``type`` of ``CLIENT_TYPES`` and its fields
+    checked and normalised, ready to be passed on as keyword arguments:
+    ``auth`` gets ``username`` (surrounding white space dropped), ``bet``
+    ``amount``, ``insurance`` ``take`` (true when left out), and each hand
+    action ``hand`` (None when left out: the player's first unfinished hand).
+    Fields a message type doesn't know are ignored.
     """
     try:
         data = json.loads(payload.decode("utf-8"))
@@ -74,7 +91,35 @@ def decode_client_message(payload: bytes) -> Message:
         raise BadMessage(400, f"unknown message type {kind[:40]!r}")
     if kind == "auth":
         return {"type": "auth", "username": _username(data.get("data"))}
-    return {"type": kind}
+    if kind == "bet":
+        return {"type": "bet", "amount": _amount(data.get("amount"))}
+    if kind == "insurance":
+        take = data.get("take", True)
+        if not isinstance(take, bool):
+            raise BadMessage(400, "field 'take' must be true or false")
+        return {"type": "insurance", "take": take}
+    return {"type": kind, "hand": _hand_index(data.get("hand"))}
+
+
+def _whole_number(value: object) -> bool:
+    # JSON true/false arrive as bool, which is an int in Python.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _amount(value: object) -> int:
+    if not _whole_number(value) or not 0 < value <= MAX_AMOUNT:
+        raise BadMessage(400, "field 'amount' must be a positive whole number")
+    return value
+
+
+def _hand_index(value: object) -> int | None:
+    if value is None:
+        return None
+    if not _whole_number(value) or not 0 <= value <= MAX_HAND_INDEX:
+        raise BadMessage(
+            400, f"field 'hand' must be a hand index, 0 to {MAX_HAND_INDEX}"
+        )
+    return value
 
 
 def _username(auth_data: object) -> str:

@@ -152,10 +152,10 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.send_error(401, "not authorized")
         else:
             table = self.factory.lobby.table_of(self.player_id)
-            if kind == "hit":
-                table.hit(self.player_id)
-            elif kind == "stand":
-                table.stand(self.player_id)
+            if kind not in table.actions:
+                raise ActionRejected(409, f"this table doesn't play {kind}")
+            arguments = {key: value for key, value in message.items() if key != "type"}
+            getattr(table, kind)(self.player_id, **arguments)
 
     def _authorize(self, username: str) -> None:
         if self.player_id is not None:

@@ -108,6 +108,10 @@ class ClassicTable:
 
     _machine = MethodicalMachine()
 
+    #: The player actions this kind of table plays (the protocol routes
+    #: them by name to the methods below).
+    actions = frozenset({"hit", "stand"})
+
     def __init__(
         self,
         table_id: int,
@@ -155,13 +159,14 @@ class ClassicTable:
         self._sit(seat=seat)
         return seat
 
-    def hit(self, player_id: int) -> None:
-        """Deal the player one more card."""
-        self._hit(seat=self._playing_seat(player_id))
+    def hit(self, player_id: int, hand: int | None = None) -> None:
+        """Deal the player one more card. A classic player holds one hand:
+        ``hand`` may name it as 0, or be left out."""
+        self._hit(seat=self._playing_seat(player_id, hand))
 
-    def stand(self, player_id: int) -> None:
+    def stand(self, player_id: int, hand: int | None = None) -> None:
         """End the player's hand."""
-        self._stand(seat=self._playing_seat(player_id), reason="stand")
+        self._stand(seat=self._playing_seat(player_id, hand), reason="stand")
 
     def leave(self, player_id: int) -> None:
         """Free the player's seat; the round goes on without them."""
@@ -175,10 +180,12 @@ class ClassicTable:
             seat.cancel_turn_timer()
         self._cancel_next_round_timer()
 
-    def _playing_seat(self, player_id: int) -> Seat:
+    def _playing_seat(self, player_id: int, hand: int | None = None) -> Seat:
         seat = self._seats.get(player_id)
         if seat is None:
             raise ActionRejected(409, "not seated")
+        if hand not in (None, 0):
+            raise ActionRejected(400, f"no hand {hand}: a classic hand is hand 0")
         if seat.state is HandState.WAITING:
             raise ActionRejected(409, "you are dealt in at the next round")
         if seat.state is not HandState.PLAYING:

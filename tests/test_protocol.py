@@ -325,6 +325,10 @@ def _error(code, message):
     return {"type": "error", "status_code": code, "message": message}
 
 
+_BAD_AMOUNT = "field 'amount' must be a positive whole number"
+_BAD_HAND = "field 'hand' must be a hand index, 0 to 15"
+
+
 @pytest.mark.parametrize(
     ("frame", "expected"),
     [
@@ -355,6 +359,20 @@ def _error(code, message):
             _error(400, "username has control characters"),
         ),
         (b"[" * 2000 + b"]" * 2000, _error(400, "data nested too deeply")),
+        (b'{"type": "bet"}', _error(400, _BAD_AMOUNT)),
+        (b'{"type": "bet", "amount": "50"}', _error(400, _BAD_AMOUNT)),
+        (b'{"type": "bet", "amount": 0}', _error(400, _BAD_AMOUNT)),
+        (b'{"type": "bet", "amount": 12.5}', _error(400, _BAD_AMOUNT)),
+        (b'{"type": "bet", "amount": true}', _error(400, _BAD_AMOUNT)),
+        (b'{"type": "bet", "amount": 1e400}', _error(400, _BAD_AMOUNT)),
+        (b'{"type": "hit", "hand": -1}', _error(400, _BAD_HAND)),
+        (b'{"type": "split", "hand": "0"}', _error(400, _BAD_HAND)),
+        (b'{"type": "double", "hand": false}', _error(400, _BAD_HAND)),
+        (b'{"type": "surrender", "hand": 99}', _error(400, _BAD_HAND)),
+        (
+            b'{"type": "insurance", "take": "yes"}',
+            _error(400, "field 'take' must be true or false"),
+        ),
         (b'{"type": "hit"}', _error(401, "not authorized")),
         (b'{"type": "stand"}', _error(401, "not authorized")),
     ],
@@ -414,6 +432,37 @@ def test_acting_when_the_hand_is_done_is_409_and_changes_nothing():
     # bob heard nothing of ann's mistakes, and the shoe gave no card.
     assert bob.take() == []
     assert server.shoes[0].remaining == 0
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ({"type": "bet", "amount": 10}, _error(409, "this table doesn't play bet")),
+        ({"type": "double"}, _error(409, "this table doesn't play double")),
+        ({"type": "split", "hand": 0}, _error(409, "this table doesn't play split")),
+        ({"type": "surrender"}, _error(409, "this table doesn't play surrender")),
+        ({"type": "insurance"}, _error(409, "this table doesn't play insurance")),
+        (
+            {"type": "hit", "hand": 1},
+            _error(400, "no hand 1: a classic hand is hand 0"),
+        ),
+    ],
+)
+def test_casino_actions_at_a_classic_table_change_nothing(message, expected):
+    server = MemoryServer(["TS", "6H", "9C", "5D", "4S"])
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.take()
+    bob.take()
+    ann.send(message)
+    server.flush()
+    assert ann.take() == [expected]
+    assert bob.take() == []
+    assert server.shoes[0].remaining == 1
+    # Naming the one classic hand is allowed.
+    ann.send({"type": "hit", "hand": 0})
+    server.flush()
+    assert ann.take()[0] == {"type": "hit", "card": "4S", "id": 1, "points": 20}
 
 
 def test_oversized_frame_closes_with_1009(logged_errors):
