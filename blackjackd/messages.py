@@ -16,6 +16,7 @@ Message = dict[str, Any]
 ERROR_CODES = {
     400: "bad request: the message is malformed or has a wrong field",
     401: "not authorized: send auth first",
+    402: "not enough chips for that bet or action",
     408: "no auth in time: the server closes the connection",
     409: "conflict: the action isn't allowed in the table's current state",
     429: "too many messages: slow down",

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from protocol_doc import SERVER_SECTION, documented_types
 from twisted.internet.task import Clock
 
 from blackjackd.cards import DECK, points
@@ -430,8 +431,10 @@ def _check_cards_in_play(game: Harness, seated: list[int]) -> None:
 def _check_inbox(game: Harness, player: int, h17: bool) -> None:
     hands: dict[Any, list[str]] = {}
     dealt_in = False
+    documented = documented_types(SERVER_SECTION)
     for message in game.inbox[player]:
         kind = message["type"]
+        assert kind in documented, f"{kind} is not in docs/protocol.rst"
         if kind == "restart":
             hands = {}
             dealt_in = False
