@@ -37,6 +37,8 @@ def server():
     factory = BlackjackServerFactory(lobby, clock)
     port = reactor.listenTCP(0, build_site(factory, clock), interface="127.0.0.1")
     yield port.getHost().port, factory
+    # Every test closes what it opened: no connection outlives it.
+    assert factory.clients == set()
     lobby.close()
     pytest_twisted.blockon(port.stopListening())
 
