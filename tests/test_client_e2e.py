@@ -45,6 +45,10 @@ class RecordingServerProtocol(BlackjackServerProtocol):
         self.factory.sent.append((self.player_id, message))
         super().send_message(message)
 
+    def onClose(self, wasClean, code, reason):
+        self.factory.closes[self.player_id] = (wasClean, code)
+        super().onClose(wasClean, code, reason)
+
 
 class Server:
     """The real lobby, factory and site on 127.0.0.1, on a free port."""
@@ -61,6 +65,7 @@ class Server:
         self.factory = BlackjackServerFactory(self.lobby, reactor)
         self.factory.protocol = RecordingServerProtocol
         self.factory.sent = []
+        self.factory.closes = {}
         self.port = None
         self.listen(port)
 
@@ -201,6 +206,16 @@ async def test_two_clients_play_a_round_by_keys(tmp_path):
         assert ann.model.me.hand == Hand(("2C", "3C"), 5)
         assert all(s.result is None for s in ann.model.seats.values())
         assert ann.app.frames > 3 and bob.app.frames > 3
+
+        # Q, and closing the window, close the WebSocket properly.
+        ann.press(pygame.K_q)
+        bob.queue.append(pygame.event.Event(pygame.QUIT))
+        for player in (ann, bob):
+            await wait_for(lambda p=player: p.app.done.called, "quitting")
+        assert server.factory.closes == {
+            ann.model.my_id: (True, 1000),
+            bob.model.my_id: (True, 1000),
+        }
     finally:
         await ann.quit()
         if bob is not None:
@@ -249,6 +264,10 @@ async def test_a_lost_server_then_reconnect():
         number = server.port.getHost().port
         await server.stop()
         await wait_for(lambda: ann.model.connection == DISCONNECTED, "disconnect")
+        assert (ann.model.close_code, ann.model.close_reason) == (
+            1006,
+            "connection lost",
+        )
         frames = ann.app.frames
         await wait_for(lambda: ann.app.frames > frames + 2, "the window going on")
         assert [b.action for b in view.buttons(ann.model, (800, 600))][-1] == (

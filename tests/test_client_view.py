@@ -198,7 +198,7 @@ def test_status_line():
     )
     assert words["full"][0].startswith("Table full (507)")
     assert words["disconnected"] == (
-        "Disconnected (connection lost 1006). Reconnect?",
+        "Disconnected: connection lost (1006). Press R to reconnect.",
         True,
     )
     assert "Connection refused" in words["cannot connect"][0]

@@ -31,6 +31,8 @@ PING_TIMEOUT = 10.0
 OPEN_HANDSHAKE_TIMEOUT = 10.0
 CLOSE_HANDSHAKE_TIMEOUT = 2.0
 CONNECT_TIMEOUT = 10
+#: The close code for a connection that ended without a close handshake.
+CLOSE_ABNORMAL = 1006
 
 
 class TableClientProtocol(WebSocketClientProtocol):
@@ -52,6 +54,9 @@ class TableClientProtocol(WebSocketClientProtocol):
             self.factory.connection._deliver(message)
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        if code == CLOSE_ABNORMAL:
+            # autobahn's own words for it are long, and a player needs few.
+            reason = "connection lost"
         self.factory.connection._closed(code, reason or "")
 
     def connectionLost(self, reason: Failure) -> None:  # type: ignore[override]

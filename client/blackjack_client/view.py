@@ -381,11 +381,11 @@ def status_text(model: Model) -> tuple[str, bool]:
     if model.connection == CONNECTED:
         return f"Connected to {model.url}; taking a seat …", False
     if model.connection == FULL:
-        return "Table full (507): every seat is taken. Retry in a moment.", True
+        return "Table full (507): every seat is taken. Press R to retry.", True
     if model.connection == DISCONNECTED:
         why = model.close_reason or "connection lost"
-        code = f" {model.close_code}" if model.close_code else ""
-        return f"Disconnected ({why}{code}). Reconnect?", True
+        code = f" ({model.close_code})" if model.close_code else ""
+        return f"Disconnected: {why}{code}. Press R to reconnect.", True
     if model.connection == CLOSED:
         return "Closed. Goodbye!", False
     me = model.me
