@@ -326,6 +326,10 @@ def test_start_screen_connects_and_remembers(harness, tmp_path):
     # A URL on the command line wins over the remembered one.
     given = harness(name=None, url="ws://elsewhere:1/websocket")
     assert given.app.form.server == "ws://elsewhere:1/websocket"
+    # With --name there's no start screen, and the URL's default is the default.
+    named = harness(name="bot")
+    named.app.start()
+    assert named.connection.url == client_app.DEFAULT_URL
 
 
 def test_start_screen_by_mouse(harness):

@@ -48,6 +48,7 @@ AUTOPLAY_DELAY = 0.6
 #: Seconds to wait for the server to answer our close before leaving anyway.
 QUIT_TIMEOUT = 3.0
 MAX_NAME = 32
+MAX_LOGGED_FRAME_ERRORS = 5
 MAX_URL = 300
 
 _log = Logger(namespace="blackjack_client")
@@ -90,15 +91,17 @@ class ClientApp:
         self.screenshot = screenshot
         self.config_file = config_file
         self._connect = connect
-        remembered = config.load(config_file) if config_file is not None else {}
-        self.url = url or remembered.get("server") or DEFAULT_URL
+        self.url = url or DEFAULT_URL
         self.name = name or ""
-        # Without a name the player fills in the start screen first.
-        self.form: view.StartForm | None = (
-            None
-            if name
-            else view.StartForm(server=self.url, name=remembered.get("name", ""))
-        )
+        # Without a name the player fills in the start screen first; it
+        # offers the last server and name used there.
+        self.form: view.StartForm | None = None
+        if not name:
+            remembered = config.load(config_file) if config_file is not None else {}
+            self.form = view.StartForm(
+                server=url or remembered.get("server") or DEFAULT_URL,
+                name=remembered.get("name", ""),
+            )
         self.model = Model()
         self.connection: TableConnection | None = None
         self.done: defer.Deferred[None] = defer.Deferred()
@@ -175,7 +178,8 @@ class ClientApp:
         except Exception:
             # A bug in one frame must not stop the loop and freeze the window.
             self.frame_errors += 1
-            _log.failure("a frame failed")
+            if self.frame_errors <= MAX_LOGGED_FRAME_ERRORS:  # not 60 a second
+                _log.failure("a frame failed")
 
     def draw(self) -> None:
         """Draw the current screen onto the surface."""
@@ -337,8 +341,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "url",
         nargs="?",
         default=None,
-        help=f"the server's WebSocket address (default: {DEFAULT_URL}, or the "
-        "last one used from the start screen)",
+        help=f"the server's WebSocket address (default: {DEFAULT_URL}; the "
+        "start screen offers the last one used there)",
     )
     parser.add_argument(
         "--name", help="sit down at once with this name (else a start screen asks)"
