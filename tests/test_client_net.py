@@ -46,6 +46,7 @@ def test_a_bad_address_is_a_disconnect_not_a_crash(url):
 @pytest_twisted.ensureDeferred
 async def test_a_wrong_path_and_a_closed_port():
     server = Server(ROUND)
+    url = server.url
     try:
         heard = []
         wrong = TableConnection(server.url.replace("/websocket", "/nope"), heard.append)
@@ -56,8 +57,8 @@ async def test_a_wrong_path_and_a_closed_port():
     finally:
         await server.stop()
     heard = []
-    # Port 9 (discard) on loopback: nobody listens there in a test box.
-    closed = TableConnection("ws://127.0.0.1:9/websocket", heard.append)
+    # The server has stopped listening: its port is closed now.
+    closed = TableConnection(url, heard.append)
     closed.connect()
     await wait_for(lambda: closed.is_gone, "the refusal")
     assert heard[0].reason.startswith("cannot connect")
