@@ -423,3 +423,23 @@ def test_command_line():
     for bad in (["--rounds", "0"], ["--rounds", "many"]):
         with pytest.raises(SystemExit):
             client_app.parse_args(bad)
+
+
+def test_an_idle_table_is_not_redrawn_every_frame(harness):
+    h = harness()
+    h.seat(("TS", 10), ("2S", 12))
+    h.app.frame()
+    draws = h.app.draws
+    for _ in range(5):
+        h.app.frame()
+    assert h.app.draws == draws
+    h.connection.hear(hit("AD", 5, 11))  # a message: the model changed
+    h.app.frame()
+    assert h.app.draws == draws + 1
+    h.clock.advance(0.1)  # the countdown moves on
+    h.app.frame()
+    assert h.app.draws == draws + 2
+    h.queue.append(pygame.event.Event(pygame.MOUSEMOTION, pos=(1, 1)))
+    h.app.frame()
+    assert h.app.draws == draws + 3
+    assert h.app.frames == draws + 8

@@ -40,6 +40,8 @@ from blackjack_client.net import TableConnection
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 FPS = 60
+#: The least often the screen is redrawn when nothing happens (countdowns).
+REDRAWS_A_SECOND = 10
 WINDOW_SIZE = (1024, 720)
 MIN_SIZE = view.BASE_SIZE
 AUTOPLAY_STAND_ON = 17
@@ -106,7 +108,9 @@ class ClientApp:
         self.connection: TableConnection | None = None
         self.done: defer.Deferred[None] = defer.Deferred()
         self.frames = 0
+        self.draws = 0
         self.frame_errors = 0
+        self._last_scene: tuple[object, ...] | None = None
         self._generation = 0
         self._quitting = False
         self._ready_since: float | None = None
@@ -167,14 +171,32 @@ class ClientApp:
     def frame(self) -> None:
         """Handle input, let the auto-player act, draw: one frame."""
         try:
-            for event in self.events():
+            events = list(self.events())
+            for event in events:
                 self.handle(event)
             if self._quitting:
                 return
             self._autoplay()
-            self.draw()
-            self.present()
             self.frames += 1
+            # Redraw only when something may look different: any input (an
+            # uncovered window too), a changed model or screen, or a tenth of
+            # a second gone for the countdowns. An idle table costs little.
+            scene = (
+                self.model,
+                self.form,
+                self.surface().get_size(),
+                int(self.clock.seconds() * REDRAWS_A_SECOND),
+            )
+            last = self._last_scene
+            if (
+                events
+                or last is None
+                or any(a is not b and a != b for a, b in zip(scene, last, strict=True))
+            ):
+                self._last_scene = scene
+                self.draw()
+                self.present()
+                self.draws += 1
         except Exception:
             # A bug in one frame must not stop the loop and freeze the window.
             self.frame_errors += 1
