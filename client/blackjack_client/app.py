@@ -407,11 +407,21 @@ def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
         pygame.quit()
         raise SystemExit(1) from None
     pygame.display.set_caption("blackjackd")
+    caption = ["blackjackd"]
+
+    def present() -> None:
+        # The title says who is playing, to tell several windows apart.
+        title = f"blackjackd: {app.name}" if app.name else "blackjackd"
+        if title != caption[0]:
+            caption[0] = title
+            pygame.display.set_caption(title)
+        pygame.display.flip()
+
     app = ClientApp(
         clock=reactor,  # type: ignore[arg-type]
         surface=pygame.display.get_surface,
         events=pygame.event.get,
-        present=pygame.display.flip,
+        present=present,
         on_resize=_keep_min_size,
         url=args.url,
         name=args.name,
