@@ -1,0 +1,5 @@
+"""``python -m blackjack_client``: the same as ``blackjack-client``."""
+
+from blackjack_client.app import main
+
+main()

@@ -1,0 +1,454 @@
+"""``blackjack-client``: play at a blackjackd table in a window.
+
+    blackjack-client [URL] [--name NAME] [--autoplay] [--rounds N]
+                     [--screenshot PATH]
+
+One thread: Twisted's reactor runs everything. The WebSocket (``net``) feeds
+the model's reducer; a ``LoopingCall`` about 60 times a second takes
+pygame's events, lets the auto-player act and draws the model (``view``).
+
+``ClientApp`` is the whole client but the window: it draws on whatever
+surface it is given and reads events from whatever source it is given, so
+tests can run several clients in one process without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pygame
+from twisted.internet import defer, task
+from twisted.internet.interfaces import IReactorCore, IReactorTime
+from twisted.logger import Logger
+
+from blackjack_client import config, view
+from blackjack_client.model import (
+    DISCONNECTED,
+    FULL,
+    Connecting,
+    Message,
+    Model,
+    Sent,
+    reduce,
+)
+from blackjack_client.net import TableConnection
+
+DEFAULT_URL = "ws://localhost:8888/websocket"
+FPS = 60
+#: The least often the screen is redrawn when nothing happens (countdowns).
+REDRAWS_A_SECOND = 10
+WINDOW_SIZE = (1024, 720)
+MIN_SIZE = view.BASE_SIZE
+AUTOPLAY_STAND_ON = 17
+#: Seconds the auto-player waits before acting, so people can follow it.
+AUTOPLAY_DELAY = 0.6
+#: Seconds to wait for the server to answer our close before leaving anyway.
+QUIT_TIMEOUT = 3.0
+MAX_NAME = 32
+MAX_LOGGED_FRAME_ERRORS = 5
+MAX_URL = 300
+
+_log = Logger(namespace="blackjack_client")
+
+Connect = Callable[[str, Callable[[Message], None]], TableConnection]
+
+
+def _new_connection(url: str, listener: Callable[[Message], None]) -> TableConnection:
+    return TableConnection(url, listener)
+
+
+class ClientApp:
+    """The client: model, connection, input and drawing, minus the window."""
+
+    def __init__(
+        self,
+        *,
+        clock: IReactorTime,
+        surface: Callable[[], pygame.Surface],
+        events: Callable[[], Iterable[pygame.event.Event]],
+        url: str | None = None,
+        name: str | None = None,
+        autoplay: bool = False,
+        rounds: int | None = None,
+        screenshot: Path | None = None,
+        present: Callable[[], None] = lambda: None,
+        on_resize: Callable[[tuple[int, int]], None] = lambda size: None,
+        config_file: Path | None = None,
+        autoplay_delay: float = AUTOPLAY_DELAY,
+        connect: Connect = _new_connection,
+    ) -> None:
+        self.clock = clock
+        self.surface = surface
+        self.events = events
+        self.present = present
+        self.on_resize = on_resize
+        self.autoplay = autoplay
+        self.autoplay_delay = autoplay_delay
+        self.rounds = rounds
+        self.screenshot = screenshot
+        self.config_file = config_file
+        self._connect = connect
+        self.url = url or DEFAULT_URL
+        self.name = name or ""
+        # Without a name the player fills in the start screen first; it
+        # offers the last server and name used there.
+        self.form: view.StartForm | None = None
+        if not name:
+            remembered = config.load(config_file) if config_file is not None else {}
+            self.form = view.StartForm(
+                server=url or remembered.get("server") or DEFAULT_URL,
+                name=remembered.get("name", ""),
+            )
+        self.model = Model()
+        self.connection: TableConnection | None = None
+        self.done: defer.Deferred[None] = defer.Deferred()
+        self.frames = 0
+        self.draws = 0
+        self.frame_errors = 0
+        self._last_scene: tuple[object, ...] | None = None
+        self._generation = 0
+        self._quitting = False
+        self._ready_since: float | None = None
+        self._mouse: tuple[int, int] | None = None
+
+    # -- the connection --------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect at once if the name is known; else show the start screen."""
+        if self.form is None:
+            self.connect()
+
+    def connect(self) -> None:
+        """(Re)connect to ``self.url``; the table starts afresh."""
+        if self.connection is not None and not self.connection.is_gone:
+            self.connection.close()
+        # Messages still arriving from an older connection are ignored.
+        self._generation += 1
+        generation = self._generation
+
+        def listener(message: Message) -> None:
+            if generation == self._generation:
+                self.receive(message)
+
+        self.receive(Connecting(self.url))
+        self.connection = self._connect(self.url, listener)
+        self.connection.connect()
+
+    def receive(self, message: Message) -> None:
+        """One message from the server, or a local event, into the model."""
+        self.model = reduce(self.model, message, self.clock.seconds())
+        if not isinstance(message, dict):
+            return
+        kind = message.get("type")
+        if kind == "auth" and self.connection is not None:
+            self.connection.send({"type": "auth", "data": {"username": self.name}})
+        elif kind == "round_over" and self.rounds and self.model.rounds >= self.rounds:
+            self.quit()
+
+    def act(self, action: str) -> bool:
+        """Hit or stand, if that's allowed now."""
+        if action not in ("hit", "stand") or not self.model.can_act():
+            return False
+        if self.connection is None or not self.connection.send({"type": action}):
+            return False
+        self.model = reduce(self.model, Sent(action), self.clock.seconds())
+        return True
+
+    def reconnect(self) -> bool:
+        """Try again after a disconnect or a full table."""
+        if self.model.connection not in (DISCONNECTED, FULL):
+            return False
+        self.connect()
+        return True
+
+    # -- the frame -------------------------------------------------------------
+
+    def frame(self) -> None:
+        """Handle input, let the auto-player act, draw: one frame."""
+        try:
+            events = list(self.events())
+            for event in events:
+                self.handle(event)
+            if self._quitting:
+                return
+            self._autoplay()
+            self.frames += 1
+            # Redraw only when something may look different: any input (an
+            # uncovered window too), a changed model or screen, or a tenth of
+            # a second gone for the countdowns. An idle table costs little.
+            scene = (
+                self.model,
+                self.form,
+                self.surface().get_size(),
+                int(self.clock.seconds() * REDRAWS_A_SECOND),
+            )
+            last = self._last_scene
+            if (
+                events
+                or last is None
+                or any(a is not b and a != b for a, b in zip(scene, last, strict=True))
+            ):
+                self._last_scene = scene
+                self.draw()
+                self.present()
+                self.draws += 1
+        except Exception:
+            # A bug in one frame must not stop the loop and freeze the window.
+            self.frame_errors += 1
+            if self.frame_errors <= MAX_LOGGED_FRAME_ERRORS:  # not 60 a second
+                _log.failure("a frame failed")
+
+    def draw(self) -> None:
+        """Draw the current screen onto the surface."""
+        surface = self.surface()
+        now = self.clock.seconds()
+        if self.form is not None:
+            view.draw_start(surface, self.form, now, self._mouse)
+        else:
+            view.draw(surface, self.model, now, self._mouse)
+
+    def save_screenshot(self, path: Path) -> None:
+        """Save what the window shows now as a PNG."""
+        self.draw()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.surface(), str(path))
+
+    def _autoplay(self) -> None:
+        if not self.autoplay or not self.model.can_act():
+            self._ready_since = None
+            return
+        now = self.clock.seconds()
+        if self._ready_since is None:
+            self._ready_since = now
+        if now - self._ready_since < self.autoplay_delay:
+            return
+        me = self.model.me
+        assert me is not None  # can_act() says so
+        self.act("hit" if me.hand.points < AUTOPLAY_STAND_ON else "stand")
+        self._ready_since = None
+
+    # -- input -----------------------------------------------------------------
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """One pygame event."""
+        if event.type == pygame.QUIT:
+            self.quit()
+        elif event.type == pygame.MOUSEMOTION:
+            self._mouse = event.pos
+        elif event.type == pygame.VIDEORESIZE:
+            self.on_resize(event.size)
+        elif self.form is not None:
+            self._handle_start(event)
+        else:
+            self._handle_table(event)
+
+    def _handle_table(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_q, pygame.K_ESCAPE):
+                self.quit()
+            elif event.key == pygame.K_h:
+                self.act("hit")
+            elif event.key == pygame.K_s:
+                self.act("stand")
+            elif event.key == pygame.K_r:
+                self.reconnect()
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            size = self.surface().get_size()
+            for button in view.buttons(self.model, size):
+                if button.enabled and button.rect.collidepoint(event.pos):
+                    if button.action == "reconnect":
+                        self.reconnect()
+                    else:
+                        self.act(button.action)
+
+    def _handle_start(self, event: pygame.event.Event) -> None:
+        form = self.form
+        assert form is not None
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                self.quit()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.submit()
+            elif event.key == pygame.K_TAB:
+                self.form = replace(form, focus=1 - form.focus)
+            elif event.key == pygame.K_BACKSPACE:
+                self._edit(lambda text: text[:-1])
+        elif event.type == pygame.TEXTINPUT:
+            self._edit(lambda text: text + event.text)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            size = self.surface().get_size()
+            for index, rect in enumerate(view.start_fields(size)):
+                if rect.collidepoint(event.pos):
+                    self.form = replace(form, focus=index)
+            if view.start_button(size).rect.collidepoint(event.pos):
+                self.submit()
+
+    def _edit(self, change: Callable[[str], str]) -> None:
+        form = self.form
+        assert form is not None
+        if form.focus == 0:
+            self.form = replace(form, server=change(form.server)[:MAX_URL])
+        else:
+            self.form = replace(form, name=change(form.name)[:MAX_NAME])
+
+    def submit(self) -> bool:
+        """Connect with what the start screen says, and remember it."""
+        form = self.form
+        if form is None:
+            return False
+        server, name = form.server.strip(), form.name.strip()
+        problem = ""
+        if not server.startswith(("ws://", "wss://")):
+            problem = "The server is a ws:// or wss:// address"
+        elif not name:
+            problem = "Type a name to sit down with"
+        if problem:
+            self.form = replace(form, message=problem)
+            return False
+        if self.config_file is not None:
+            config.save(self.config_file, {"server": server, "name": name})
+        self.url, self.name, self.form = server, name, None
+        self.connect()
+        return True
+
+    # -- leaving ---------------------------------------------------------------
+
+    def quit(self) -> defer.Deferred[None]:
+        """Save the screenshot if asked, close the WebSocket properly, and fire
+        ``done`` once the connection is gone (or after ``QUIT_TIMEOUT``)."""
+        if self._quitting:
+            return self.done
+        self._quitting = True
+        if self.screenshot is not None:
+            try:
+                self.save_screenshot(self.screenshot)
+            except (pygame.error, OSError) as failed:
+                _log.error("cannot save the screenshot: {failed}", failed=failed)
+        connection = self.connection
+        if connection is None or connection.is_gone:
+            self.done.callback(None)
+            return self.done
+        closed = connection.close()
+        closed.addTimeout(QUIT_TIMEOUT, self.clock)
+        closed.addErrback(lambda failure: failure.trap(defer.TimeoutError))
+        closed.addCallback(lambda _: self.done.callback(None))
+        return self.done
+
+
+# -- the program -----------------------------------------------------------------
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="blackjack-client",
+        description="Play at a blackjackd table in a window.",
+    )
+    parser.add_argument(
+        "url",
+        nargs="?",
+        default=None,
+        help=f"the server's WebSocket address (default: {DEFAULT_URL}; the "
+        "start screen offers the last one used there)",
+    )
+    parser.add_argument(
+        "--name", help="sit down at once with this name (else a start screen asks)"
+    )
+    parser.add_argument(
+        "--autoplay",
+        action="store_true",
+        help="play by itself: stand on 17 or more, else hit",
+    )
+    parser.add_argument(
+        "--rounds", type=_positive, metavar="N", help="quit after N rounds"
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="save the window as a PNG when the client quits",
+    )
+    return parser.parse_args(argv)
+
+
+def _keep_min_size(size: tuple[int, int]) -> None:
+    width, height = size
+    if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
+        pygame.display.set_mode(
+            (max(width, MIN_SIZE[0]), max(height, MIN_SIZE[1])), pygame.RESIZABLE
+        )
+
+
+def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
+    """Open the window and play until the player quits."""
+    args = parse_args(argv)
+    # Only video and fonts: no audio device is needed, or wanted.
+    pygame.display.init()
+    pygame.font.init()
+    try:
+        pygame.display.set_mode(WINDOW_SIZE, pygame.RESIZABLE)
+    except pygame.error as failed:
+        print(f"blackjack-client: cannot open a window: {failed}", file=sys.stderr)
+        pygame.quit()
+        raise SystemExit(1) from None
+    pygame.display.set_caption("blackjackd")
+    caption = ["blackjackd"]
+
+    def present() -> None:
+        # The title says who is playing, to tell several windows apart.
+        title = f"blackjackd: {app.name}" if app.name else "blackjackd"
+        if title != caption[0]:
+            caption[0] = title
+            pygame.display.set_caption(title)
+        pygame.display.flip()
+
+    app = ClientApp(
+        clock=reactor,  # type: ignore[arg-type]
+        surface=pygame.display.get_surface,
+        events=pygame.event.get,
+        present=present,
+        on_resize=_keep_min_size,
+        url=args.url,
+        name=args.name,
+        autoplay=args.autoplay,
+        rounds=args.rounds,
+        screenshot=args.screenshot,
+        config_file=config.config_path(),
+    )
+    # Ctrl-C stops the reactor: close the WebSocket properly first.
+    reactor.addSystemEventTrigger("before", "shutdown", app.quit)
+    loop = task.LoopingCall(app.frame)
+    loop.clock = reactor  # type: ignore[assignment]
+    app.start()
+    loop.start(1 / FPS)
+
+    def finished(_: object) -> None:
+        if loop.running:
+            loop.stop()
+        pygame.quit()
+
+    return app.done.addBoth(finished)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``blackjack-client`` command."""
+    task.react(run, (sys.argv[1:] if argv is None else argv,))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""The client's side of the WebSocket, over autobahn.
+
+``TableConnection`` makes one connection to the server. Everything it hears
+goes to one callback, in order: the server's messages as decoded JSON
+objects, and the model's local events (``Connected``, ``Disconnected``) for
+what happened to the connection. It never raises into the reactor: frames
+that aren't JSON objects are dropped, and a failure to connect is reported
+as ``Disconnected``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
+from twisted.internet.defer import CancelledError, Deferred
+from twisted.internet.endpoints import HostnameEndpoint, wrapClientTLS
+from twisted.internet.interfaces import IReactorCore
+from twisted.python.failure import Failure
+
+from blackjack_client.model import Connected, Disconnected, Message
+
+Listener = Callable[[Message], None]
+
+# The server pings every 20 s; pinging it too finds a server that vanished
+# without closing (a pulled cable), which would otherwise look alive forever.
+PING_INTERVAL = 15.0
+PING_TIMEOUT = 10.0
+OPEN_HANDSHAKE_TIMEOUT = 10.0
+CLOSE_HANDSHAKE_TIMEOUT = 2.0
+CONNECT_TIMEOUT = 10
+#: The close code for a connection that ended without a close handshake.
+CLOSE_ABNORMAL = 1006
+
+
+class TableClientProtocol(WebSocketClientProtocol):
+    """Hands the server's messages to the connection's listener."""
+
+    factory: _Factory
+
+    def onOpen(self) -> None:
+        self.factory.connection._opened(self)
+
+    def onMessage(self, payload: bytes, isBinary: bool) -> None:
+        if isBinary:
+            return
+        try:
+            message = json.loads(payload)
+        except ValueError:
+            return
+        if isinstance(message, dict):
+            self.factory.connection._deliver(message)
+
+    def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        if code == CLOSE_ABNORMAL:
+            # autobahn's own words for it are long, and a player needs few.
+            reason = "connection lost"
+        self.factory.connection._closed(code, reason or "")
+
+    def connectionLost(self, reason: Failure) -> None:  # type: ignore[override]
+        super().connectionLost(reason)
+        # The TCP connection is gone: only now is a close complete.
+        self.factory.connection._closed(None, "connection lost")
+        self.factory.connection._gone()
+
+
+class _Factory(WebSocketClientFactory):
+    protocol = TableClientProtocol
+    connection: TableConnection
+
+
+class TableConnection:
+    """One WebSocket connection to a blackjackd server."""
+
+    def __init__(
+        self, url: str, listener: Listener, reactor: IReactorCore | None = None
+    ) -> None:
+        if reactor is None:
+            from twisted.internet import reactor as default_reactor
+
+            reactor = default_reactor  # type: ignore[assignment]
+        self._reactor = reactor
+        self.url = url
+        self._listener = listener
+        self._protocol: TableClientProtocol | None = None
+        self._attempt: Deferred[Any] | None = None
+        self._transport_protocol: TableClientProtocol | None = None
+        self._reported_close = False
+        self._closing = False
+        self._gone_waiters: list[Deferred[None]] = []
+        self.is_gone = False
+
+    def connect(self) -> None:
+        """Start connecting; what happens is reported to the listener."""
+        try:
+            factory = _Factory(self.url)
+        except Exception as bad_url:  # autobahn raises bare Exception for URLs
+            self._closed(None, f"bad server address: {bad_url}")
+            self._gone()
+            return
+        factory.connection = self
+        factory.setProtocolOptions(
+            autoPingInterval=PING_INTERVAL,
+            autoPingTimeout=PING_TIMEOUT,
+            openHandshakeTimeout=OPEN_HANDSHAKE_TIMEOUT,
+            closeHandshakeTimeout=CLOSE_HANDSHAKE_TIMEOUT,
+        )
+        try:
+            endpoint = HostnameEndpoint(
+                self._reactor, factory.host, factory.port, timeout=CONNECT_TIMEOUT
+            )
+            if factory.isSecure:
+                from twisted.internet.ssl import optionsForClientTLS
+
+                # Verified against the system's CAs, for the URL's host name.
+                endpoint = wrapClientTLS(optionsForClientTLS(factory.host), endpoint)
+        except Exception as failed:  # e.g. wss:// without TLS support installed
+            self._closed(None, f"cannot connect: {failed}")
+            self._gone()
+            return
+        self._attempt = endpoint.connect(factory)
+        self._attempt.addCallbacks(self._tcp_up, self._failed)
+
+    def _tcp_up(self, protocol: TableClientProtocol) -> None:
+        self._transport_protocol = protocol
+
+    def _failed(self, reason: Failure) -> None:
+        if reason.check(CancelledError):
+            self._closed(None, "cancelled")
+        else:
+            self._closed(None, f"cannot connect: {reason.getErrorMessage()}")
+        self._gone()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether messages can be sent now."""
+        return self._protocol is not None and not self._reported_close
+
+    def send(self, message: Mapping[str, Any]) -> bool:
+        """Send one message; False if the connection isn't open."""
+        if not self.is_open or self._protocol is None:
+            return False
+        self._protocol.sendMessage(json.dumps(message).encode(), isBinary=False)
+        return True
+
+    def close(self) -> Deferred[None]:
+        """Close properly (a WebSocket close, then TCP); fires once it's gone."""
+        self._closing = True
+        waiter: Deferred[None] = Deferred()
+        if self.is_gone:
+            waiter.callback(None)
+            return waiter
+        self._gone_waiters.append(waiter)
+        if self._protocol is not None and not self._reported_close:
+            self._protocol.sendClose(code=1000)
+        elif self._attempt is not None and not self._attempt.called:
+            # Still connecting: there's nothing to close politely.
+            self._attempt.cancel()
+        elif self._transport_protocol is not None:
+            # TCP is up but the opening handshake isn't done: drop it.
+            self._transport_protocol.dropConnection(abort=True)
+        return waiter
+
+    # -- what the protocol and factory report --------------------------------
+
+    def _opened(self, protocol: TableClientProtocol) -> None:
+        self._protocol = protocol
+        self._listener(Connected())
+
+    def _deliver(self, message: dict[str, Any]) -> None:
+        if not self._reported_close:
+            self._listener(message)
+
+    def _closed(self, code: int | None, reason: str) -> None:
+        if self._reported_close:
+            return
+        self._reported_close = True
+        self._listener(Disconnected(code, reason, by_us=self._closing))
+
+    def _gone(self) -> None:
+        self.is_gone = True
+        waiters, self._gone_waiters = self._gone_waiters, []
+        for waiter in waiters:
+            waiter.callback(None)

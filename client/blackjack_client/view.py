@@ -1,0 +1,801 @@
+"""Draw the model onto any ``pygame.Surface``.
+
+Everything is drawn from pygame's own font and shapes: no files to ship or
+download. The layout follows the surface's size (800x600 and up, and it
+stays readable below that). Nothing here changes the model; ``draw`` returns
+the buttons it drew, with their rectangles and whether they are enabled, so
+the app can hit-test clicks against exactly what the player sees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pygame
+
+from blackjack_client.model import (
+    BUST,
+    CLOSED,
+    CONNECTED,
+    CONNECTING,
+    DISCONNECTED,
+    FULL,
+    LEFT,
+    OFFLINE,
+    PHASE_DEALER,
+    PHASE_OVER,
+    PLAYING,
+    SEATED,
+    STOOD,
+    WAITING,
+    Hand,
+    Model,
+    Seat,
+)
+
+BASE_SIZE = (800, 600)
+
+# Colours.
+FELT = (16, 102, 62)
+FELT_EDGE = (10, 74, 45)
+RAIL = (92, 54, 28)
+WHITE = (250, 250, 247)
+INK = (24, 24, 28)
+CARD_RED = (200, 28, 44)
+CARD_EDGE = (150, 150, 150)
+GOLD = (246, 205, 88)
+DIM = (190, 215, 200)
+MUTED = (120, 150, 135)
+PANEL = (0, 0, 0, 80)
+PANEL_MINE = (40, 30, 0, 110)
+STATUS_BG = (18, 22, 20)
+ERROR_RED = (255, 120, 110)
+BUTTON = (236, 186, 60)
+BUTTON_HOVER = (252, 214, 110)
+BUTTON_OFF = (86, 98, 92)
+BUTTON_TEXT = (30, 24, 10)
+BUTTON_TEXT_OFF = (150, 160, 155)
+RESULT_COLOURS = {
+    "win": (46, 180, 90),
+    "lose": (200, 50, 50),
+    "push": (120, 120, 130),
+}
+STATE_COLOURS = {
+    PLAYING: (150, 230, 255),
+    STOOD: (230, 230, 230),
+    BUST: (255, 120, 110),
+    LEFT: (150, 150, 150),
+    WAITING: (200, 200, 160),
+}
+
+RANK_TEXT = {"T": "10"}
+RED_SUITS = frozenset("HD")
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button as drawn: what it does, where it is, whether it works."""
+
+    action: str
+    label: str
+    rect: pygame.Rect
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class StartForm:
+    """What the start screen shows: the two fields and which has the focus."""
+
+    server: str
+    name: str
+    focus: int = 1  # 0: server, 1: name
+    message: str = ""
+
+
+# -- fonts, text and shapes ------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def font(size: int, bold: bool = False) -> pygame.font.Font:
+    """pygame's bundled font at ``size`` pixels."""
+    if not pygame.font.get_init():
+        pygame.font.init()
+    face = pygame.font.Font(None, max(8, size))
+    face.set_bold(bold)
+    return face
+
+
+def _text(
+    surface: pygame.Surface,
+    text: str,
+    size: int,
+    colour: tuple[int, int, int],
+    *,
+    bold: bool = False,
+    max_width: int | None = None,
+    **where: object,
+) -> pygame.Rect:
+    """Draw one line of text placed like ``Rect`` keywords (center=..., ...)."""
+    face = font(size, bold)
+    if max_width is not None and face.size(text)[0] > max_width:
+        while text and face.size(text + "…")[0] > max_width:
+            text = text[:-1]
+        text += "…"
+    image = face.render(text, True, colour)
+    rect = image.get_rect(**where)
+    surface.blit(image, rect)
+    return rect
+
+
+def _panel(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    colour: tuple[int, ...],
+    radius: int,
+    border: tuple[int, int, int] | None = None,
+    border_width: int = 0,
+) -> None:
+    # Translucent fills need a surface with an alpha channel of their own.
+    layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+    pygame.draw.rect(layer, colour, layer.get_rect(), border_radius=radius)
+    surface.blit(layer, rect)
+    if border is not None and border_width > 0:
+        pygame.draw.rect(surface, border, rect, border_width, border_radius=radius)
+
+
+SUPERSAMPLE = 4
+
+
+@lru_cache(maxsize=256)
+def suit_image(suit: str, size: int) -> pygame.Surface:
+    """A suit symbol ``size`` pixels high, drawn large and scaled down so its
+    edges are smooth (pygame's filled shapes have no antialiasing)."""
+    size = max(4, size)
+    big = size * SUPERSAMPLE
+    colour = CARD_RED if suit in RED_SUITS else INK
+    layer = pygame.Surface((big, big), pygame.SRCALPHA)
+    c = big / 2
+    r = big * 0.25
+    if suit == "D":
+        pygame.draw.polygon(
+            layer, colour, [(c, 0), (big * 0.86, c), (c, big), (big * 0.14, c)]
+        )
+    elif suit == "H":
+        pygame.draw.circle(layer, colour, (c - r * 0.95, big * 0.32), r)
+        pygame.draw.circle(layer, colour, (c + r * 0.95, big * 0.32), r)
+        pygame.draw.polygon(
+            layer,
+            colour,
+            [(c - r * 1.93, big * 0.40), (c + r * 1.93, big * 0.40), (c, big * 0.97)],
+        )
+    elif suit == "S":
+        pygame.draw.circle(layer, colour, (c - r * 0.95, big * 0.58), r)
+        pygame.draw.circle(layer, colour, (c + r * 0.95, big * 0.58), r)
+        pygame.draw.polygon(
+            layer,
+            colour,
+            [(c - r * 1.93, big * 0.50), (c + r * 1.93, big * 0.50), (c, big * 0.02)],
+        )
+        pygame.draw.polygon(layer, colour, [(c, big * 0.6), (c - r, big), (c + r, big)])
+    else:  # clubs, and anything unknown
+        small = r * 0.92
+        pygame.draw.circle(layer, colour, (c, big * 0.27), small)
+        pygame.draw.circle(layer, colour, (c - r * 1.05, big * 0.58), small)
+        pygame.draw.circle(layer, colour, (c + r * 1.05, big * 0.58), small)
+        pygame.draw.rect(layer, colour, (c - r * 0.5, big * 0.4, r, r * 0.7))
+        pygame.draw.polygon(
+            layer, colour, [(c, big * 0.5), (c - r * 0.9, big), (c + r * 0.9, big)]
+        )
+    return pygame.transform.smoothscale(layer, (size, size))
+
+
+@lru_cache(maxsize=512)
+def card_image(card: str, width: int) -> pygame.Surface:
+    """A card face: a white rounded rectangle with the rank and the suit."""
+    width = max(12, width)
+    height = round(width * 1.4)
+    rank, suit = (card[:-1], card[-1:]) if len(card) >= 2 else (card, "?")
+    rank = RANK_TEXT.get(rank, rank)
+    colour = CARD_RED if suit in RED_SUITS else INK
+    image = pygame.Surface((width, height), pygame.SRCALPHA)
+    radius = max(3, width // 9)
+    shadow = pygame.Rect(0, 0, width, height)
+    pygame.draw.rect(image, (0, 0, 0, 70), shadow, border_radius=radius)
+    face = pygame.Rect(0, 0, width - 2, height - 2)
+    pygame.draw.rect(image, WHITE, face, border_radius=radius)
+    pygame.draw.rect(image, CARD_EDGE, face, 1, border_radius=radius)
+    corner = max(10, round(width * 0.36))
+    label = font(corner, bold=True).render(rank, True, colour)
+    image.blit(
+        label, label.get_rect(topleft=(round(width * 0.09), round(width * 0.07)))
+    )
+    pip = suit_image(suit, max(6, round(width * 0.22)))
+    image.blit(
+        pip,
+        pip.get_rect(
+            centerx=round(width * 0.09) + label.get_width() // 2,
+            top=round(width * 0.07) + label.get_height(),
+        ),
+    )
+    big = suit_image(suit, round(width * 0.5))
+    image.blit(big, big.get_rect(center=(width * 0.56, height * 0.6)))
+    return image
+
+
+def card_size(width: int) -> tuple[int, int]:
+    """The size of a card drawn ``width`` pixels wide."""
+    width = max(12, width)
+    return width, round(width * 1.4)
+
+
+def _empty_slot(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    pygame.draw.rect(surface, MUTED, rect, 2, border_radius=max(3, rect.width // 9))
+
+
+def draw_hand(
+    surface: pygame.Surface,
+    hand: Hand,
+    card_width: int,
+    center: tuple[int, int],
+    max_width: int | None = None,
+) -> pygame.Rect:
+    """Draw ``hand`` fanned out, centred on ``center`` and no wider than
+    ``max_width``; an empty hand is drawn as an outline."""
+    width, height = card_size(card_width)
+    count = len(hand.cards)
+    if count == 0:
+        rect = pygame.Rect(0, 0, width, height)
+        rect.center = center
+        _empty_slot(surface, rect)
+        return rect
+    # Cards overlap more as the hand grows, so it keeps within its room
+    # while the rank in each card's corner stays visible.
+    step = round(width * 0.62)
+    if max_width is not None and count > 1:
+        step = min(step, (max_width - width) // (count - 1))
+    step = max(round(width * 0.28), step)
+    total = width + step * (count - 1)
+    left = center[0] - total // 2
+    top = center[1] - height // 2
+    for index, card in enumerate(hand.cards):
+        surface.blit(card_image(card, width), (left + index * step, top))
+    return pygame.Rect(left, top, total, height)
+
+
+def _badge(
+    surface: pygame.Surface,
+    text: str,
+    size: int,
+    fill: tuple[int, int, int],
+    colour: tuple[int, int, int] = WHITE,
+    **where: object,
+) -> pygame.Rect:
+    image = font(size, bold=True).render(text, True, colour)
+    pad_x, pad_y = size // 2, size // 6
+    rect = pygame.Rect(0, 0, image.get_width() + 2 * pad_x, image.get_height() + pad_y)
+    for key, value in where.items():
+        setattr(rect, key, value)
+    pygame.draw.rect(surface, fill, rect, border_radius=rect.height // 2)
+    surface.blit(image, image.get_rect(center=rect.center))
+    return rect
+
+
+# -- the layout -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where everything goes on a surface of one size."""
+
+    width: int
+    height: int
+    scale: float
+    dealer: pygame.Rect
+    banner: pygame.Rect
+    seats: pygame.Rect
+    controls: pygame.Rect
+    status: pygame.Rect
+
+    def px(self, value: float) -> int:
+        """``value`` base pixels (at 800x600) in this layout's pixels."""
+        return max(1, round(value * self.scale))
+
+
+def layout(size: tuple[int, int]) -> Layout:
+    """The layout for a surface of ``size``."""
+    width, height = size
+    scale = max(0.5, min(width / BASE_SIZE[0], height / BASE_SIZE[1]))
+    status_h = round(30 * scale)
+    controls_h = round(66 * scale)
+    status = pygame.Rect(0, height - status_h, width, status_h)
+    controls = pygame.Rect(0, status.top - controls_h, width, controls_h)
+    dealer = pygame.Rect(0, round(8 * scale), width, round(height * 0.33))
+    banner = pygame.Rect(0, dealer.bottom, width, round(44 * scale))
+    seats = pygame.Rect(0, banner.bottom, width, controls.top - banner.bottom)
+    return Layout(width, height, scale, dealer, banner, seats, controls, status)
+
+
+def seat_slots(model: Model) -> list[Seat | None]:
+    """The seats left to right: by seat number, with gaps for empty seats,
+    then players whose seat the client was never told."""
+    placed = {s.seat: s for s in model.seats_in_order() if s.seat is not None}
+    count = max(placed, default=-1) + 1
+    slots: list[Seat | None] = [placed.get(index) for index in range(count)]
+    slots.extend(s for s in model.seats_in_order() if s.seat is None)
+    return slots or [None]
+
+
+def seat_rects(area: pygame.Rect, count: int, scale: float) -> list[pygame.Rect]:
+    """``count`` seat panels across ``area``, on a gentle arc like a table's."""
+    gap = round(10 * scale)
+    slot_w = (area.width - gap) / max(1, count)
+    panel_w = min(round(slot_w - gap), round(240 * scale))
+    arc = round(18 * scale) if count > 2 else 0
+    panel_h = area.height - arc - round(10 * scale)
+    rects = []
+    for index in range(count):
+        center_x = area.left + gap / 2 + slot_w * (index + 0.5)
+        t = (index - (count - 1) / 2) / max(1, (count - 1) / 2)
+        drop = round(arc * (1 - t * t))
+        rect = pygame.Rect(0, 0, max(10, panel_w), max(10, panel_h))
+        rect.centerx = round(center_x)
+        rect.top = area.top + round(4 * scale) + drop
+        rects.append(rect)
+    return rects
+
+
+def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
+    """The buttons for ``model`` on a surface of ``size``."""
+    lay = layout(size)
+    bw, bh = lay.px(130), lay.px(44)
+    cy = lay.controls.centery
+    can_act = model.can_act()
+    hit = pygame.Rect(0, 0, bw, bh)
+    hit.center = (lay.width // 2 - bw // 2 - lay.px(8), cy)
+    stand = pygame.Rect(0, 0, bw, bh)
+    stand.center = (lay.width // 2 + bw // 2 + lay.px(8), cy)
+    shown = [
+        Button("hit", "Hit  (H)", hit, can_act),
+        Button("stand", "Stand  (S)", stand, can_act),
+    ]
+    if model.connection in (DISCONNECTED, FULL):
+        again = pygame.Rect(0, 0, lay.px(170), bh)
+        again.midright = (lay.width - lay.px(16), cy)
+        label = "Retry  (R)" if model.connection == FULL else "Reconnect  (R)"
+        shown.append(Button("reconnect", label, again, True))
+    return shown
+
+
+# -- what the words say -------------------------------------------------------------
+
+
+def status_text(model: Model) -> tuple[str, bool]:
+    """The status line, and whether it reports a problem."""
+    error = f"{model.error[1]} ({model.error[0]})" if model.error else ""
+    if model.connection == OFFLINE:
+        return "Not connected", False
+    if model.connection == CONNECTING:
+        return f"Connecting to {model.url} …", False
+    if model.connection == CONNECTED:
+        return f"Connected to {model.url}; taking a seat …", False
+    if model.connection == FULL:
+        return "Table full (507): every seat is taken. Press R to retry.", True
+    if model.connection == DISCONNECTED:
+        why = model.close_reason or "connection lost"
+        code = f" ({model.close_code})" if model.close_code else ""
+        return f"Disconnected: {why}{code}. Press R to reconnect.", True
+    if model.connection == CLOSED:
+        return "Closed. Goodbye!", False
+    me = model.me
+    where = f"Table {model.table}" if model.table is not None else "Seated"
+    if me is not None and me.seat is not None:
+        where += f", seat {me.seat + 1}"
+    text = f"{where} as {model.my_name or 'you'}"
+    if error:
+        return f"{text}  ·  Server says: {error}", True
+    if model.notice:
+        return f"{text}  ·  {model.notice}", False
+    return text, False
+
+
+def seconds_left(deadline: float | None, now: float) -> int | None:
+    """Whole seconds until ``deadline``, counting down to 0."""
+    if deadline is None:
+        return None
+    return max(0, math.ceil(deadline - now))
+
+
+def banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, int]]:
+    """The line across the middle of the table: whose move, or the outcome."""
+    me = model.me
+    if model.connection != SEATED:
+        return "", WHITE
+    if model.phase == PHASE_OVER:
+        words = {"win": "You win!", "lose": "You lose.", "push": "Push."}
+        mine = words.get(me.result, "") if me is not None and me.result else ""
+        left = seconds_left(model.next_round_at, now)
+        after = f"  Next round in {left} s" if left is not None else ""
+        colour = RESULT_COLOURS.get(me.result, WHITE) if me and me.result else WHITE
+        if colour != WHITE:
+            colour = tuple(min(255, c + 60) for c in colour)  # type: ignore[assignment]
+        return f"Dealer has {model.dealer.points}.  {mine}{after}", colour
+    if me is None:
+        return "", WHITE
+    if me.state == WAITING:
+        return "You are dealt in at the next round", DIM
+    if me.state == PLAYING and len(me.hand.cards) >= 2:
+        left = seconds_left(me.deadline, now)
+        clock = f"  ({left} s)" if left is not None else ""
+        return f"Your move: Hit or Stand{clock}", GOLD
+    if model.phase == PHASE_DEALER:
+        return "The dealer draws", WHITE
+    if me.state in (STOOD, BUST):
+        return "Waiting for the other hands", DIM
+    return "", WHITE
+
+
+# -- drawing --------------------------------------------------------------------------
+
+
+def draw(
+    surface: pygame.Surface,
+    model: Model,
+    now: float = 0.0,
+    mouse: tuple[int, int] | None = None,
+) -> list[Button]:
+    """Draw the whole table for ``model`` at time ``now``; return the buttons."""
+    size = surface.get_size()
+    lay = layout(size)
+    _draw_felt(surface, lay)
+    _draw_dealer(surface, lay, model)
+    text, colour = banner_text(model, now)
+    if text:
+        _text(
+            surface,
+            text,
+            lay.px(30),
+            colour,
+            bold=True,
+            center=lay.banner.center,
+            max_width=lay.width - lay.px(20),
+        )
+    slots = seat_slots(model)
+    rects = seat_rects(lay.seats, len(slots), lay.scale)
+    for seat, rect in zip(slots, rects, strict=True):
+        _draw_seat(surface, lay, rect, seat, model, now)
+    shown = buttons(model, size)
+    for button in shown:
+        _draw_button(surface, lay, button, mouse)
+    _text(
+        surface,
+        "Q quits",
+        lay.px(20),
+        DIM,
+        midleft=(lay.px(16), lay.controls.centery),
+    )
+    _draw_status(surface, lay, model)
+    return shown
+
+
+def _draw_felt(surface: pygame.Surface, lay: Layout, rail: bool = True) -> None:
+    surface.fill(FELT)
+    # The printed line of a real table: a wide curve under the dealer.
+    curve = pygame.Rect(0, 0, round(lay.width * 1.25), lay.dealer.bottom * 2)
+    curve.midbottom = (lay.width // 2, lay.dealer.bottom)
+    pygame.draw.ellipse(surface, GOLD, curve, max(1, lay.px(2)))
+    if rail:
+        pygame.draw.rect(surface, FELT_EDGE, lay.controls)
+        edge = lay.controls.copy()
+        edge.height = lay.px(5)
+        pygame.draw.rect(surface, RAIL, edge)
+
+
+def _draw_dealer(surface: pygame.Surface, lay: Layout, model: Model) -> None:
+    area = lay.dealer
+    title = _text(
+        surface,
+        "DEALER",
+        lay.px(26),
+        GOLD,
+        bold=True,
+        midtop=(area.centerx, area.top + lay.px(4)),
+    )
+    card_w = lay.px(74)
+    _, card_h = card_size(card_w)
+    center = (area.centerx, title.bottom + lay.px(10) + card_h // 2)
+    if model.dealer.cards:
+        hand_rect = draw_hand(
+            surface, model.dealer, card_w, center, area.width - lay.px(200)
+        )
+        _badge(
+            surface,
+            str(model.dealer.points),
+            lay.px(34),
+            INK,
+            midleft=(hand_rect.right + lay.px(14), hand_rect.centery),
+        )
+        if model.dealer.points > 21:
+            _badge(
+                surface,
+                "BUST",
+                lay.px(22),
+                RESULT_COLOURS["lose"],
+                midright=(hand_rect.left - lay.px(12), hand_rect.centery),
+            )
+    else:
+        rect = pygame.Rect(0, 0, card_w, card_h)
+        rect.center = center
+        _empty_slot(surface, rect)
+        if model.connection == SEATED:
+            _text(
+                surface,
+                "draws when every hand is done",
+                lay.px(20),
+                DIM,
+                midleft=(rect.right + lay.px(14), rect.centery),
+            )
+
+
+def _draw_seat(
+    surface: pygame.Surface,
+    lay: Layout,
+    rect: pygame.Rect,
+    seat: Seat | None,
+    model: Model,
+    now: float,
+) -> None:
+    radius = lay.px(12)
+    if seat is None:
+        pygame.draw.rect(surface, MUTED, rect, 1, border_radius=radius)
+        _text(surface, "empty seat", lay.px(18), MUTED, center=rect.center)
+        return
+    mine = seat.player_id == model.my_id
+    if mine:
+        _panel(surface, rect, PANEL_MINE, radius, GOLD, lay.px(3))
+    else:
+        _panel(surface, rect, PANEL, radius)
+    inner = rect.width - lay.px(12)
+    name = f"{seat.name} (you)" if mine else seat.name
+    title = _text(
+        surface,
+        name,
+        lay.px(22),
+        GOLD if mine else WHITE,
+        bold=True,
+        max_width=inner,
+        midtop=(rect.centerx, rect.top + lay.px(8)),
+    )
+    state = seat.state
+    if state == STOOD and seat.reason in ("timeout", "21"):
+        state_label = "stood (time)" if seat.reason == "timeout" else "stood on 21"
+    else:
+        state_label = state
+    state_rect = _text(
+        surface,
+        state_label,
+        lay.px(18),
+        STATE_COLOURS.get(state, WHITE),
+        max_width=inner,
+        midtop=(rect.centerx, title.bottom + lay.px(3)),
+    )
+    # The cards get what's left between the labels and the total.
+    bottom_room = lay.px(40)
+    room_h = rect.bottom - bottom_room - state_rect.bottom - lay.px(8)
+    count = len(seat.hand.cards)
+    # Two cards side by side; more cards overlap and, past that, shrink.
+    spread = 1.62 if count <= 2 else 1 + 0.34 * (count - 1)
+    card_w = min(lay.px(76), round(inner / spread), round(max(12, room_h) / 1.4))
+    _, card_h = card_size(card_w)
+    center = (rect.centerx, state_rect.bottom + lay.px(6) + card_h // 2)
+    hand_rect = draw_hand(surface, seat.hand, card_w, center, inner)
+    if seat.state == LEFT:
+        # Greyed out: the hand is gone from the game, kept only to read.
+        veil = pygame.Surface(rect.size, pygame.SRCALPHA)
+        pygame.draw.rect(veil, (20, 30, 25, 140), veil.get_rect(), border_radius=radius)
+        surface.blit(veil, rect)
+    below = hand_rect.bottom + lay.px(4)
+    if seat.hand.cards:
+        total_colour = ERROR_RED if seat.hand.points > 21 else WHITE
+        below = _text(
+            surface,
+            f"{seat.hand.points}",
+            lay.px(28),
+            total_colour,
+            bold=True,
+            midtop=(rect.centerx, below),
+        ).bottom
+    if seat.result:
+        _badge(
+            surface,
+            seat.result.upper(),
+            lay.px(26),
+            RESULT_COLOURS.get(seat.result, (90, 90, 90)),
+            midtop=(rect.centerx, below + lay.px(4)),
+        )
+    left = seconds_left(seat.deadline, now)
+    if left is not None and seat.state == PLAYING:
+        _draw_countdown(surface, lay, rect, seat, model, now, left)
+
+
+def _draw_countdown(
+    surface: pygame.Surface,
+    lay: Layout,
+    rect: pygame.Rect,
+    seat: Seat,
+    model: Model,
+    now: float,
+    left: int,
+) -> None:
+    total = model.turn_timeout or float(max(left, 1))
+    fraction = max(0.0, min(1.0, ((seat.deadline or now) - now) / total))
+    bar = pygame.Rect(
+        rect.left + lay.px(10), rect.bottom - lay.px(12), rect.width - lay.px(20), 0
+    )
+    bar.height = lay.px(6)
+    pygame.draw.rect(surface, (0, 0, 0), bar, border_radius=bar.height // 2)
+    filled = bar.copy()
+    filled.width = round(bar.width * fraction)
+    colour = GOLD if left > 5 else ERROR_RED
+    if filled.width > 0:
+        pygame.draw.rect(surface, colour, filled, border_radius=bar.height // 2)
+    _text(
+        surface,
+        f"{left} s",
+        lay.px(18),
+        colour,
+        midbottom=(rect.centerx, bar.top - lay.px(2)),
+    )
+
+
+def _draw_button(
+    surface: pygame.Surface,
+    lay: Layout,
+    button: Button,
+    mouse: tuple[int, int] | None,
+) -> None:
+    hover = mouse is not None and button.rect.collidepoint(mouse)
+    if button.enabled:
+        fill = BUTTON_HOVER if hover else BUTTON
+        ink = BUTTON_TEXT
+    else:
+        fill, ink = BUTTON_OFF, BUTTON_TEXT_OFF
+    radius = button.rect.height // 3
+    shadow = button.rect.move(0, lay.px(3))
+    pygame.draw.rect(surface, (0, 0, 0), shadow, border_radius=radius)
+    pygame.draw.rect(surface, fill, button.rect, border_radius=radius)
+    _text(
+        surface,
+        button.label,
+        lay.px(24),
+        ink,
+        bold=True,
+        center=button.rect.center,
+        max_width=button.rect.width - lay.px(8),
+    )
+
+
+def _draw_status(surface: pygame.Surface, lay: Layout, model: Model) -> None:
+    pygame.draw.rect(surface, STATUS_BG, lay.status)
+    text, problem = status_text(model)
+    dot = {
+        SEATED: (80, 220, 120),
+        CONNECTED: GOLD,
+        CONNECTING: GOLD,
+    }.get(model.connection, ERROR_RED)
+    radius = lay.px(5)
+    pygame.draw.circle(surface, dot, (lay.px(14), lay.status.centery), radius)
+    _text(
+        surface,
+        text,
+        lay.px(20),
+        ERROR_RED if problem else DIM,
+        max_width=lay.width - lay.px(40),
+        midleft=(lay.px(26), lay.status.centery),
+    )
+
+
+# -- the start screen -----------------------------------------------------------------
+
+
+def start_fields(size: tuple[int, int]) -> tuple[pygame.Rect, pygame.Rect]:
+    """The server and name fields of the start screen."""
+    lay = layout(size)
+    width = min(lay.width - lay.px(80), lay.px(520))
+    server = pygame.Rect(0, 0, width, lay.px(44))
+    server.center = (lay.width // 2, round(lay.height * 0.45))
+    name = server.copy()
+    name.top = server.bottom + lay.px(56)
+    return server, name
+
+
+def start_button(size: tuple[int, int]) -> Button:
+    """The start screen's Connect button."""
+    lay = layout(size)
+    rect = pygame.Rect(0, 0, lay.px(170), lay.px(44))
+    rect.midtop = (lay.width // 2, start_fields(size)[1].bottom + lay.px(22))
+    return Button("connect", "Connect", rect, True)
+
+
+def draw_start(
+    surface: pygame.Surface,
+    form: StartForm,
+    now: float = 0.0,
+    mouse: tuple[int, int] | None = None,
+) -> list[pygame.Rect]:
+    """Draw the start screen; return the field rectangles (server, name)."""
+    lay = layout(surface.get_size())
+    _draw_felt(surface, lay, rail=False)
+    _text(
+        surface,
+        "blackjackd",
+        lay.px(64),
+        GOLD,
+        bold=True,
+        center=(lay.width // 2, round(lay.height * 0.16)),
+    )
+    for index, card in enumerate(("AS", "KH")):
+        image = card_image(card, lay.px(54))
+        surface.blit(
+            image,
+            image.get_rect(
+                center=(
+                    lay.width // 2 - lay.px(30) + index * lay.px(60),
+                    round(lay.height * 0.28),
+                )
+            ),
+        )
+    fields = start_fields(surface.get_size())
+    blink = int(now * 2) % 2 == 0
+    for index, (label, value, rect) in enumerate(
+        (("Server", form.server, fields[0]), ("Your name", form.name, fields[1]))
+    ):
+        focused = index == form.focus
+        _text(
+            surface,
+            label,
+            lay.px(22),
+            WHITE,
+            bold=True,
+            bottomleft=(rect.left, rect.top - lay.px(4)),
+        )
+        pygame.draw.rect(surface, WHITE, rect, border_radius=lay.px(6))
+        pygame.draw.rect(
+            surface,
+            GOLD if focused else CARD_EDGE,
+            rect,
+            lay.px(3) if focused else 1,
+            border_radius=lay.px(6),
+        )
+        shown = value + ("|" if focused and blink else "")
+        face = font(lay.px(26))
+        # Long text scrolls: show its end, where the typing happens.
+        while shown and face.size(shown)[0] > rect.width - lay.px(20):
+            shown = shown[1:]
+        _text(
+            surface,
+            shown,
+            lay.px(26),
+            INK,
+            midleft=(rect.left + lay.px(10), rect.centery),
+        )
+    connect = start_button(surface.get_size())
+    _draw_button(surface, lay, connect, mouse)
+    hint = _text(
+        surface,
+        "Enter: connect    Tab: next field    Esc: quit",
+        lay.px(20),
+        DIM,
+        midtop=(lay.width // 2, connect.rect.bottom + lay.px(16)),
+    )
+    if form.message:
+        _text(
+            surface,
+            form.message,
+            lay.px(22),
+            ERROR_RED,
+            max_width=lay.width - lay.px(40),
+            midtop=(lay.width // 2, hint.bottom + lay.px(12)),
+        )
+    return list(fields)
