@@ -248,6 +248,7 @@ class ClassicTable:
                 "username": seat.username,
                 "table": self.table_id,
                 "seat": seat.index,
+                "seats": self.config.seats,
                 "protocol": PROTOCOL_VERSION,
                 "turn_timeout": self.config.turn_timeout,
             }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import reduce as fold
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -39,6 +40,7 @@ ID = {
     "username": "ann",
     "table": 1,
     "seat": 0,
+    "seats": 5,
     "protocol": 1,
     "turn_timeout": 30.0,
 }
@@ -91,8 +93,14 @@ def test_connecting_then_auth_then_id():
         30.0,
     )
     assert model.protocol == 1
+    assert model.table_seats == 5
     assert model.me.seat == 0
     assert model.me.name == "ann"
+
+
+@pytest.mark.parametrize("seats", [0, 8, "5", True, None, 2.5])
+def test_a_nonsense_seat_count_is_not_believed(seats):
+    assert play({**ID, "seats": seats}).table_seats is None
 
 
 def test_auth_alone_means_connected():

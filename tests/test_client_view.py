@@ -159,6 +159,11 @@ def test_every_seat_count_fits(seats, size):
         assert left.right <= right.left
 
 
+def test_empty_seats_show_when_the_server_says_how_many():
+    model = replace(seated_at(2, mine=0), table_seats=6)
+    assert view.seat_slots(model)[2:] == [None] * 4
+
+
 def test_my_seat_is_highlighted():
     model = seated_at(3, mine=1)
     surface = pygame.Surface((800, 600))

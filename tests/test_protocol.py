@@ -52,6 +52,7 @@ def test_seed_round_two_players(logged_errors):
         "username": "ann",
         "table": 1,
         "seat": 0,
+        "seats": 5,
         "protocol": 1,
         "turn_timeout": 30.0,
     }
@@ -69,6 +70,7 @@ def test_seed_round_two_players(logged_errors):
             "username": "bob",
             "table": 1,
             "seat": 1,
+            "seats": 5,
             "protocol": 1,
             "turn_timeout": 30.0,
         },

@@ -94,6 +94,8 @@ class Model:
     my_id: int | None = None
     my_name: str = ""
     table: int | None = None
+    #: How many seats the table has, when the server says (``id``'s ``seats``).
+    table_seats: int | None = None
     turn_timeout: float | None = None
     protocol: int | None = None
     #: Players by id, in the order they were first heard of.
@@ -278,6 +280,13 @@ def _on_auth(model: Model, message: Mapping[str, Any], now: float) -> Model:
     return model
 
 
+def _seat_count(value: object) -> int | None:
+    # A sane count only: the view lays out one slot per seat.
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7:
+        return value
+    return None
+
+
 def _on_id(model: Model, message: Mapping[str, Any], now: float) -> Model:
     my_id = _player_id(message["client_id"])
     username = _text(message.get("username"))
@@ -288,6 +297,7 @@ def _on_id(model: Model, message: Mapping[str, Any], now: float) -> Model:
     )
     timeout = message.get("turn_timeout")
     table = message.get("table")
+    table_seats = message.get("seats")
     protocol = message.get("protocol")
     model = replace(
         model,
@@ -295,6 +305,7 @@ def _on_id(model: Model, message: Mapping[str, Any], now: float) -> Model:
         my_id=my_id,
         my_name=username,
         table=table if isinstance(table, int) else None,
+        table_seats=_seat_count(table_seats),
         protocol=protocol if isinstance(protocol, int) else None,
         turn_timeout=float(timeout) if isinstance(timeout, (int, float)) else None,
         error=None,

@@ -318,10 +318,11 @@ def layout(size: tuple[int, int]) -> Layout:
 
 
 def seat_slots(model: Model) -> list[Seat | None]:
-    """The seats left to right: by seat number, with gaps for empty seats,
-    then players whose seat the client was never told."""
+    """The seats left to right: by seat number, with gaps for empty seats
+    (every seat of the table when the server said how many), then players
+    whose seat the client was never told."""
     placed = {s.seat: s for s in model.seats_in_order() if s.seat is not None}
-    count = max(placed, default=-1) + 1
+    count = max(max(placed, default=-1) + 1, model.table_seats or 0)
     slots: list[Seat | None] = [placed.get(index) for index in range(count)]
     slots.extend(s for s in model.seats_in_order() if s.seat is None)
     return slots or [None]
