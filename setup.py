@@ -14,6 +14,7 @@ TEST_REQUIRES = [
     "pytest-twisted>=1.14,<2",
     "hypothesis>=6.100,<7",
     "ruff>=0.6,<1",
+    "docutils>=0.20,<1",
     *CLIENT_REQUIRES,
 ]
 
