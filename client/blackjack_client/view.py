@@ -16,6 +16,7 @@ from functools import lru_cache
 import pygame
 
 from blackjack_client.model import (
+    BLACKJACK_STATUS,
     BUST,
     CLOSED,
     CONNECTED,
@@ -24,11 +25,15 @@ from blackjack_client.model import (
     FULL,
     LEFT,
     OFFLINE,
+    PHASE_BETTING,
     PHASE_DEALER,
+    PHASE_INSURANCE,
+    PHASE_NONE,
     PHASE_OVER,
     PLAYING,
     SEATED,
     STOOD,
+    SURRENDERED,
     WAITING,
     Hand,
     Model,
@@ -82,6 +87,10 @@ class Button:
     label: str
     rect: pygame.Rect
     enabled: bool
+    #: What a "bet" button bets.
+    amount: int | None = None
+    #: "button", or "chip": a round chip that bets its amount.
+    kind: str = "button"
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,14 @@ def font(size: int, bold: bool = False) -> pygame.font.Font:
     face = pygame.font.Font(None, max(8, size))
     face.set_bold(bold)
     return face
+
+
+def fit_size(text: str, size: int, width: int, smallest: int, bold: bool = True) -> int:
+    """The largest font size, from ``size`` down to ``smallest``, at which
+    ``text`` is no wider than ``width``."""
+    while size > smallest and font(size, bold).size(text)[0] > width:
+        size -= 1
+    return size
 
 
 def _text(
@@ -224,6 +241,44 @@ def card_image(card: str, width: int) -> pygame.Surface:
     return image
 
 
+BACK = (150, 28, 40)
+BACK_LINE = (196, 70, 80)
+
+
+@lru_cache(maxsize=64)
+def card_back(width: int) -> pygame.Surface:
+    """A face-down card: a white border round a red lattice."""
+    width = max(12, width)
+    height = round(width * 1.4)
+    image = pygame.Surface((width, height), pygame.SRCALPHA)
+    radius = max(3, width // 9)
+    pygame.draw.rect(image, (0, 0, 0, 70), (0, 0, width, height), border_radius=radius)
+    face = pygame.Rect(0, 0, width - 2, height - 2)
+    pygame.draw.rect(image, WHITE, face, border_radius=radius)
+    pygame.draw.rect(image, CARD_EDGE, face, 1, border_radius=radius)
+    inner = face.inflate(-max(4, width // 7), -max(4, width // 7))
+    lattice = pygame.Surface(inner.size, pygame.SRCALPHA)
+    pygame.draw.rect(
+        lattice, BACK, lattice.get_rect(), border_radius=max(2, radius - 2)
+    )
+    step = max(4, width // 6)
+    for offset in range(-inner.height, inner.width + inner.height, step):
+        pygame.draw.line(
+            lattice, BACK_LINE, (offset, 0), (offset + inner.height, inner.height)
+        )
+        pygame.draw.line(
+            lattice, BACK_LINE, (offset, inner.height), (offset + inner.height, 0)
+        )
+    # Keep the lattice inside the rounded corners.
+    mask = pygame.Surface(inner.size, pygame.SRCALPHA)
+    pygame.draw.rect(
+        mask, (255, 255, 255, 255), mask.get_rect(), border_radius=max(2, radius - 2)
+    )
+    lattice.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+    image.blit(lattice, inner)
+    return image
+
+
 def card_size(width: int) -> tuple[int, int]:
     """The size of a card drawn ``width`` pixels wide."""
     width = max(12, width)
@@ -240,11 +295,14 @@ def draw_hand(
     card_width: int,
     center: tuple[int, int],
     max_width: int | None = None,
+    face_down: int = 0,
 ) -> pygame.Rect:
     """Draw ``hand`` fanned out, centred on ``center`` and no wider than
-    ``max_width``; an empty hand is drawn as an outline."""
+    ``max_width``, followed by ``face_down`` card backs; an empty hand is
+    drawn as an outline."""
     width, height = card_size(card_width)
-    count = len(hand.cards)
+    cards = list(hand.cards) + [""] * face_down
+    count = len(cards)
     if count == 0:
         rect = pygame.Rect(0, 0, width, height)
         rect.center = center
@@ -259,8 +317,9 @@ def draw_hand(
     total = width + step * (count - 1)
     left = center[0] - total // 2
     top = center[1] - height // 2
-    for index, card in enumerate(hand.cards):
-        surface.blit(card_image(card, width), (left + index * step, top))
+    for index, card in enumerate(cards):
+        image = card_image(card, width) if card else card_back(width)
+        surface.blit(image, (left + index * step, top))
     return pygame.Rect(left, top, total, height)
 
 
@@ -349,6 +408,8 @@ def seat_rects(area: pygame.Rect, count: int, scale: float) -> list[pygame.Rect]
 
 def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
     """The buttons for ``model`` on a surface of ``size``."""
+    if model.casino:
+        return casino_buttons(model, size)
     lay = layout(size)
     bw, bh = lay.px(130), lay.px(44)
     cy = lay.controls.centery
@@ -367,6 +428,144 @@ def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
         label = "Retry  (R)" if model.connection == FULL else "Reconnect  (R)"
         shown.append(Button("reconnect", label, again, True))
     return shown
+
+
+#: The denominations chips come in; a table shows those within its limits.
+CHIP_VALUES = (1, 5, 10, 25, 50, 100, 500, 1000, 5000)
+MAX_CHIPS = 5
+CHIP_COLOURS = {
+    1: (225, 225, 220),
+    5: (200, 40, 50),
+    10: (40, 90, 200),
+    25: (30, 150, 70),
+    50: (230, 120, 30),
+    100: (30, 30, 34),
+    500: (120, 50, 160),
+    1000: (230, 190, 50),
+    5000: (130, 80, 40),
+}
+
+
+def chip_values(min_bet: int, max_bet: int) -> list[int]:
+    """The chips offered for bets of ``min_bet`` to ``max_bet``: the minimum,
+    then up to four denominations spread up to the maximum."""
+    above = [value for value in CHIP_VALUES if min_bet < value <= max_bet]
+    if len(above) > MAX_CHIPS - 1:
+        last = len(above) - 1
+        picks = MAX_CHIPS - 1
+        above = [above[round(i * last / (picks - 1))] for i in range(picks)]
+    return [min_bet, *above]
+
+
+def chip_colour(amount: int) -> tuple[int, int, int]:
+    """A chip's colour: that of the largest denomination it reaches."""
+    colour = CHIP_COLOURS[CHIP_VALUES[0]]
+    for value in CHIP_VALUES:
+        if amount >= value:
+            colour = CHIP_COLOURS[value]
+    return colour
+
+
+def rebet_amount(model: Model) -> int:
+    """What B bets: the last bet again when it is still allowed, else the
+    table minimum."""
+    last = model.last_bet
+    if last is not None and model.rules.min_bet <= last <= model.rules.max_bet:
+        balance = model.balance
+        if balance is None or last <= balance:
+            return last
+    return model.rules.min_bet
+
+
+def _betting_shown(model: Model) -> bool:
+    me = model.me
+    if model.phase in (PHASE_BETTING, PHASE_OVER, PHASE_NONE):
+        return True
+    return me is None or not me.hands
+
+
+def casino_buttons(model: Model, size: tuple[int, int]) -> list[Button]:
+    """A casino table's buttons: chips while betting, insurance while it is
+    offered, else the hand's actions; Reconnect after a lost connection."""
+    lay = layout(size)
+    bh = lay.px(44)
+    gap = lay.px(10)
+    cy = lay.controls.centery
+    lost = model.connection in (DISCONNECTED, FULL)
+    # Room for "Q quits" on the left, and for Reconnect on the right.
+    left = lay.px(84)
+    right = lay.width - (lay.px(200) if lost else lay.px(84))
+    shown: list[Button] = []
+    if model.insurance_offer is not None:
+        cost = model.insurance_offer
+        specs = [
+            ("insure", f"Insure {cost}  (I)", model.can_insure(True)),
+            ("decline", "No insurance  (N)", model.can_insure(False)),
+        ]
+        width = min(lay.px(200), (right - left - gap) // 2)
+        shown = _row(specs, width, bh, gap, (left + right) // 2, cy)
+    elif _betting_shown(model):
+        values = chip_values(model.rules.min_bet, model.rules.max_bet)
+        again = rebet_amount(model)
+        bet_w = lay.px(128)
+        room = right - left - bet_w - gap * (len(values) + 1)
+        chip = max(lay.px(24), min(bh + lay.px(10), room // len(values)))
+        total = chip * len(values) + gap * len(values) + bet_w
+        x = (left + right) // 2 - total // 2
+        for number, value in enumerate(values, start=1):
+            rect = pygame.Rect(x, 0, chip, chip)
+            rect.centery = cy
+            shown.append(
+                Button(
+                    "bet",
+                    f"{value}  ({number})",
+                    rect,
+                    model.can_bet(value),
+                    amount=value,
+                    kind="chip",
+                )
+            )
+            x += chip + gap
+        rect = pygame.Rect(x + gap, 0, bet_w, bh)
+        rect.centery = cy
+        shown.append(
+            Button("bet", f"Bet {again}  (B)", rect, model.can_bet(again), amount=again)
+        )
+    else:
+        specs = [
+            ("hit", "Hit  (H)", model.can_act()),
+            ("stand", "Stand  (S)", model.can_act()),
+            ("double", "Double  (D)", model.can_double()),
+            ("split", "Split  (P)", model.can_split()),
+            ("surrender", "Surrender  (U)", model.can_surrender()),
+        ]
+        width = min(lay.px(130), (right - left) // len(specs) - gap)
+        shown = _row(specs, width, bh, gap, (left + right) // 2, cy)
+    if lost:
+        again_rect = pygame.Rect(0, 0, lay.px(170), bh)
+        again_rect.midright = (lay.width - lay.px(16), cy)
+        label = "Retry  (R)" if model.connection == FULL else "Reconnect  (R)"
+        shown.append(Button("reconnect", label, again_rect, True))
+    return shown
+
+
+def _row(
+    specs: list[tuple[str, str, bool]],
+    width: int,
+    height: int,
+    gap: int,
+    center_x: int,
+    center_y: int,
+) -> list[Button]:
+    total = width * len(specs) + gap * (len(specs) - 1)
+    x = center_x - total // 2
+    row = []
+    for action, label, enabled in specs:
+        rect = pygame.Rect(x, 0, width, height)
+        rect.centery = center_y
+        row.append(Button(action, label, rect, enabled))
+        x += width + gap
+    return row
 
 
 # -- what the words say -------------------------------------------------------------
@@ -410,6 +609,8 @@ def seconds_left(deadline: float | None, now: float) -> int | None:
 
 def banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, int]]:
     """The line across the middle of the table: whose move, or the outcome."""
+    if model.casino:
+        return casino_banner_text(model, now)
     me = model.me
     if model.connection != SEATED:
         return "", WHITE
@@ -437,6 +638,80 @@ def banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, int]]:
     return "", WHITE
 
 
+def signed(amount: int) -> str:
+    """Chips won or lost: ``+40``, ``-20``, ``0``."""
+    return f"+{amount}" if amount > 0 else f"{amount}"
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def casino_banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, int]]:
+    """The banner at a casino table: bets, insurance, the move, the outcome."""
+    me = model.me
+    if model.connection != SEATED:
+        return "", WHITE
+    if model.phase == PHASE_OVER:
+        dealer = f"Dealer has {model.dealer.points}"
+        if model.dealer_blackjack:
+            dealer = "Dealer has blackjack"
+        mine = ""
+        colour = WHITE
+        if me is not None and me.result is not None and model.net is not None:
+            # The round's net (insurance included) says how it went overall.
+            net = model.net
+            outcome = "win" if net > 0 else "lose" if net < 0 else "push"
+            mine = {"win": "You win ", "lose": "You lose "}.get(outcome, "Push")
+            if net:
+                mine += signed(net)
+            base = RESULT_COLOURS[outcome]
+            colour = tuple(min(255, c + 60) for c in base)  # type: ignore[assignment]
+        left = seconds_left(model.next_round_at, now)
+        after = f"  Bets open in {left} s" if left is not None else ""
+        return f"{dealer}.  {mine}{after}", colour
+    if me is None:
+        return "", WHITE
+    if model.phase == PHASE_BETTING:
+        left = seconds_left(model.betting_until, now)
+        clock = f"  ({left} s)" if left is not None else ""
+        if me.bet is None:
+            if not model.can_bet() and model.awaiting is None:
+                return f"Not enough chips to bet{clock}", DIM
+            low, high = model.rules.min_bet, model.rules.max_bet
+            return f"Place your bet: {low} to {high} chips{clock}", GOLD
+        return f"You bet {me.bet}. Waiting for the other bets{clock}", DIM
+    if model.insurance_offer is not None:
+        left = seconds_left(model.insurance_until, now)
+        clock = f"  ({left} s)" if left is not None else ""
+        return (
+            f"Ace up: insurance costs {model.insurance_offer}. Take it?{clock}",
+            GOLD,
+        )
+    if model.phase == PHASE_INSURANCE:
+        return "Waiting for the insurance answers", DIM
+    if me.sitting_out:
+        return "You sit this round out: bet at the next one", DIM
+    if me.state == WAITING or not me.hands:
+        return "You can bet when the next round opens", DIM
+    active = model.active_hand()
+    if active is not None:
+        hand = me.hands[active]
+        words = ["Hit", "Stand"]
+        words += ["Double"] if model.can_double() else []
+        words += ["Split"] if model.can_split() else []
+        words += ["Surrender"] if model.can_surrender() else []
+        which = f" on hand {active + 1}" if len(me.hands) > 1 else ""
+        left = seconds_left(hand.deadline, now)
+        clock = f"  ({left} s)" if left is not None else ""
+        return f"Your move{which}: {_listed(words)}{clock}", GOLD
+    if model.phase == PHASE_DEALER:
+        return "The dealer draws", WHITE
+    if all(hand.status not in ("", PLAYING) for hand in me.hands):
+        return "Waiting for the other hands", DIM
+    return "", WHITE
+
+
 # -- drawing --------------------------------------------------------------------------
 
 
@@ -453,10 +728,11 @@ def draw(
     _draw_dealer(surface, lay, model)
     text, colour = banner_text(model, now)
     if text:
+        room = lay.width - lay.px(20)
         _text(
             surface,
             text,
-            lay.px(30),
+            fit_size(text, lay.px(30), room, lay.px(20)),
             colour,
             bold=True,
             center=lay.banner.center,
@@ -465,7 +741,12 @@ def draw(
     slots = seat_slots(model)
     rects = seat_rects(lay.seats, len(slots), lay.scale)
     for seat, rect in zip(slots, rects, strict=True):
-        _draw_seat(surface, lay, rect, seat, model, now)
+        if model.casino and seat is not None:
+            _draw_casino_seat(surface, lay, rect, seat, model, now)
+        else:
+            _draw_seat(surface, lay, rect, seat, model, now)
+    if model.casino:
+        _draw_bank(surface, lay, model)
     shown = buttons(model, size)
     for button in shown:
         _draw_button(surface, lay, button, mouse)
@@ -508,7 +789,12 @@ def _draw_dealer(surface: pygame.Surface, lay: Layout, model: Model) -> None:
     center = (area.centerx, title.bottom + lay.px(10) + card_h // 2)
     if model.dealer.cards:
         hand_rect = draw_hand(
-            surface, model.dealer, card_w, center, area.width - lay.px(200)
+            surface,
+            model.dealer,
+            card_w,
+            center,
+            area.width - lay.px(200),
+            face_down=1 if model.casino and model.dealer_hole else 0,
         )
         _badge(
             surface,
@@ -529,7 +815,7 @@ def _draw_dealer(surface: pygame.Surface, lay: Layout, model: Model) -> None:
         rect = pygame.Rect(0, 0, card_w, card_h)
         rect.center = center
         _empty_slot(surface, rect)
-        if model.connection == SEATED:
+        if model.connection == SEATED and not model.casino:
             _text(
                 surface,
                 "draws when every hand is done",
@@ -617,20 +903,20 @@ def _draw_seat(
         )
     left = seconds_left(seat.deadline, now)
     if left is not None and seat.state == PLAYING:
-        _draw_countdown(surface, lay, rect, seat, model, now, left)
+        _draw_countdown(surface, lay, rect, seat.deadline, model, now, left)
 
 
 def _draw_countdown(
     surface: pygame.Surface,
     lay: Layout,
     rect: pygame.Rect,
-    seat: Seat,
+    deadline: float | None,
     model: Model,
     now: float,
     left: int,
 ) -> None:
     total = model.turn_timeout or float(max(left, 1))
-    fraction = max(0.0, min(1.0, ((seat.deadline or now) - now) / total))
+    fraction = max(0.0, min(1.0, ((deadline or now) - now) / total))
     bar = pygame.Rect(
         rect.left + lay.px(10), rect.bottom - lay.px(12), rect.width - lay.px(20), 0
     )
@@ -650,6 +936,261 @@ def _draw_countdown(
     )
 
 
+def _seat_label(seat: Seat, model: Model) -> str:
+    """What a casino seat is doing, in a word or two."""
+    if seat.state == LEFT:
+        return "left"
+    if model.phase == PHASE_BETTING:
+        if seat.bet is None:
+            return "betting…"
+        return f"bet {seat.bet}" if seat.bet else "has bet"
+    if seat.sitting_out:
+        return "sits out"
+    if seat.state == WAITING or not seat.hands:
+        return "waiting"
+    if seat.insurance:
+        return f"insured {seat.insurance}"
+    return {PLAYING: "playing", BUST: "bust"}.get(seat.state, "done")
+
+
+def _hand_badge(hand: Hand) -> tuple[str, tuple[int, int, int], tuple[int, int, int]]:
+    """The line under a casino hand: (text, fill, ink); the fill is None-like
+    (the felt) for a plain bet."""
+    net = hand.net
+    if hand.result is not None and net is not None:
+        if hand.result == "push":
+            return "push", RESULT_COLOURS["push"], WHITE
+        return signed(net), RESULT_COLOURS[hand.result], WHITE
+    if hand.status == SURRENDERED:
+        return f"gave up {signed(net or 0)}", RESULT_COLOURS["push"], WHITE
+    if hand.status == BLACKJACK_STATUS:
+        return "BLACKJACK", GOLD, INK
+    if hand.status == BUST:
+        return "BUST", RESULT_COLOURS["lose"], WHITE
+    stake = f"bet {hand.bet}" + ("  x2" if hand.doubled else "")
+    return stake, FELT_EDGE, GOLD
+
+
+def _draw_casino_seat(
+    surface: pygame.Surface,
+    lay: Layout,
+    rect: pygame.Rect,
+    seat: Seat,
+    model: Model,
+    now: float,
+) -> None:
+    radius = lay.px(12)
+    mine = seat.player_id == model.my_id
+    if mine:
+        _panel(surface, rect, PANEL_MINE, radius, GOLD, lay.px(3))
+    else:
+        _panel(surface, rect, PANEL, radius)
+    inner = rect.width - lay.px(12)
+    name = f"{seat.name} (you)" if mine else seat.name
+    title = _text(
+        surface,
+        name,
+        lay.px(22),
+        GOLD if mine else WHITE,
+        bold=True,
+        max_width=inner,
+        midtop=(rect.centerx, rect.top + lay.px(8)),
+    )
+    label = _seat_label(seat, model)
+    if seat.balance is not None:
+        long = f"{seat.balance:,} chips  ·  {label}"
+        fits = font(lay.px(18)).size(long)[0] <= inner
+        label = long if fits else f"{seat.balance:,} · {label}"
+    line = _text(
+        surface,
+        label,
+        lay.px(18),
+        STATE_COLOURS.get(seat.state, WHITE),
+        max_width=inner,
+        midtop=(rect.centerx, title.bottom + lay.px(3)),
+    )
+    hands = seat.hands
+    count = max(1, len(hands))
+    gap = lay.px(6)
+    top = line.bottom + lay.px(8)
+    area_h = rect.bottom - lay.px(30) - top  # the countdown keeps the bottom
+    most = max((len(hand.cards) for hand in hands), default=2)
+    spread = 1.62 if most <= 2 else 1 + 0.34 * (most - 1)
+    # Split hands side by side, or in two rows when that shows bigger cards
+    # (a narrow seat with three or four hands).
+    best: tuple[int, int, float, float] | None = None
+    for cols in sorted({count, (count + 1) // 2}, reverse=True):
+        rows = -(-count // cols)
+        column = (inner - gap * (cols - 1)) / cols
+        room_w = column - (lay.px(8) if cols > 1 else 0)
+        row_h = (area_h - gap * (rows - 1)) / rows
+        below = max(lay.px(30), min(lay.px(46), round(row_h * 0.32)))
+        width = min(
+            lay.px(76), round(room_w / spread), round(max(12, row_h - below) / 1.4)
+        )
+        if best is None or width > best[0] + lay.px(4):
+            best = (width, cols, column, room_w)
+            below_h = below
+    assert best is not None
+    card_w, cols, column, room_w = best
+    _, card_h = card_size(card_w)
+    active = model.active_hand() if mine else None
+    left_edge = rect.centerx - inner / 2
+    if not hands:
+        slot = pygame.Rect(0, 0, card_w, card_h)
+        slot.midtop = (rect.centerx, top)
+        _empty_slot(surface, slot)
+    total_size = max(lay.px(14), min(lay.px(24), round(card_w * 0.42)))
+    badge_size = max(lay.px(11), min(lay.px(18), round(card_w * 0.34)))
+    for index, hand in enumerate(hands):
+        row, col = divmod(index, cols)
+        cx = round(left_edge + (column + gap) * col + column / 2)
+        hand_top = top + (card_h + below_h + gap) * row
+        if index == active:
+            # The hand the keys act on: a gold frame round it.
+            frame = pygame.Rect(0, 0, round(column), card_h + below_h)
+            frame.midtop = (cx, hand_top - lay.px(4))
+            _panel(surface, frame, (246, 205, 88, 40), lay.px(8), GOLD, lay.px(2))
+        hand_rect = draw_hand(
+            surface, hand, card_w, (cx, hand_top + card_h // 2), round(room_w)
+        )
+        total = _text(
+            surface,
+            f"{hand.points}",
+            total_size,
+            ERROR_RED if hand.points > 21 else WHITE,
+            bold=True,
+            midtop=(cx, hand_rect.bottom + lay.px(2)),
+        )
+        text, fill, ink = _hand_badge(hand)
+        room = round(column) - lay.px(6)
+        if text.startswith("bet ") and font(badge_size, True).size(text)[0] > room:
+            text = text[4:]  # the amount alone, in a narrow column
+        size = fit_size(text, badge_size, room, lay.px(9))
+        if fill == FELT_EDGE:
+            _text(surface, text, size, ink, bold=True, midtop=(cx, total.bottom + 1))
+        else:
+            _badge(surface, text, size, fill, ink, midtop=(cx, total.bottom + 1))
+    if seat.state == LEFT:
+        veil = pygame.Surface(rect.size, pygame.SRCALPHA)
+        pygame.draw.rect(veil, (20, 30, 25, 140), veil.get_rect(), border_radius=radius)
+        surface.blit(veil, rect)
+        return
+    deadlines = [
+        hand.deadline
+        for hand in hands
+        if hand.deadline is not None and hand.status == PLAYING
+    ]
+    if deadlines:
+        deadline = min(deadlines)
+        left = seconds_left(deadline, now)
+        if left is not None:
+            _draw_countdown(surface, lay, rect, deadline, model, now, left)
+
+
+def _draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
+    """The player's chips at the top left; the table's rules at the top right."""
+    area = lay.dealer
+    balance = model.balance
+    x = lay.px(16)
+    label = _text(
+        surface,
+        "BALANCE",
+        lay.px(18),
+        DIM,
+        bold=True,
+        topleft=(x, area.top + lay.px(4)),
+    )
+    amount = "—" if balance is None else f"{balance:,}"
+    big = _text(
+        surface, amount, lay.px(40), GOLD, bold=True, topleft=(x, label.bottom + 2)
+    )
+    me = model.me
+    stake = sum(hand.bet for hand in me.hands) if me is not None else 0
+    if me is not None and not stake and me.bet:
+        stake = me.bet
+    if stake and model.phase != PHASE_OVER:
+        _text(
+            surface,
+            f"on the table: {stake}",
+            lay.px(18),
+            WHITE,
+            topleft=(x, big.bottom + 2),
+        )
+    if model.net is not None and model.phase == PHASE_OVER:
+        _text(
+            surface,
+            f"this round: {signed(model.net)}",
+            lay.px(18),
+            WHITE,
+            topleft=(x, big.bottom + lay.px(20)),
+        )
+    rules = model.rules
+    lines = [
+        f"Bets {rules.min_bet} to {rules.max_bet}",
+        f"Blackjack pays {rules.blackjack_pays}",
+        f"Dealer {'hits' if rules.h17 else 'stands on'} soft 17",
+    ]
+    extras = []
+    if rules.das:
+        extras.append("double after split")
+    if rules.surrender:
+        extras.append("surrender")
+    if extras:
+        lines.append(", ".join(extras).capitalize())
+    y = area.top + lay.px(6)
+    for text in lines:
+        y = _text(
+            surface,
+            text,
+            lay.px(18),
+            DIM,
+            topright=(lay.width - lay.px(16), y),
+        ).bottom + lay.px(2)
+
+
+def _draw_chip(
+    surface: pygame.Surface, lay: Layout, button: Button, hover: bool
+) -> None:
+    rect = button.rect
+    colour = chip_colour(button.amount or 0)
+    if not button.enabled:
+        colour = tuple(
+            (c + 2 * o) // 3 for c, o in zip(colour, BUTTON_OFF, strict=True)
+        )  # type: ignore[assignment]
+    r = rect.width // 2
+    center = rect.center
+    pygame.draw.circle(surface, (0, 0, 0), (center[0], center[1] + lay.px(3)), r)
+    pygame.draw.circle(surface, colour, center, r)
+    # The edge spots of a casino chip.
+    spot = WHITE if button.enabled else BUTTON_TEXT_OFF
+    for step in range(8):
+        angle = step * math.pi / 4
+        x = center[0] + math.cos(angle) * r * 0.82
+        y = center[1] + math.sin(angle) * r * 0.82
+        pygame.draw.circle(surface, spot, (round(x), round(y)), max(1, r // 7))
+    pygame.draw.circle(surface, spot, center, round(r * 0.62), max(1, lay.px(2)))
+    if hover and button.enabled:
+        pygame.draw.circle(surface, GOLD, center, r, max(1, lay.px(3)))
+    light = sum(colour) > 600
+    ink = INK if light else WHITE
+    if not button.enabled:
+        ink = BUTTON_TEXT_OFF
+    amount, _, key = button.label.partition("  ")
+    size = fit_size(amount, round(r * 0.8), round(r * 1.1), 8)
+    shown = _text(
+        surface, amount, size, ink, bold=True, center=(center[0], center[1] - r // 8)
+    )
+    if key:
+        _text(
+            surface,
+            key,
+            max(8, round(r * 0.45)),
+            ink,
+            midtop=(center[0], shown.bottom - 2),
+        )
+
+
 def _draw_button(
     surface: pygame.Surface,
     lay: Layout,
@@ -666,14 +1207,18 @@ def _draw_button(
     shadow = button.rect.move(0, lay.px(3))
     pygame.draw.rect(surface, (0, 0, 0), shadow, border_radius=radius)
     pygame.draw.rect(surface, fill, button.rect, border_radius=radius)
+    if button.kind == "chip":
+        _draw_chip(surface, lay, button, hover)
+        return
+    room = button.rect.width - lay.px(8)
     _text(
         surface,
         button.label,
-        lay.px(24),
+        fit_size(button.label, lay.px(24), room, lay.px(15)),
         ink,
         bold=True,
         center=button.rect.center,
-        max_width=button.rect.width - lay.px(8),
+        max_width=room,
     )
 
 
