@@ -55,6 +55,34 @@ MAX_URL = 300
 
 _log = Logger(namespace="blackjack_client")
 
+#: Keys for actions (R and Q are Reconnect and Quit). A classic table takes
+#: H and S only; the rest are a casino table's.
+ACTION_KEYS = {
+    pygame.K_h: "hit",
+    pygame.K_s: "stand",
+    pygame.K_d: "double",
+    pygame.K_p: "split",
+    pygame.K_u: "surrender",
+    pygame.K_i: "insure",
+    pygame.K_n: "decline",
+    pygame.K_b: "bet",
+}
+#: 1 to 5 (or the keypad's) bet the chips shown, left to right.
+CHIP_KEYS = {
+    **{
+        key: n
+        for n, key in enumerate(
+            (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5)
+        )
+    },
+    **{
+        key: n
+        for n, key in enumerate(
+            (pygame.K_KP1, pygame.K_KP2, pygame.K_KP3, pygame.K_KP4, pygame.K_KP5)
+        )
+    },
+}
+
 Connect = Callable[[str, Callable[[Message], None]], TableConnection]
 
 
@@ -150,14 +178,45 @@ class ClientApp:
         elif kind == "round_over" and self.rounds and self.model.rounds >= self.rounds:
             self.quit()
 
-    def act(self, action: str) -> bool:
-        """Hit or stand, if that's allowed now."""
-        if action not in ("hit", "stand") or not self.model.can_act():
+    def act(self, action: str, amount: int | None = None) -> bool:
+        """Hit or stand (and, at a casino table, bet, insure or decline,
+        double, split, surrender), if that's allowed now. ``amount`` is what
+        a bet stakes (by default the last bet again, or the minimum)."""
+        message = self._message_for(action, amount)
+        if message is None:
             return False
-        if self.connection is None or not self.connection.send({"type": action}):
+        if self.connection is None or not self.connection.send(message):
             return False
-        self.model = reduce(self.model, Sent(action), self.clock.seconds())
+        self.model = reduce(self.model, Sent(message["type"]), self.clock.seconds())
         return True
+
+    def _message_for(self, action: str, amount: int | None) -> dict[str, Any] | None:
+        """The message that does ``action`` now, or None if it isn't allowed."""
+        model = self.model
+        if not model.casino:
+            if action not in ("hit", "stand") or not model.can_act():
+                return None
+            return {"type": action}
+        if action == "bet":
+            stake = view.rebet_amount(model) if amount is None else amount
+            return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
+        if action in ("insure", "decline"):
+            take = action == "insure"
+            return (
+                {"type": "insurance", "take": take} if model.can_insure(take) else None
+            )
+        allowed = {
+            "hit": model.can_act,
+            "stand": model.can_act,
+            "double": model.can_double,
+            "split": model.can_split,
+            "surrender": model.can_surrender,
+        }.get(action)
+        index = model.active_hand()
+        if allowed is None or index is None or not allowed():
+            return None
+        # The hand is named: after a split the player acts on the framed one.
+        return {"type": action, "hand": index}
 
     def reconnect(self) -> bool:
         """Try again after a disconnect or a full table."""
@@ -219,7 +278,8 @@ class ClientApp:
         pygame.image.save(self.surface(), str(path))
 
     def _autoplay(self) -> None:
-        if not self.autoplay or not self.model.can_act():
+        choice = self._autoplay_choice() if self.autoplay else None
+        if choice is None:
             self._ready_since = None
             return
         now = self.clock.seconds()
@@ -227,10 +287,27 @@ class ClientApp:
             self._ready_since = now
         if now - self._ready_since < self.autoplay_delay:
             return
-        me = self.model.me
-        assert me is not None  # can_act() says so
-        self.act("hit" if me.hand.points < AUTOPLAY_STAND_ON else "stand")
+        self.act(*choice)
         self._ready_since = None
+
+    def _autoplay_choice(self) -> tuple[str, int | None] | None:
+        """What the auto-player does now: bet the table minimum, decline
+        insurance, hit below 17 and stand from 17; None for nothing."""
+        model = self.model
+        me = model.me
+        if model.casino:
+            if model.can_bet(model.rules.min_bet):
+                return "bet", model.rules.min_bet
+            if model.can_insure(False):
+                return "decline", None
+            index = model.active_hand()
+            if index is None or me is None:
+                return None
+            points = me.hands[index].points
+            return ("hit" if points < AUTOPLAY_STAND_ON else "stand"), None
+        if not model.can_act() or me is None:
+            return None
+        return ("hit" if me.hand.points < AUTOPLAY_STAND_ON else "stand"), None
 
     # -- input -----------------------------------------------------------------
 
@@ -251,12 +328,17 @@ class ClientApp:
         if event.type == pygame.KEYDOWN:
             if event.key in (pygame.K_q, pygame.K_ESCAPE):
                 self.quit()
-            elif event.key == pygame.K_h:
-                self.act("hit")
-            elif event.key == pygame.K_s:
-                self.act("stand")
             elif event.key == pygame.K_r:
                 self.reconnect()
+            elif event.key in ACTION_KEYS:
+                self.act(ACTION_KEYS[event.key])
+            elif event.key in CHIP_KEYS and self.model.casino:
+                chips = view.chip_values(
+                    self.model.rules.min_bet, self.model.rules.max_bet
+                )
+                number = CHIP_KEYS[event.key]
+                if number < len(chips):
+                    self.act("bet", chips[number])
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             size = self.surface().get_size()
             for button in view.buttons(self.model, size):
@@ -264,7 +346,7 @@ class ClientApp:
                     if button.action == "reconnect":
                         self.reconnect()
                     else:
-                        self.act(button.action)
+                        self.act(button.action, button.amount)
 
     def _handle_start(self, event: pygame.event.Event) -> None:
         form = self.form
@@ -372,7 +454,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--autoplay",
         action="store_true",
-        help="play by itself: stand on 17 or more, else hit",
+        help="play by itself: stand on 17 or more, else hit (at a casino "
+        "table: bet the minimum and decline insurance)",
     )
     parser.add_argument(
         "--rounds", type=_positive, metavar="N", help="quit after N rounds"
