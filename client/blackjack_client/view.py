@@ -1036,7 +1036,13 @@ def _draw_casino_seat(
     _, card_h = card_size(card_w)
     active = model.active_hand() if mine else None
     left_edge = rect.centerx - inner / 2
-    if not hands:
+    if not hands and seat.bet and seat.state != LEFT:
+        # The bet placed, as a chip on the felt until the cards come.
+        size = min(card_w, lay.px(64))
+        stake = pygame.Rect(0, 0, size, size)
+        stake.center = (rect.centerx, top + card_h // 2)
+        _draw_chip(surface, lay, Button("bet", f"{seat.bet}", stake, True, seat.bet))
+    elif not hands:
         slot = pygame.Rect(0, 0, card_w, card_h)
         slot.midtop = (rect.centerx, top)
         _empty_slot(surface, slot)
@@ -1109,22 +1115,13 @@ def _draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
     stake = sum(hand.bet for hand in me.hands) if me is not None else 0
     if me is not None and not stake and me.bet:
         stake = me.bet
+    note = ""
     if stake and model.phase != PHASE_OVER:
-        _text(
-            surface,
-            f"on the table: {stake}",
-            lay.px(18),
-            WHITE,
-            topleft=(x, big.bottom + 2),
-        )
-    if model.net is not None and model.phase == PHASE_OVER:
-        _text(
-            surface,
-            f"this round: {signed(model.net)}",
-            lay.px(18),
-            WHITE,
-            topleft=(x, big.bottom + lay.px(20)),
-        )
+        note = f"on the table: {stake}"
+    elif model.net is not None and model.phase == PHASE_OVER:
+        note = f"this round: {signed(model.net)}"
+    if note:
+        _text(surface, note, lay.px(18), WHITE, topleft=(x, big.bottom + 2))
     rules = model.rules
     lines = [
         f"Bets {rules.min_bet} to {rules.max_bet}",
@@ -1150,7 +1147,7 @@ def _draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
 
 
 def _draw_chip(
-    surface: pygame.Surface, lay: Layout, button: Button, hover: bool
+    surface: pygame.Surface, lay: Layout, button: Button, hover: bool = False
 ) -> None:
     rect = button.rect
     colour = chip_colour(button.amount or 0)
@@ -1198,6 +1195,9 @@ def _draw_button(
     mouse: tuple[int, int] | None,
 ) -> None:
     hover = mouse is not None and button.rect.collidepoint(mouse)
+    if button.kind == "chip":
+        _draw_chip(surface, lay, button, hover)
+        return
     if button.enabled:
         fill = BUTTON_HOVER if hover else BUTTON
         ink = BUTTON_TEXT
@@ -1207,9 +1207,6 @@ def _draw_button(
     shadow = button.rect.move(0, lay.px(3))
     pygame.draw.rect(surface, (0, 0, 0), shadow, border_radius=radius)
     pygame.draw.rect(surface, fill, button.rect, border_radius=radius)
-    if button.kind == "chip":
-        _draw_chip(surface, lay, button, hover)
-        return
     room = button.rect.width - lay.px(8)
     _text(
         surface,
