@@ -125,6 +125,31 @@ from blackjackd.shoe import Shoe, ShoeEmpty
 from blackjackd.table import DEALER_ID, ActionRejected, Message, Send
 
 
+def _index_transitions(machine: MethodicalMachine) -> None:
+    """Look a machine's transitions up in a dict instead of a list scan.
+
+    Same answers as ``Automaton.outputForInput`` (including ``NoTransition``
+    for an input the state doesn't take). Skipped, harmlessly, should a
+    future automat hold its automaton elsewhere.
+    """
+    automaton = getattr(machine, "_automaton", None)
+    if automaton is None or not hasattr(automaton, "outputForInput"):
+        return
+    scan = automaton.outputForInput
+    index: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
+
+    def output_for_input(in_state: Any, input_symbol: Any) -> Any:
+        if not index:
+            for state, symbol, out_state, outputs in automaton.allTransitions():
+                index[state, symbol] = (out_state, tuple(outputs))
+        found = index.get((in_state, input_symbol))
+        if found is None:
+            return scan(in_state, input_symbol)  # raises NoTransition
+        return found[0], list(found[1])
+
+    automaton.outputForInput = output_for_input
+
+
 class Phase(enum.Enum):
     """The phase of a round, mirrored from the machine for quick checks."""
 
@@ -207,6 +232,7 @@ class CasinoTable:
         self._do_bets_closed = self._bets_closed
         self._do_hands_done = self._hands_done
         self._do_next_round = self._next_round
+        self._do_play = self._play
 
     # -- what the lobby and the protocol ask --------------------------------
 
@@ -276,7 +302,18 @@ class CasinoTable:
             )
         if amount > self.ledger.balance(player_id):
             raise ActionRejected(402, "not enough chips")
-        self._place_bet(seat=seat, amount=amount)
+        balance = self._stake(seat, amount, "bet")
+        seat.bet = amount
+        if self._listening:
+            self._broadcast(
+                {
+                    "type": "bet",
+                    "id": seat.player_id,
+                    "amount": amount,
+                    "balance": balance,
+                }
+            )
+        self._check_bets()
 
     def insurance(self, player_id: int, take: bool) -> None:
         """Take or decline insurance while it is offered."""
@@ -286,7 +323,21 @@ class CasinoTable:
         cost = insurance_cost(seat.bet) if take else 0
         if cost > self.ledger.balance(player_id):
             raise ActionRejected(402, "not enough chips")
-        self._insure(seat=seat, cost=cost)
+        balance = self.ledger.balance(player_id)
+        if cost:
+            balance = self._stake(seat, cost, "insurance")
+        seat.insurance = cost
+        if self._listening:
+            self._broadcast(
+                {
+                    "type": "insurance",
+                    "id": player_id,
+                    "taken": bool(cost),
+                    "amount": cost,
+                    "balance": balance,
+                }
+            )
+        self._check_insurance()
 
     def hit(self, player_id: int, hand: int | None = None) -> None:
         """Deal one more card to a hand."""
@@ -470,10 +521,6 @@ class CasinoTable:
         "A player leaves their seat."
 
     @_machine.input()
-    def _place_bet(self, seat: CasinoSeat, amount: int) -> None:
-        "A seated player bets on the coming round."
-
-    @_machine.input()
     def _bets_closed(self) -> None:
         "Everyone has bet, or the bet timer ran out."
 
@@ -484,10 +531,6 @@ class CasinoTable:
     @_machine.input()
     def _offer_insurance(self) -> None:
         "The dealer shows an ace."
-
-    @_machine.input()
-    def _insure(self, seat: CasinoSeat, cost: int) -> None:
-        "A bettor takes (cost > 0) or declines (0) insurance."
 
     @_machine.input()
     def _insurance_closed(self) -> None:
@@ -571,21 +614,10 @@ class CasinoTable:
         )
 
     @_machine.output()
-    def _record_bet(self, seat: CasinoSeat, amount: int) -> None:
-        balance = self._stake(seat, amount, "bet")
-        seat.bet = amount
-        if self._listening:
-            self._broadcast(
-                {
-                    "type": "bet",
-                    "id": seat.player_id,
-                    "amount": amount,
-                    "balance": balance,
-                }
-            )
-
-    @_machine.output()
     def _close_bets_if_all_in(self) -> None:
+        self._check_bets()
+
+    def _check_bets(self) -> None:
         if not self._seats:
             self._emptied()
         elif all(seat.bet for seat in self._ordered):
@@ -687,24 +719,10 @@ class CasinoTable:
         self._timer = self._clock.callLater(seconds, self._insurance_timer_expired)
 
     @_machine.output()
-    def _record_insurance(self, seat: CasinoSeat, cost: int) -> None:
-        balance = self.ledger.balance(seat.player_id)
-        if cost:
-            balance = self._stake(seat, cost, "insurance")
-        seat.insurance = cost
-        if self._listening:
-            self._broadcast(
-                {
-                    "type": "insurance",
-                    "id": seat.player_id,
-                    "taken": bool(cost),
-                    "amount": cost,
-                    "balance": balance,
-                }
-            )
-
-    @_machine.output()
     def _close_insurance_if_all_in(self) -> None:
+        self._check_insurance()
+
+    def _check_insurance(self) -> None:
         if not self._seats:
             self._emptied()
         elif all(seat.insurance is not None for seat in self._ordered):
@@ -732,6 +750,19 @@ class CasinoTable:
         self._end_round_if_done()
 
     @_machine.output()
+    def _finish_round(self) -> None:
+        # One output, not three: automat's per-output cost adds up over the
+        # simulator's millions of rounds.
+        self._dealer_plays()
+        self._settle_round()
+        self._schedule_next_round()
+
+    @_machine.output()
+    def _finish_on_blackjack(self) -> None:
+        self._reveal_hole()
+        self._settle_round()
+        self._schedule_next_round()
+
     def _dealer_plays(self) -> None:
         self._reveal_hole()
         cards = self._dealer_cards
@@ -751,11 +782,6 @@ class CasinoTable:
                     }
                 )
 
-    @_machine.output()
-    def _reveal_on_blackjack(self) -> None:
-        self._reveal_hole()
-
-    @_machine.output()
     def _settle_round(self) -> None:
         self._phase = Phase.BETWEEN_ROUNDS
         ledger = self.ledger
@@ -837,7 +863,6 @@ class CasinoTable:
             seat.bet = seat.staked = seat.returned = 0
             seat.insurance = 0
 
-    @_machine.output()
     def _schedule_next_round(self) -> None:
         self._timer = self._clock.callLater(
             self.config.round_delay, self._do_next_round
@@ -866,9 +891,6 @@ class CasinoTable:
 
     betting.upon(_sit, enter=betting, outputs=[_take_seat, _invite_to_bet])
     betting.upon(
-        _place_bet, enter=betting, outputs=[_record_bet, _close_bets_if_all_in]
-    )
-    betting.upon(
         _leave, enter=betting, outputs=[_refund_bet, _unseat, _close_bets_if_all_in]
     )
     betting.upon(_bets_closed, enter=dealing, outputs=[_deal_round])
@@ -880,13 +902,10 @@ class CasinoTable:
     dealing.upon(
         _dealer_blackjack,
         enter=between_rounds,
-        outputs=[_reveal_on_blackjack, _settle_round, _schedule_next_round],
+        outputs=[_finish_on_blackjack],
     )
 
     insuring.upon(_sit, enter=insuring, outputs=[_take_seat, _tell_wait])
-    insuring.upon(
-        _insure, enter=insuring, outputs=[_record_insurance, _close_insurance_if_all_in]
-    )
     insuring.upon(_leave, enter=insuring, outputs=[_unseat, _close_insurance_if_all_in])
     insuring.upon(_insurance_closed, enter=dealing, outputs=[_peek_after_insurance])
     insuring.upon(_emptied, enter=idle, outputs=[_forget_round])
@@ -896,7 +915,7 @@ class CasinoTable:
     playing.upon(
         _hands_done,
         enter=between_rounds,
-        outputs=[_dealer_plays, _settle_round, _schedule_next_round],
+        outputs=[_finish_round],
     )
     playing.upon(_emptied, enter=idle, outputs=[_forget_round])
 
@@ -904,6 +923,9 @@ class CasinoTable:
     between_rounds.upon(_leave, enter=between_rounds, outputs=[_unseat, _idle_if_empty])
     between_rounds.upon(_next_round, enter=betting, outputs=[_open_betting])
     between_rounds.upon(_emptied, enter=idle, outputs=[_forget_round])
+    # automat finds a transition by scanning all of them, comparing
+    # dataclasses; the simulator plays millions of rounds, so index them.
+    _index_transitions(_machine)
 
     # -- helpers ----------------------------------------------------------------
 
@@ -953,7 +975,7 @@ class CasinoTable:
             if blackjack:
                 self._dealer_blackjack()
                 return
-        self._play()
+        self._do_play()
 
     def _settle_insurance(self, dealer_blackjack: bool) -> None:
         for seat in self._ordered:
