@@ -870,7 +870,10 @@ class CasinoTable:
 
     @_machine.output()
     def _end_round_check(self) -> None:
-        self._end_round_if_done()
+        if not self._seats:
+            self._emptied()
+        else:
+            self._end_round_if_done()
 
     @_machine.output()
     def _idle_if_empty(self) -> None:
