@@ -667,6 +667,10 @@ class CasinoTable:
         self._upcard = self._hole = None
         self._hole_revealed = False
         self._dealer_cards = []
+        if self._shoe.needs_shuffle:
+            self._shoe.shuffle()
+            if self._listening:
+                self._broadcast({"type": "shuffle"})
         if self._listening:
             self._broadcast({"type": "restart"})
         for seat in bettors:

@@ -9,6 +9,8 @@ from fractions import Fraction
 
 import pytest
 from casino_helpers import Setup, deal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blackjackd.casino_table import Phase
 from blackjackd.shoe import Shoe
@@ -811,3 +813,88 @@ def test_hole_card_appears_in_no_message_before_the_dealer_plays():
         checked += 1
         game.clock.advance(0)
     assert checked == 300
+
+
+# -- chips are conserved -------------------------------------------------------
+
+ACTIONS = ("hit", "stand", "double", "split", "surrender")
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rules=st.fixed_dictionaries(
+        {
+            "hit_soft_17": st.booleans(),
+            "das": st.booleans(),
+            "resplit_aces": st.booleans(),
+            "surrender": st.booleans(),
+            "blackjack_pays": st.sampled_from([Fraction(3, 2), Fraction(6, 5)]),
+            "decks": st.integers(1, 2),
+        }
+    ),
+)
+def test_random_legal_play_conserves_chips(seed, rules):
+    """Random bets, insurance and actions (legal or not), seats coming and
+    going, timeouts: refusals change nothing, balances never go negative,
+    and what the players gain is exactly what the house loses."""
+    rng = random.Random(seed)
+    game = Setup(
+        shoe=Shoe(rules["decks"], random.Random(seed)),
+        players=3,
+        seats=4,
+        starting_chips=300,
+        **{key: value for key, value in rules.items() if key != "decks"},
+    )
+    table, ledger = game.table, game.ledger
+    next_id = 4
+    for _ in range(30):
+        assert table.phase is Phase.BETTING
+        for player_id in list(table._seats):
+            if rng.random() < 0.85:
+                amount = rng.choice([5, 10, 15, 25, 99, 500, 600])
+                before = snapshot(game)
+                try:
+                    table.bet(player_id, amount)
+                except ActionRejected:
+                    assert snapshot(game) == before
+        if table.phase is Phase.BETTING:
+            game.clock.advance(game.config.bet_timeout)
+        if table.phase is Phase.INSURANCE:
+            for player_id in list(table._seats):
+                if rng.random() < 0.8:
+                    try:
+                        table.insurance(player_id, rng.random() < 0.5)
+                    except ActionRejected:
+                        pass
+            if table.phase is Phase.INSURANCE:
+                game.clock.advance(game.config.turn_timeout)
+        while table.phase is Phase.PLAYING:
+            roll = rng.random()
+            if roll < 0.03:
+                game.clock.advance(game.config.turn_timeout)
+                continue
+            if roll < 0.05 and table._seats:
+                table.leave(rng.choice(list(table._seats)))
+                continue
+            if roll < 0.07 and table.has_free_seat:
+                game.sit(next_id)
+                next_id += 1
+                continue
+            player_id = rng.choice(list(table._seats) or [0])
+            hand = rng.choice([None, None, 0, 1, 2, 3, 4])
+            before = snapshot(game)
+            try:
+                getattr(table, rng.choice(ACTIONS))(player_id, hand)
+            except ActionRejected:
+                assert snapshot(game) == before
+        assert ledger.balanced()
+        for player_id in table._seats:
+            assert ledger.balance(player_id) >= 0
+        moved = sum(e.amount for e in ledger.entries if e.kind not in ("open", "close"))
+        assert moved == -ledger.house
+        if table.phase is Phase.IDLE:
+            game.sit(next_id)
+            next_id += 1
+        else:
+            game.clock.advance(game.config.round_delay)
