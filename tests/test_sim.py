@@ -11,7 +11,7 @@ import pytest
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.shoe import Shoe
-from blackjackd.sim import UPCARD_LABELS, main, simulate
+from blackjackd.sim import UPCARD_LABELS, compare, main, simulate
 from blackjackd.strategy import BasicStrategy
 
 
@@ -177,3 +177,14 @@ def replay(hands: int, config: CasinoConfig, seed: int) -> float:
 )
 def test_engine_agrees_with_a_plain_replay_of_the_same_cards(config):
     assert simulate(4000, config, seed=3).house_edge == replay(4000, config, seed=3)
+
+
+def test_compare_pairs_rule_variants_on_the_same_cards():
+    found = compare(2000, CasinoConfig(), seed=4)
+    assert set(found["variants"]) == {"h17", "6:5", "surrender", "no_das"}
+    short = found["variants"]["6:5"]
+    # 6:5 changes no play, only what a blackjack pays: always a cost.
+    assert short["difference"] > 0
+    assert short["difference_stderr"] < found["house_edge_stderr"] / 5
+    alone = simulate(2000, CasinoConfig(), seed=4)
+    assert found["house_edge"] == alone.house_edge
