@@ -136,13 +136,15 @@ def _index_transitions(machine: MethodicalMachine) -> None:
     if automaton is None or not hasattr(automaton, "outputForInput"):
         return
     scan = automaton.outputForInput
-    index: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
+    # Keyed by identity: states and inputs are made once, with the class,
+    # and the automaton holds them; hashing the dataclasses costs more.
+    index: dict[tuple[int, int], tuple[Any, tuple[Any, ...]]] = {}
 
     def output_for_input(in_state: Any, input_symbol: Any) -> Any:
         if not index:
             for state, symbol, out_state, outputs in automaton.allTransitions():
-                index[state, symbol] = (out_state, tuple(outputs))
-        found = index.get((in_state, input_symbol))
+                index[id(state), id(symbol)] = (out_state, tuple(outputs))
+        found = index.get((id(in_state), id(input_symbol)))
         if found is None:
             return scan(in_state, input_symbol)  # raises NoTransition
         return found[0], list(found[1])
