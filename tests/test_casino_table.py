@@ -820,7 +820,7 @@ def test_hole_card_appears_in_no_message_before_the_dealer_plays():
 ACTIONS = ("hit", "stand", "double", "split", "surrender")
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     rules=st.fixed_dictionaries(
@@ -848,7 +848,7 @@ def test_random_legal_play_conserves_chips(seed, rules):
     )
     table, ledger = game.table, game.ledger
     next_id = 4
-    for _ in range(30):
+    for _ in range(40):
         assert table.phase is Phase.BETTING
         for player_id in list(table._seats):
             if rng.random() < 0.85:
