@@ -65,9 +65,10 @@ player's hands (0 until a split), except in ``round_over`` results and
 - ``double`` (table): ``id``, ``hand``, ``bet`` (the hand's whole stake now),
   ``balance``; the one card follows as ``hit``, then ``stand`` or ``bust``.
 - ``split`` (table): ``id``, ``hand`` (the split hand), ``new_hand`` (index of
-  the hand made from its second card), ``hands`` (both hands after their
-  new cards: ``{hand, cards, points, bet, status}``), ``balance``; the two
-  new cards go out as ``hit`` first.
+  the hand made from its second card), ``hands`` (the two hands, one card
+  each: ``{hand, cards, points, bet, status}``), ``balance``. A ``hit`` to
+  each of the two hands follows, then ``stand`` for split aces (reason
+  ``"split_aces"``) or for a hand that made 21, else ``deadline`` for each.
 - ``surrender`` (table): ``id``, ``hand``, ``refund``, ``balance``.
 - ``bust`` (you): ``id``, ``hand``.
 - ``stand`` (table): ``id``, ``hand``, ``reason``: ``"stand"``,
@@ -403,9 +404,8 @@ class CasinoTable:
         timer = seat.turn_timers.pop(index, None)
         if timer is not None and timer.active():
             timer.cancel()
-        self._deal_to(seat, index, player_hand)
-        self._deal_to(seat, new_index, second)
         if self._listening:
+            # Announce the new hand before cards are dealt to it.
             self._broadcast(
                 {
                     "type": "split",
@@ -419,6 +419,8 @@ class CasinoTable:
                     "balance": self.ledger.balance(seat.player_id),
                 }
             )
+        self._deal_to(seat, index, player_hand)
+        self._deal_to(seat, new_index, second)
         for i, split_hand in ((index, player_hand), (new_index, second)):
             if split_hand.status != PLAYING:
                 continue

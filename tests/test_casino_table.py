@@ -468,8 +468,6 @@ def test_split_to_four_hands_and_no_further():
     game.table.split(1, 0)
     inbox = game.inboxes[1]
     assert inbox[:3] == [
-        {"type": "hit", "card": "8D", "id": 1, "points": 16, "hand": 0},
-        {"type": "hit", "card": "8C", "id": 1, "points": 16, "hand": 1},
         {
             "type": "split",
             "id": 1,
@@ -478,21 +476,23 @@ def test_split_to_four_hands_and_no_further():
             "hands": [
                 {
                     "hand": 0,
-                    "cards": ["8S", "8D"],
-                    "points": 16,
+                    "cards": ["8S"],
+                    "points": 8,
                     "bet": 10,
                     "status": "playing",
                 },
                 {
                     "hand": 1,
-                    "cards": ["8H", "8C"],
-                    "points": 16,
+                    "cards": ["8H"],
+                    "points": 8,
                     "bet": 10,
                     "status": "playing",
                 },
             ],
             "balance": 980,
         },
+        {"type": "hit", "card": "8D", "id": 1, "points": 16, "hand": 0},
+        {"type": "hit", "card": "8C", "id": 1, "points": 16, "hand": 1},
     ]
     game.table.split(1, 0)
     game.table.split(1, 1)
