@@ -205,13 +205,6 @@ def upcard_label(card: str) -> str:
 # -- legality: each returns why an action is refused, or None ---------------
 
 
-def action_refusal(hand: PlayerHand) -> str | None:
-    """Why no action at all is possible on ``hand``."""
-    if hand.status != PLAYING:
-        return "that hand is over"
-    return None
-
-
 def double_refusal(hand: PlayerHand, config: CasinoConfig) -> str | None:
     """Why ``hand`` may not double down (any first two cards may)."""
     if hand.status != PLAYING:
