@@ -1,0 +1,299 @@
+"""The rules of casino blackjack, pure: configuration, hands, legality, payouts.
+
+Nothing here holds a table, a clock or a socket; ``casino_table`` runs the
+rounds and ``ledger`` moves the chips. Every function answers from the cards,
+the bets and the ``CasinoConfig``, so the rules are tested (and simulated) on
+their own.
+
+Chips are whole numbers. Payouts that a fraction would split are rounded
+down, in the house's favour, as casinos do with odd chips:
+
+- a blackjack wins ``floor(bet * blackjack_pays)`` (3:2 on 15 wins 22;
+  6:5 on 15 wins 18);
+- insurance costs ``bet // 2`` and is offered only when that is at least 1;
+  it pays 2:1;
+- a surrender returns ``bet // 2``.
+
+Bets that are even (3:2, surrender, insurance) or multiples of 5 (6:5) are
+paid exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from blackjackd.cards import RANK_VALUES
+
+#: Payouts a blackjack may be set to: 3:2 (the fair game), 6:5 (what many
+#: casinos pay now) and even money.
+BLACKJACK_PAYOUTS = (Fraction(3, 2), Fraction(6, 5), Fraction(1, 1))
+
+MIN_SEATS, MAX_SEATS = 1, 7
+MIN_DECKS, MAX_DECKS = 1, 8
+
+
+def parse_payout(text: str) -> Fraction:
+    """``"3:2"`` (or ``"3/2"``, ``"1.5"``) as a ``Fraction``; ``ValueError``
+    for anything but one of ``BLACKJACK_PAYOUTS``."""
+    cleaned = text.strip().replace(":", "/")
+    try:
+        value = Fraction(cleaned)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{text!r} is not a payout like 3:2") from None
+    if value not in BLACKJACK_PAYOUTS:
+        raise ValueError(f"{text!r}: a blackjack pays 3:2, 6:5 or 1:1")
+    return value
+
+
+def format_payout(value: Fraction) -> str:
+    """A payout as casinos write it: ``Fraction(6, 5)`` is ``"6:5"``."""
+    return f"{value.numerator}:{value.denominator}"
+
+
+@dataclass(frozen=True)
+class CasinoConfig:
+    """The rules, limits and timings of one casino table."""
+
+    seats: int = 5
+    decks: int = 6
+    hit_soft_17: bool = False
+    das: bool = True
+    resplit_aces: bool = False
+    surrender: bool = False
+    blackjack_pays: Fraction = Fraction(3, 2)
+    max_split_hands: int = 4
+    min_bet: int = 10
+    max_bet: int = 500
+    bet_timeout: float = 15.0
+    turn_timeout: float = 30.0
+    round_delay: float = 3.0
+    starting_chips: int = 1000
+
+    def __post_init__(self) -> None:
+        if not MIN_SEATS <= self.seats <= MAX_SEATS:
+            raise ValueError(f"seats must be {MIN_SEATS} to {MAX_SEATS}")
+        if not MIN_DECKS <= self.decks <= MAX_DECKS:
+            raise ValueError(f"decks must be {MIN_DECKS} to {MAX_DECKS}")
+        if Fraction(self.blackjack_pays) not in BLACKJACK_PAYOUTS:
+            raise ValueError("a blackjack pays 3:2, 6:5 or 1:1")
+        # Keep the exact type: payouts are computed with it.
+        object.__setattr__(self, "blackjack_pays", Fraction(self.blackjack_pays))
+        if not 1 <= self.max_split_hands <= 4:
+            raise ValueError("max_split_hands must be 1 (no splits) to 4")
+        if not 1 <= self.min_bet <= self.max_bet:
+            raise ValueError("bets need 1 <= min_bet <= max_bet")
+        if not self.bet_timeout > 0:
+            raise ValueError("bet_timeout must be more than 0 seconds")
+        if not self.turn_timeout > 0:
+            raise ValueError("turn_timeout must be more than 0 seconds")
+        if not self.round_delay >= 0:
+            raise ValueError("round_delay can't be negative")
+        if self.starting_chips < 0:
+            raise ValueError("starting_chips can't be negative")
+
+    def describe(self) -> dict[str, Any]:
+        """The rules as JSON-ready values, for the ``id`` message."""
+        return {
+            "decks": self.decks,
+            "h17": self.hit_soft_17,
+            "das": self.das,
+            "resplit_aces": self.resplit_aces,
+            "surrender": self.surrender,
+            "blackjack_pays": format_payout(self.blackjack_pays),
+            "max_split_hands": self.max_split_hands,
+            "min_bet": self.min_bet,
+            "max_bet": self.max_bet,
+            "bet_timeout": self.bet_timeout,
+        }
+
+
+# A hand's status, as it goes out in messages.
+PLAYING = "playing"
+STOOD = "stood"
+BUST = "bust"
+BLACKJACK = "blackjack"
+SURRENDERED = "surrendered"
+
+
+@dataclass(eq=False, slots=True)
+class PlayerHand:
+    """One hand of one player: its cards, its stake and how it was played.
+
+    ``bet`` is everything staked on the hand (doubled included).
+    """
+
+    bet: int
+    cards: list[str] = field(default_factory=list)
+    from_split: bool = False
+    split_aces: bool = False
+    doubled: bool = False
+    status: str = PLAYING
+    #: Chips returned to the player when the hand was settled (stake included).
+    payout: int = 0
+    result: str = ""
+
+    @property
+    def total(self) -> int:
+        return hand_total(self.cards)[0]
+
+    @property
+    def soft(self) -> bool:
+        return hand_total(self.cards)[1]
+
+    @property
+    def done(self) -> bool:
+        return self.status != PLAYING
+
+    @property
+    def is_blackjack(self) -> bool:
+        """A natural: two cards worth 21, not made from a split."""
+        return is_natural(self.cards) and not self.from_split
+
+    def describe(self, index: int) -> dict[str, Any]:
+        """The hand as JSON-ready values."""
+        return {
+            "hand": index,
+            "cards": list(self.cards),
+            "points": self.total,
+            "bet": self.bet,
+            "status": self.status,
+        }
+
+
+def hand_total(cards: list[str]) -> tuple[int, bool]:
+    """Best total and softness; ``cards.hand_value`` without the tuple class,
+    because the simulator calls it millions of times."""
+    total = 0
+    ace = False
+    for card in cards:
+        value = RANK_VALUES[card[0]]
+        total += value
+        if value == 1:
+            ace = True
+    if ace and total <= 11:
+        return total + 10, True
+    return total, False
+
+
+def is_natural(cards: list[str]) -> bool:
+    """Two cards worth 21 (whether they count as a blackjack depends on
+    where they came from: see ``PlayerHand.is_blackjack``)."""
+    return len(cards) == 2 and hand_total(cards)[0] == 21
+
+
+def is_pair(cards: list[str]) -> bool:
+    """Two cards of the same value: 8-8, A-A, or any two ten-valued cards."""
+    return len(cards) == 2 and RANK_VALUES[cards[0][0]] == RANK_VALUES[cards[1][0]]
+
+
+def dealer_peeks(upcard: str) -> bool:
+    """US rules: with an ace or a ten-valued card up, the dealer checks the
+    hole card for blackjack before anyone plays."""
+    value = RANK_VALUES[upcard[0]]
+    return value == 1 or value == 10
+
+
+def upcard_label(card: str) -> str:
+    """The upcard's rank as the simulator keys it: ``"2"``..``"9"``, ``"T"``
+    for every ten-valued card, ``"A"``."""
+    value = RANK_VALUES[card[0]]
+    return "A" if value == 1 else "T" if value == 10 else str(value)
+
+
+# -- legality: each returns why an action is refused, or None ---------------
+
+
+def double_refusal(hand: PlayerHand, config: CasinoConfig) -> str | None:
+    """Why ``hand`` may not double down (any first two cards may)."""
+    if hand.status != PLAYING:
+        return "that hand is over"
+    if len(hand.cards) != 2:
+        return "double only on the first two cards"
+    if hand.split_aces:
+        return "split aces take one card each"
+    if hand.from_split and not config.das:
+        return "no double after a split at this table"
+    return None
+
+
+def split_refusal(
+    hand: PlayerHand, hands_held: int, config: CasinoConfig
+) -> str | None:
+    """Why ``hand`` may not be split when the player holds ``hands_held``."""
+    if hand.status != PLAYING:
+        return "that hand is over"
+    if not is_pair(hand.cards):
+        return "split only a pair"
+    if hands_held >= config.max_split_hands:
+        return f"at most {config.max_split_hands} hands"
+    if hand.split_aces and not config.resplit_aces:
+        return "split aces are not split again at this table"
+    return None
+
+
+def surrender_refusal(hand: PlayerHand, config: CasinoConfig) -> str | None:
+    """Why ``hand`` may not surrender (late: only the first two cards, after
+    the dealer's peek, never after a split)."""
+    if not config.surrender:
+        return "no surrender at this table"
+    if hand.status != PLAYING:
+        return "that hand is over"
+    if len(hand.cards) != 2 or hand.from_split:
+        return "surrender only the first two cards"
+    return None
+
+
+# -- payouts ----------------------------------------------------------------
+
+
+def insurance_cost(bet: int) -> int:
+    """Insurance is half the bet, rounded down."""
+    return bet // 2
+
+
+def insurance_payout(cost: int, dealer_blackjack: bool) -> int:
+    """Chips back for an insurance bet of ``cost``: it pays 2:1."""
+    return 3 * cost if dealer_blackjack else 0
+
+
+def surrender_refund(bet: int) -> int:
+    """Half the bet comes back on a surrender, rounded down."""
+    return bet // 2
+
+
+def blackjack_winnings(bet: int, pays: Fraction) -> int:
+    """What a blackjack wins on ``bet`` (the stake comes back besides)."""
+    # Fraction arithmetic is exact; floor rounds odd chips to the house.
+    return (bet * pays.numerator) // pays.denominator
+
+
+def settle_hand(
+    hand: PlayerHand, dealer_cards: list[str], config: CasinoConfig
+) -> tuple[str, int]:
+    """``(result, payout)`` for a finished hand against the dealer's final
+    cards: ``result`` is ``"win"``, ``"lose"`` or ``"push"``; ``payout`` is
+    the chips the player gets back, stake included (0 for a loss).
+
+    A surrendered hand is a loss whose refund was paid when it surrendered.
+    """
+    bet = hand.bet
+    if hand.status == SURRENDERED:
+        return "lose", 0
+    player = hand_total(hand.cards)[0]
+    if player > 21:
+        return "lose", 0
+    dealer_blackjack = is_natural(dealer_cards)
+    if hand.is_blackjack:
+        if dealer_blackjack:
+            return "push", bet
+        return "win", bet + blackjack_winnings(bet, config.blackjack_pays)
+    if dealer_blackjack:
+        return "lose", 0
+    dealer = hand_total(dealer_cards)[0]
+    if dealer > 21 or player > dealer:
+        return "win", 2 * bet
+    if player == dealer:
+        return "push", bet
+    return "lose", 0

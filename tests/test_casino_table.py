@@ -1,0 +1,900 @@
+"""The casino table with stacked shoes and a Clock: every action, every
+payout, insurance, the peek, splits, timers, seats and the hole card."""
+
+from __future__ import annotations
+
+import json
+import random
+from fractions import Fraction
+
+import pytest
+from casino_helpers import Setup, deal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blackjackd.casino_table import Phase
+from blackjackd.shoe import Shoe
+from blackjackd.table import ActionRejected
+
+
+def refused(code: int, action, *args, **kwargs) -> ActionRejected:
+    with pytest.raises(ActionRejected) as caught:
+        action(*args, **kwargs)
+    assert caught.value.status_code == code, caught.value.message
+    return caught.value
+
+
+def snapshot(game: Setup) -> tuple:
+    """Everything a refusal must leave alone."""
+    table = game.table
+    seats = [table.seat_of(pid) for pid in game.inboxes if pid in table._seats]
+    return (
+        table.phase,
+        game.ledger.house,
+        [
+            (s.player_id, game.ledger.balance(s.player_id), s.bet, s.insurance)
+            for s in seats
+        ],
+        [[(list(h.cards), h.bet, h.status, h.doubled) for h in s.hands] for s in seats],
+        table.dealer_hand,
+        game.shoe.remaining,
+    )
+
+
+def results(inbox) -> list[tuple[int, str, int]]:
+    """(hand, result, payout) for each hand in the last round_over."""
+    round_over = inbox.of("round_over")[-1]
+    return [(r["index"], r["result"], r["payout"]) for r in round_over["results"]]
+
+
+# -- seating and betting -----------------------------------------------------
+
+
+def test_sit_sends_id_with_game_rules_and_balance_then_betting():
+    game = Setup()
+    messages = game.inboxes[1]
+    assert messages[0]["type"] == "id"
+    assert messages[0]["game"] == "casino"
+    assert messages[0]["balance"] == 1000
+    assert messages[0]["rules"]["blackjack_pays"] == "3:2"
+    assert messages[0]["rules"]["min_bet"] == 10
+    assert messages[1] == {
+        "type": "betting",
+        "min_bet": 10,
+        "max_bet": 500,
+        "seconds": 15.0,
+    }
+    assert game.table.phase is Phase.BETTING
+
+
+def test_table_full_is_507():
+    game = Setup(players=2, seats=2)
+    refused(507, game.table.sit, 3, "p3", lambda m: None)
+
+
+def test_bet_is_staked_and_broadcast():
+    game = Setup(players=2)
+    game.table.bet(1, 30)
+    assert game.balance(1) == 970
+    assert game.ledger.house == 30
+    for inbox in game.inboxes.values():
+        assert inbox[-1] == {"type": "bet", "id": 1, "amount": 30, "balance": 970}
+
+
+@pytest.mark.parametrize(
+    ("amount", "code"),
+    [(9, 400), (501, 400), (0, 400), (-10, 400)],
+)
+def test_bets_outside_the_limits_are_400(amount, code):
+    game = Setup()
+    before = snapshot(game)
+    refused(code, game.table.bet, 1, amount)
+    assert snapshot(game) == before
+
+
+def test_bet_above_balance_is_402_and_changes_nothing():
+    game = Setup(starting_chips=50)
+    before = snapshot(game)
+    refused(402, game.table.bet, 1, 60)
+    assert snapshot(game) == before
+
+
+def test_second_bet_and_bet_when_not_betting_are_409():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
+    game.table.bet(1, 10)
+    refused(409, game.table.bet, 1, 10)
+    refused(409, game.table.bet, 99, 10)  # not seated
+    game2 = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game2.table.bet(1, 10)
+    assert game2.table.phase is Phase.PLAYING
+    before = snapshot(game2)
+    refused(409, game2.table.bet, 1, 10)
+    assert snapshot(game2) == before
+
+
+def test_actions_before_the_deal_are_409():
+    game = Setup()
+    for action in (game.table.hit, game.table.stand, game.table.double):
+        refused(409, action, 1)
+    refused(409, game.table.insurance, 1, True)
+
+
+def test_everyone_bet_deals_at_once_and_the_hole_card_is_not_sent():
+    game = Setup(deal(("TS", "9H"), ("5C", "6D"), up="7C", hole="QD"), players=2)
+    game.table.bet(1, 10)
+    game.clear()
+    game.table.bet(2, 20)
+    assert game.table.phase is Phase.PLAYING
+    assert game.inboxes[1].take() == [
+        {"type": "bet", "id": 2, "amount": 20, "balance": 980},
+        {"type": "restart"},
+        {"type": "hit", "card": "TS", "id": 1, "points": 10, "hand": 0},
+        {"type": "hit", "card": "5C", "id": 2, "points": 5, "hand": 0},
+        {"type": "hit", "card": "7C", "id": "dealer", "points": 7},
+        {"type": "hit", "card": "9H", "id": 1, "points": 19, "hand": 0},
+        {"type": "hit", "card": "6D", "id": 2, "points": 11, "hand": 0},
+        {"type": "hole_card", "id": "dealer"},
+        {"type": "deadline", "id": 1, "hand": 0, "seconds": 30.0},
+        {"type": "deadline", "id": 2, "hand": 0, "seconds": 30.0},
+    ]
+    assert game.table.dealer_hand == ["7C"]
+
+
+def test_bet_timeout_sits_out_who_did_not_bet():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
+    game.table.bet(1, 10)
+    game.clock.advance(14.9)
+    assert game.table.phase is Phase.BETTING
+    game.clock.advance(0.1)
+    assert game.table.phase is Phase.PLAYING
+    assert {"type": "sit_out", "id": 2} in game.inboxes[2]
+    assert game.table.seat_of(2).hands == []
+    before = snapshot(game)
+    refused(409, game.table.hit, 2)
+    assert snapshot(game) == before
+    game.table.stand(1)
+    assert [r["id"] for r in game.inboxes[2].of("round_over")[0]["results"]] == [1]
+    assert game.balance(2) == 1000
+
+
+def test_nobody_bets_betting_opens_again():
+    game = Setup()
+    game.clock.advance(15)
+    assert game.table.phase is Phase.BETTING
+    assert game.inboxes[1].types().count("betting") == 2
+    assert game.table.rounds_played == 0
+
+
+def test_player_seated_mid_round_waits_for_the_next_betting():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game.table.bet(1, 10)
+    late = game.sit(2)
+    assert late[-1]["type"] == "wait"
+    assert late[-1]["dealer"] == ["7C"]
+    assert "TD" not in json.dumps(list(late))
+    refused(409, game.table.bet, 2, 10)
+    refused(409, game.table.hit, 2)
+    game.table.stand(1)
+    game.clock.advance(3)
+    assert game.table.phase is Phase.BETTING
+    game.table.bet(2, 10)
+    assert game.balance(2) == 990
+
+
+def test_sitting_during_betting_can_bet_in_this_round():
+    game = Setup(deal(("TS", "9H"), ("8C", "8D"), up="7C", hole="TD"))
+    game.clock.advance(5)
+    second = game.sit(2)
+    assert second[-1] == {
+        "type": "betting",
+        "min_bet": 10,
+        "max_bet": 500,
+        "seconds": 10.0,
+    }
+    game.table.bet(1, 10)
+    assert game.table.phase is Phase.BETTING  # player 2 hasn't bet yet
+    game.table.bet(2, 10)
+    assert game.table.phase is Phase.PLAYING
+
+
+# -- payouts -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("player", "dealer", "then", "result", "balance"),
+    [
+        (("TS", "9H"), ("7C", "TD"), (), "win", 1010),  # 19 against 17
+        (("TS", "7H"), ("9C", "TD"), (), "lose", 990),  # 17 against 19
+        (("TS", "9H"), ("9C", "TD"), (), "push", 1000),  # 19 each
+        (("TS", "2H"), ("6C", "TD"), ("9S",), "win", 1010),  # the dealer busts
+        (("TS", "6H"), ("AC", "6D"), (), "lose", 990),  # S17: soft 17 stands
+    ],
+)
+def test_stand_and_settle(player, dealer, then, result, balance):
+    game = Setup(deal(player, up=dealer[0], hole=dealer[1], then=then))
+    game.table.bet(1, 10)
+    if game.table.phase is Phase.INSURANCE:
+        game.table.insurance(1, False)
+    game.clear()
+    game.table.stand(1)
+    inbox = game.inboxes[1]
+    assert inbox[0] == {"type": "stand", "id": 1, "hand": 0, "reason": "stand"}
+    assert inbox[1]["type"] == "hit" and inbox[1]["card"] == dealer[1]
+    payout = {"win": 20, "push": 10, "lose": 0}[result]
+    kind = "winner" if result == "win" else result
+    assert inbox.of(kind) == [{"type": kind, "id": 1, "hand": 0, "payout": payout}]
+    assert results(inbox) == [(0, result, payout)]
+    assert game.balance() == balance
+    assert inbox[-1] == {"type": "balance", "balance": balance, "net": balance - 1000}
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.dealer_hand == [*dealer, *then]
+    assert game.ledger.balanced()
+
+
+def test_h17_dealer_hits_soft_17():
+    game = Setup(deal(("TS", "8H"), up="AC", hole="6D", then=("3S",)), hit_soft_17=True)
+    game.table.bet(1, 10)
+    game.table.insurance(1, False)
+    game.table.stand(1)
+    assert game.table.dealer_hand == ["AC", "6D", "3S"]  # soft 17, then 20
+    assert game.balance() == 990
+
+
+def test_hit_bust_loses_and_the_dealer_still_plays():
+    game = Setup(deal(("TS", "6H"), up="6C", hole="TD", then=("KD", "5S")))
+    game.table.bet(1, 10)
+    game.clear()
+    game.table.hit(1)
+    inbox = game.inboxes[1]
+    assert inbox[0] == {"type": "hit", "card": "KD", "id": 1, "points": 26, "hand": 0}
+    assert inbox[1] == {"type": "bust", "id": 1, "hand": 0}
+    assert game.table.dealer_hand == ["6C", "TD", "5S"]
+    assert results(inbox) == [(0, "lose", 0)]
+    assert game.balance() == 990
+
+
+def test_hit_to_21_stands_the_hand():
+    game = Setup(deal(("TS", "6H"), up="9C", hole="TD", then=("5D",)))
+    game.table.bet(1, 10)
+    game.table.hit(1)
+    assert {"type": "stand", "id": 1, "hand": 0, "reason": "21"} in game.inboxes[1]
+    assert game.balance() == 1010
+
+
+@pytest.mark.parametrize(
+    ("pays", "bet", "balance"),
+    [
+        (Fraction(3, 2), 10, 1015),
+        (Fraction(3, 2), 15, 1022),  # 22.5 rounds down
+        (Fraction(6, 5), 10, 1012),
+        (Fraction(6, 5), 15, 1018),
+        (Fraction(6, 5), 12, 1014),  # 14.4 rounds down
+    ],
+)
+def test_blackjack_pays(pays, bet, balance):
+    game = Setup(
+        deal(("AS", "KH"), up="9C", hole="7D", then=("2C",)), blackjack_pays=pays
+    )
+    game.table.bet(1, bet)
+    inbox = game.inboxes[1]
+    assert {"type": "stand", "id": 1, "hand": 0, "reason": "blackjack"} in inbox
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert results(inbox) == [(0, "win", balance - 1000 + bet)]
+    assert inbox.of("round_over")[0]["results"][0]["blackjack"] is True
+    assert game.balance() == balance
+
+
+def test_double_stakes_again_takes_one_card_and_stands():
+    game = Setup(deal(("6S", "5H"), up="9C", hole="7D", then=("TD", "2C")))
+    game.table.bet(1, 10)
+    game.clear()
+    game.table.double(1)
+    inbox = game.inboxes[1]
+    assert inbox[:3] == [
+        {"type": "double", "id": 1, "hand": 0, "bet": 20, "balance": 980},
+        {"type": "hit", "card": "TD", "id": 1, "points": 21, "hand": 0},
+        {"type": "stand", "id": 1, "hand": 0, "reason": "double"},
+    ]
+    assert results(inbox) == [(0, "win", 40)]
+    assert game.balance() == 1020
+
+
+def test_double_can_bust_and_loses_both_stakes():
+    game = Setup(deal(("TS", "2H"), up="9C", hole="7D", then=("KD", "2C")))
+    game.table.bet(1, 10)
+    game.table.double(1)
+    assert {"type": "bust", "id": 1, "hand": 0} in game.inboxes[1]
+    assert game.balance() == 980
+
+
+def test_double_after_three_cards_is_409_and_changes_nothing():
+    game = Setup(deal(("2S", "3H"), up="9C", hole="7D", then=("4D",)))
+    game.table.bet(1, 10)
+    game.table.hit(1)
+    game.clear()
+    before = snapshot(game)
+    assert "first two cards" in refused(409, game.table.double, 1).message
+    assert snapshot(game) == before
+    assert game.inboxes[1] == []
+
+
+def test_double_without_the_chips_is_402():
+    game = Setup(deal(("6S", "5H"), up="9C", hole="7D"), starting_chips=15)
+    game.table.bet(1, 10)
+    before = snapshot(game)
+    refused(402, game.table.double, 1)
+    assert snapshot(game) == before
+
+
+# -- insurance and the peek --------------------------------------------------
+
+
+def test_insurance_offered_with_an_ace_up_pays_2_to_1_on_dealer_blackjack():
+    game = Setup(deal(("TS", "9H"), up="AS", hole="KD"))
+    game.table.bet(1, 10)
+    inbox = game.inboxes[1]
+    assert game.table.phase is Phase.INSURANCE
+    assert inbox[-1] == {"type": "insurance_offer", "amount": 5, "seconds": 30.0}
+    assert "KD" not in json.dumps(list(inbox))
+    game.clear()
+    game.table.insurance(1, True)
+    assert inbox.take()[:5] == [
+        {"type": "insurance", "id": 1, "taken": True, "amount": 5, "balance": 985},
+        {"type": "peek", "blackjack": True},
+        {
+            "type": "insurance_result",
+            "id": 1,
+            "amount": 5,
+            "payout": 15,
+            "balance": 1000,
+        },
+        {"type": "hit", "card": "KD", "id": "dealer", "points": 21},
+        {"type": "lose", "id": 1, "hand": 0, "payout": 0},
+    ]
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.balance() == 1000  # insurance made up the lost bet
+
+
+def test_insurance_lost_when_the_dealer_has_no_blackjack_then_play_goes_on():
+    game = Setup(deal(("TS", "9H"), up="AS", hole="7D"))
+    game.table.bet(1, 10)
+    game.table.insurance(1, True)
+    inbox = game.inboxes[1]
+    assert {"type": "peek", "blackjack": False} in inbox
+    assert {
+        "type": "insurance_result",
+        "id": 1,
+        "amount": 5,
+        "payout": 0,
+        "balance": 985,
+    } in inbox
+    assert game.table.phase is Phase.PLAYING
+    game.table.stand(1)  # 19 against soft 18
+    assert game.balance() == 1005
+
+
+def test_insurance_refusals():
+    game = Setup(deal(("TS", "9H"), ("8S", "8H"), up="AS", hole="7D"), players=2)
+    game.table.bet(1, 10)
+    game.table.bet(2, 10)
+    game.table.insurance(1, False)
+    before = snapshot(game)
+    refused(409, game.table.insurance, 1, True)  # already answered
+    refused(409, game.table.hit, 2)  # no play before the peek
+    assert snapshot(game) == before
+    game.table.insurance(2, False)
+    assert game.table.phase is Phase.PLAYING
+    refused(409, game.table.insurance, 2, True)
+
+
+def test_insurance_not_offered_without_an_ace():
+    game = Setup(deal(("TS", "9H"), up="TC", hole="7D"))
+    game.table.bet(1, 10)
+    assert game.table.phase is Phase.PLAYING
+    refused(409, game.table.insurance, 1, True)
+
+
+def test_unanswered_insurance_is_declined_after_the_turn_timeout():
+    game = Setup(deal(("TS", "9H"), up="AS", hole="7D"))
+    game.table.bet(1, 10)
+    game.clock.advance(30)
+    assert game.table.phase is Phase.PLAYING
+    assert game.balance() == 990
+
+
+def test_insurance_not_offered_to_who_cannot_pay_it():
+    game = Setup(deal(("TS", "9H"), up="AS", hole="7D"), starting_chips=12)
+    game.table.bet(1, 10)  # 2 chips left, insurance costs 5
+    assert game.table.phase is Phase.PLAYING
+    assert game.inboxes[1].of("insurance_offer") == []
+
+
+@pytest.mark.parametrize("hole", ["AS", "KD"])
+def test_peek_with_a_ten_up_ends_the_round_on_dealer_blackjack(hole):
+    up = "KC" if hole == "AS" else "AC"
+    game = Setup(deal(("TS", "9H"), up=up, hole=hole))
+    game.table.bet(1, 10)
+    if game.table.phase is Phase.INSURANCE:
+        game.table.insurance(1, False)
+    inbox = game.inboxes[1]
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert inbox.of("deadline") == []
+    assert {"type": "peek", "blackjack": True} in inbox
+    assert inbox.of("round_over")[0]["dealer"] == {
+        "hand": [up, hole],
+        "points": 21,
+        "blackjack": True,
+    }
+    assert game.balance() == 990
+    refused(409, game.table.hit, 1)
+
+
+def test_player_blackjack_pushes_dealer_blackjack():
+    game = Setup(deal(("AS", "QH"), up="TC", hole="AD"))
+    game.table.bet(1, 10)
+    assert results(game.inboxes[1]) == [(0, "push", 10)]
+    assert game.balance() == 1000
+
+
+def test_no_peek_under_other_upcards_and_no_hole_card_dealt_face_up():
+    game = Setup(deal(("TS", "9H"), up="9C", hole="AD"))
+    game.table.bet(1, 10)
+    inbox = game.inboxes[1]
+    assert inbox.of("peek") == []
+    assert "AD" not in json.dumps(list(inbox))
+
+
+def test_peek_without_blackjack_lets_play_start():
+    game = Setup(deal(("TS", "9H"), up="TC", hole="7D"))
+    game.table.bet(1, 10)
+    assert {"type": "peek", "blackjack": False} in game.inboxes[1]
+    assert game.table.phase is Phase.PLAYING
+
+
+# -- splits ------------------------------------------------------------------
+
+
+def test_split_to_four_hands_and_no_further():
+    cards = deal(
+        ("8S", "8H"),
+        up="6C",
+        hole="TD",
+        # split 0: 8S+8D, 8H+8C; split 0: 8S+3S, 8D+2H; split 1: 8H+9S, 8C+8D
+        then=("8D", "8C", "3S", "2H", "9S", "8D", "9D", "TC"),
+    )
+    game = Setup(cards)
+    game.table.bet(1, 10)
+    game.clear()
+    game.table.split(1, 0)
+    inbox = game.inboxes[1]
+    assert inbox[:3] == [
+        {
+            "type": "split",
+            "id": 1,
+            "hand": 0,
+            "new_hand": 1,
+            "hands": [
+                {
+                    "hand": 0,
+                    "cards": ["8S"],
+                    "points": 8,
+                    "bet": 10,
+                    "status": "playing",
+                },
+                {
+                    "hand": 1,
+                    "cards": ["8H"],
+                    "points": 8,
+                    "bet": 10,
+                    "status": "playing",
+                },
+            ],
+            "balance": 980,
+        },
+        {"type": "hit", "card": "8D", "id": 1, "points": 16, "hand": 0},
+        {"type": "hit", "card": "8C", "id": 1, "points": 16, "hand": 1},
+    ]
+    game.table.split(1, 0)
+    game.table.split(1, 1)
+    hands = game.table.seat_of(1).hands
+    assert [h.cards for h in hands] == [
+        ["8S", "3S"],
+        ["8H", "9S"],
+        ["8D", "2H"],
+        ["8C", "8D"],
+    ]
+    before = snapshot(game)
+    assert "4 hands" in refused(409, game.table.split, 1, 3).message
+    assert snapshot(game) == before
+    assert game.balance() == 960
+    game.table.double(1, 0)  # DAS: 11 + 9D = 20
+    game.table.stand(1, 3)  # hands act in any order
+    game.table.stand(1, 1)
+    assert game.table.phase is Phase.PLAYING
+    game.table.stand(1)  # the first unfinished hand: 2
+    # The dealer's 16 takes TC and busts: every hand wins.
+    assert results(game.inboxes[1]) == [
+        (0, "win", 40),
+        (1, "win", 20),
+        (2, "win", 20),
+        (3, "win", 20),
+    ]
+    assert game.balance() == 1050
+
+
+def test_split_of_a_non_pair_is_409():
+    game = Setup(deal(("8S", "9H"), up="6C", hole="TD"))
+    game.table.bet(1, 10)
+    before = snapshot(game)
+    assert refused(409, game.table.split, 1).message == "split only a pair"
+    assert snapshot(game) == before
+
+
+def test_ten_valued_cards_split_as_a_pair():
+    game = Setup(deal(("KS", "QH"), up="6C", hole="TD", then=("2C", "3D")))
+    game.table.bet(1, 10)
+    game.table.split(1)
+    assert len(game.table.seat_of(1).hands) == 2
+
+
+def test_split_without_the_chips_is_402():
+    game = Setup(deal(("8S", "8H"), up="6C", hole="TD"), starting_chips=15)
+    game.table.bet(1, 10)
+    before = snapshot(game)
+    refused(402, game.table.split, 1)
+    assert snapshot(game) == before
+
+
+def test_split_aces_take_one_card_each_and_21_is_not_blackjack():
+    game = Setup(deal(("AS", "AH"), up="9C", hole="7D", then=("KD", "5C", "2C")))
+    game.table.bet(1, 10)
+    game.table.split(1)
+    inbox = game.inboxes[1]
+    assert {"type": "stand", "id": 1, "hand": 0, "reason": "split_aces"} in inbox
+    assert {"type": "stand", "id": 1, "hand": 1, "reason": "split_aces"} in inbox
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    # A-K after a split is 21 paid 1:1; A-5 (soft 16) loses to 18.
+    assert results(inbox) == [(0, "win", 20), (1, "lose", 0)]
+    assert [r["blackjack"] for r in inbox.of("round_over")[0]["results"]] == [
+        False,
+        False,
+    ]
+    assert game.balance() == 1000
+
+
+def test_split_aces_are_not_resplit_by_default():
+    game = Setup(deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "2C")))
+    game.table.bet(1, 10)
+    game.table.split(1)
+    assert game.table.phase is Phase.BETWEEN_ROUNDS  # both hands stood
+    refused(409, game.table.split, 1, 0)
+
+
+def test_split_aces_resplit_when_the_table_allows_it():
+    cards = deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "9S", "8H", "2C"))
+    game = Setup(cards, resplit_aces=True)
+    game.table.bet(1, 10)
+    game.table.split(1)
+    assert game.table.phase is Phase.PLAYING  # hand 0 is A-A again
+    refused(409, game.table.hit, 1, 0)  # split aces take no more cards
+    refused(409, game.table.double, 1, 0)
+    game.table.split(1, 0)
+    assert [h.cards for h in game.table.seat_of(1).hands] == [
+        ["AS", "9S"],
+        ["AH", "5C"],
+        ["AD", "8H"],
+    ]
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.balance() == 1000 - 30 + 40  # 20 and 19 beat 18; soft 16 loses
+
+
+@pytest.mark.parametrize("das", [True, False])
+def test_double_after_split_follows_das(das):
+    cards = deal(("9S", "9H"), up="6C", hole="TD", then=("2D", "TC", "9C", "5S"))
+    game = Setup(cards, das=das)
+    game.table.bet(1, 10)
+    game.table.split(1)
+    if das:
+        game.table.double(1, 0)
+        assert game.table.seat_of(1).hands[0].bet == 20
+    else:
+        before = snapshot(game)
+        assert "after a split" in refused(409, game.table.double, 1, 0).message
+        assert snapshot(game) == before
+
+
+def test_21_after_a_split_stands_and_is_not_blackjack():
+    game = Setup(deal(("KS", "KH"), up="6C", hole="TD", then=("AD", "9C", "6S")))
+    game.table.bet(1, 10)
+    game.table.split(1)
+    assert {"type": "stand", "id": 1, "hand": 0, "reason": "21"} in game.inboxes[1]
+    game.table.stand(1, 1)
+    assert results(game.inboxes[1]) == [(0, "win", 20), (1, "win", 20)]
+
+
+# -- surrender ---------------------------------------------------------------
+
+
+def test_surrender_returns_half_the_bet():
+    game = Setup(deal(("TS", "6H"), up="TD", hole="7C"), surrender=True)
+    game.table.bet(1, 10)
+    game.clear()
+    game.table.surrender(1)
+    inbox = game.inboxes[1]
+    assert inbox[0] == {
+        "type": "surrender",
+        "id": 1,
+        "hand": 0,
+        "refund": 5,
+        "balance": 995,
+    }
+    assert results(inbox) == [(0, "lose", 5)]
+    assert inbox.of("round_over")[0]["results"][0]["surrendered"] is True
+    assert game.balance() == 995
+
+
+def test_surrender_off_after_a_hit_or_after_a_split_is_409():
+    game = Setup(deal(("TS", "6H"), up="TD", hole="7C"))
+    game.table.bet(1, 10)
+    refused(409, game.table.surrender, 1)
+    game = Setup(deal(("2S", "6H"), up="TD", hole="7C", then=("3C",)), surrender=True)
+    game.table.bet(1, 10)
+    game.table.hit(1)
+    refused(409, game.table.surrender, 1)
+    game = Setup(
+        deal(("8S", "8H"), up="TD", hole="7C", then=("2C", "3C")), surrender=True
+    )
+    game.table.bet(1, 10)
+    game.table.split(1)
+    before = snapshot(game)
+    refused(409, game.table.surrender, 1, 0)
+    assert snapshot(game) == before
+
+
+# -- hands, timers, leaving --------------------------------------------------
+
+
+def test_hand_index_that_does_not_exist_is_400():
+    game = Setup(
+        deal(("8S", "8H"), ("TC", "7D"), up="6C", hole="TD", then=("2C", "3C")),
+        players=2,
+    )
+    game.table.bet(1, 10)
+    game.table.bet(2, 10)
+    game.table.split(1)
+    before = snapshot(game)
+    refused(400, game.table.hit, 2, 1)  # player 1 has a hand 1; player 2 doesn't
+    refused(400, game.table.stand, 1, 2)
+    refused(400, game.table.double, 1, -1)
+    assert snapshot(game) == before
+
+
+def test_acting_on_a_finished_hand_is_409():
+    game = Setup(deal(("TS", "9H"), ("TC", "7D"), up="6C", hole="TD"), players=2)
+    game.table.bet(1, 10)
+    game.table.bet(2, 10)
+    game.table.stand(1)
+    refused(409, game.table.hit, 1)
+    refused(409, game.table.hit, 1, 0)
+
+
+def test_turn_timeout_stands_the_hand():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game.table.bet(1, 10)
+    game.clock.advance(29.9)
+    assert game.table.phase is Phase.PLAYING
+    game.clock.advance(0.1)
+    assert {"type": "stand", "id": 1, "hand": 0, "reason": "timeout"} in game.inboxes[1]
+    assert game.balance() == 1010
+
+
+def test_turn_timeout_is_per_hand_after_a_split():
+    game = Setup(deal(("8S", "8H"), up="7C", hole="TD", then=("TC", "9D")))
+    game.table.bet(1, 10)
+    game.clock.advance(10)
+    game.table.split(1)
+    game.table.stand(1, 0)
+    game.clock.advance(29.9)
+    assert game.table.phase is Phase.PLAYING
+    game.clock.advance(0.1)
+    assert {"type": "stand", "id": 1, "hand": 1, "reason": "timeout"} in game.inboxes[1]
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+
+
+def test_next_round_opens_betting_after_the_round_delay():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game.table.bet(1, 10)
+    game.table.stand(1)
+    assert game.inboxes[1].of("round_over")[0]["next_round_in"] == 3.0
+    game.clock.advance(2.9)
+    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    game.clock.advance(0.1)
+    assert game.table.phase is Phase.BETTING
+    assert game.table.rounds_played == 1
+
+
+def test_leaving_mid_round_forfeits_the_stake_and_the_round_goes_on():
+    game = Setup(deal(("TS", "9H"), ("TC", "8D"), up="7C", hole="TD"), players=2)
+    game.table.bet(1, 10)
+    game.table.bet(2, 10)
+    game.table.leave(1)
+    assert {"type": "left", "id": 1} in game.inboxes[2]
+    assert not game.ledger.has(1)
+    assert game.ledger.house == 20
+    game.table.stand(2)
+    assert [r["id"] for r in game.inboxes[2].of("round_over")[0]["results"]] == [2]
+    assert game.balance(2) == 1010
+    # Player 1's stake stayed with the house and paid for player 2's win.
+    assert game.ledger.house == 10 - 10
+    assert [e.kind for e in game.ledger.entries if e.account == 1] == [
+        "open",
+        "bet",
+        "close",
+    ]
+    assert game.ledger.balanced()
+
+
+def test_leaving_during_betting_gets_the_bet_back():
+    game = Setup(players=2)
+    game.table.bet(1, 10)
+    game.table.leave(1)
+    assert game.ledger.house == 0
+    assert [e.kind for e in game.ledger.entries if e.account == 1] == [
+        "open",
+        "bet",
+        "refund",
+        "close",
+    ]
+
+
+def test_last_player_leaving_goes_idle_and_cancels_timers():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game.table.bet(1, 10)
+    game.table.leave(1)
+    assert game.table.phase is Phase.IDLE
+    assert game.clock.getDelayedCalls() == []
+    game.sit(2)
+    assert game.table.phase is Phase.BETTING
+    game.table.close()
+    assert game.clock.getDelayedCalls() == []
+
+
+def test_other_players_on_sitting_show_hands_not_the_hole_card():
+    game = Setup(deal(("TS", "9H"), up="7C", hole="QD"))
+    game.table.bet(1, 10)
+    late = game.sit(2)
+    others = late.of("other_players")
+    assert others[0]["hand"] == ["TS", "9H"]
+    assert others[0]["state"] == "playing"
+    assert "QD" not in json.dumps(list(late))
+
+
+# -- the hole card is never leaked -------------------------------------------
+
+
+def test_hole_card_appears_in_no_message_before_the_dealer_plays():
+    """A single deck: within a round every card string is unique, so the
+    hole card's string in a message can only be the hole card."""
+    rng = random.Random(7)
+    game = Setup(
+        shoe=Shoe(1, random.Random(7)),
+        players=3,
+        round_delay=0,
+        surrender=True,
+        starting_chips=10**6,
+    )
+    table = game.table
+    sent: list[tuple[int, dict]] = []
+    for player_id, inbox in game.inboxes.items():
+        inbox.append = lambda m, pid=player_id: sent.append((pid, m))  # type: ignore[method-assign]
+    checked = 0
+    for _ in range(300):
+        sent.clear()
+        for player_id in game.inboxes:
+            table.bet(player_id, 10)
+        hole = table._hole
+        if table.phase is Phase.INSURANCE:
+            for player_id in game.inboxes:
+                table.insurance(player_id, rng.random() < 0.5)
+        while table.phase is Phase.PLAYING:
+            player_id = rng.choice(list(game.inboxes))
+            action = rng.choice(["hit", "stand", "double", "split", "surrender"])
+            try:
+                getattr(table, action)(player_id)
+            except ActionRejected:
+                pass
+        revealed_at = next(
+            i
+            for i, (_, m) in enumerate(sent)
+            if m["type"] == "hit" and m["id"] == "dealer" and m["card"] == hole
+        )
+        for _, message in sent[:revealed_at]:
+            assert hole not in json.dumps(message), message
+        checked += 1
+        game.clock.advance(0)
+    assert checked == 300
+
+
+# -- chips are conserved -------------------------------------------------------
+
+ACTIONS = ("hit", "stand", "double", "split", "surrender")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rules=st.fixed_dictionaries(
+        {
+            "hit_soft_17": st.booleans(),
+            "das": st.booleans(),
+            "resplit_aces": st.booleans(),
+            "surrender": st.booleans(),
+            "blackjack_pays": st.sampled_from([Fraction(3, 2), Fraction(6, 5)]),
+            "decks": st.integers(1, 2),
+        }
+    ),
+)
+def test_random_legal_play_conserves_chips(seed, rules):
+    """Random bets, insurance and actions (legal or not), seats coming and
+    going, timeouts: refusals change nothing, balances never go negative,
+    and what the players gain is exactly what the house loses."""
+    rng = random.Random(seed)
+    game = Setup(
+        shoe=Shoe(rules["decks"], random.Random(seed)),
+        players=3,
+        seats=4,
+        starting_chips=300,
+        **{key: value for key, value in rules.items() if key != "decks"},
+    )
+    table, ledger = game.table, game.ledger
+    next_id = 4
+    for _ in range(40):
+        assert table.phase is Phase.BETTING
+        for player_id in list(table._seats):
+            if rng.random() < 0.85:
+                amount = rng.choice([5, 10, 15, 25, 99, 500, 600])
+                before = snapshot(game)
+                try:
+                    table.bet(player_id, amount)
+                except ActionRejected:
+                    assert snapshot(game) == before
+        if table.phase is Phase.BETTING:
+            game.clock.advance(game.config.bet_timeout)
+        if table.phase is Phase.INSURANCE:
+            for player_id in list(table._seats):
+                if rng.random() < 0.8:
+                    try:
+                        table.insurance(player_id, rng.random() < 0.5)
+                    except ActionRejected:
+                        pass
+            if table.phase is Phase.INSURANCE:
+                game.clock.advance(game.config.turn_timeout)
+        while table.phase is Phase.PLAYING:
+            roll = rng.random()
+            if roll < 0.03:
+                game.clock.advance(game.config.turn_timeout)
+                continue
+            if roll < 0.05 and table._seats:
+                table.leave(rng.choice(list(table._seats)))
+                continue
+            if roll < 0.07 and table.has_free_seat:
+                game.sit(next_id)
+                next_id += 1
+                continue
+            player_id = rng.choice(list(table._seats) or [0])
+            hand = rng.choice([None, None, 0, 1, 2, 3, 4])
+            before = snapshot(game)
+            try:
+                getattr(table, rng.choice(ACTIONS))(player_id, hand)
+            except ActionRejected:
+                assert snapshot(game) == before
+        assert ledger.balanced()
+        for player_id in table._seats:
+            assert ledger.balance(player_id) >= 0
+        moved = sum(e.amount for e in ledger.entries if e.kind not in ("open", "close"))
+        assert moved == -ledger.house
+        if table.phase is Phase.IDLE:
+            game.sit(next_id)
+            next_id += 1
+        else:
+            game.clock.advance(game.config.round_delay)
