@@ -206,6 +206,11 @@ class CasinoTable:
 
     _machine = MethodicalMachine()
 
+    #: The player actions a casino table plays (routed by name by the protocol).
+    actions = frozenset(
+        {"hit", "stand", "double", "split", "surrender", "bet", "insurance"}
+    )
+
     def __init__(
         self,
         table_id: int,
@@ -575,6 +580,7 @@ class CasinoTable:
                 "username": seat.username,
                 "table": self.table_id,
                 "seat": seat.index,
+                "seats": self.config.seats,
                 "protocol": PROTOCOL_VERSION,
                 "turn_timeout": self.config.turn_timeout,
                 "game": "casino",
