@@ -472,6 +472,8 @@ class CasinoTable:
         if self._phase is not Phase.PLAYING or not seat.in_round:
             if self._phase is Phase.BETTING:
                 raise ActionRejected(409, "place a bet first: cards come after")
+            if self._phase is Phase.INSURANCE and seat.in_round:
+                raise ActionRejected(409, "insurance first: play starts after the peek")
             if not seat.in_round and self._phase is not Phase.BETWEEN_ROUNDS:
                 raise ActionRejected(409, "you are not in this round")
             raise ActionRejected(409, "no hands are being played now")
