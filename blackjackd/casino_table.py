@@ -650,10 +650,6 @@ class CasinoTable:
         self._broadcast({"type": "left", "id": seat.player_id})
 
     @_machine.output()
-    def _cancel_round_timer(self) -> None:
-        self._cancel_timer()
-
-    @_machine.output()
     def _deal_round(self) -> None:
         self._phase = Phase.PLAYING
         self._cancel_timer()
