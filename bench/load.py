@@ -1,6 +1,7 @@
 """Load benchmark: bots playing against a real ``twistd blackjack`` process.
 
     python bench/load.py [--clients 35] [--seconds 10] [--tables 5]
+                         [--game classic|casino]
 
 Starts the server on a free loopback port (a short round delay, so tables
 deal almost as fast as bots play), fills it with bots that hit below 17, and prints what
@@ -29,7 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 class Bot(WebSocketClientProtocol):
-    """Sits down, then hits below 17 and stands otherwise, as fast as it can."""
+    """Sits down, then hits below 17 and stands otherwise, as fast as it can.
+    At casino tables it bets the minimum and declines insurance."""
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         if code not in (1000, None) and not self.factory.stopping:
@@ -57,6 +59,12 @@ class Bot(WebSocketClientProtocol):
             stats["rounds"] += 1
         elif kind == "error":
             stats["errors"] += 1
+        elif kind == "betting":
+            self.sendMessage(
+                json.dumps({"type": "bet", "amount": message["min_bet"]}).encode()
+            )
+        elif kind == "insurance_offer":
+            self.sendMessage(b'{"type": "insurance", "take": false}')
         if not mine:
             return
         if self.sent_at is not None and kind in ("hit", "stand"):
@@ -129,6 +137,7 @@ async def run(reactor, args: argparse.Namespace) -> None:
                 f"--tables={args.tables}",
                 "--seats=7",
                 f"--round-delay={args.round_delay}",
+                f"--game={args.game}",
             ],
             env=env,
         )
@@ -177,7 +186,7 @@ async def run(reactor, args: argparse.Namespace) -> None:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
     print(f"server            {url}")
-    print(f"bots              {args.clients} at {args.tables} table(s)")
+    print(f"bots              {args.clients} at {args.tables} {args.game} table(s)")
     print(f"window            {elapsed:.1f} s")
     print(
         f"rounds/s          {snapshot['rounds'] / elapsed:.1f} (one bot a table counts)"
@@ -209,6 +218,7 @@ def main() -> None:
         help="the server's pause between rounds; bots act at once, so a "
         "shorter pause can push them past the server's 10 messages a second",
     )
+    parser.add_argument("--game", choices=["classic", "casino"], default="classic")
     parser.add_argument("--url", help="a running server's WebSocket URL")
     args = parser.parse_args()
     task.react(lambda reactor: defer.ensureDeferred(run(reactor, args)))

@@ -206,6 +206,11 @@ class CasinoTable:
 
     _machine = MethodicalMachine()
 
+    #: The player actions a casino table plays (routed by name by the protocol).
+    actions = frozenset(
+        {"hit", "stand", "double", "split", "surrender", "bet", "insurance"}
+    )
+
     def __init__(
         self,
         table_id: int,
@@ -472,6 +477,8 @@ class CasinoTable:
         if self._phase is not Phase.PLAYING or not seat.in_round:
             if self._phase is Phase.BETTING:
                 raise ActionRejected(409, "place a bet first: cards come after")
+            if self._phase is Phase.INSURANCE and seat.in_round:
+                raise ActionRejected(409, "insurance first: play starts after the peek")
             if not seat.in_round and self._phase is not Phase.BETWEEN_ROUNDS:
                 raise ActionRejected(409, "you are not in this round")
             raise ActionRejected(409, "no hands are being played now")
@@ -575,6 +582,7 @@ class CasinoTable:
                 "username": seat.username,
                 "table": self.table_id,
                 "seat": seat.index,
+                "seats": self.config.seats,
                 "protocol": PROTOCOL_VERSION,
                 "turn_timeout": self.config.turn_timeout,
                 "game": "casino",
@@ -646,10 +654,6 @@ class CasinoTable:
         if self.ledger.has(seat.player_id):
             self.ledger.close(seat.player_id)
         self._broadcast({"type": "left", "id": seat.player_id})
-
-    @_machine.output()
-    def _cancel_round_timer(self) -> None:
-        self._cancel_timer()
 
     @_machine.output()
     def _deal_round(self) -> None:

@@ -2,8 +2,12 @@
 
     python -m blackjackd.cli [URL] [--name NAME] [--auto] [--rounds N]
 
-Type ``h`` to hit, ``s`` to stand and ``q`` to quit. With ``--auto`` it plays
-by itself (hit below 17), which makes it a small bot for filling a table.
+Type ``h`` to hit, ``s`` to stand and ``q`` to quit. At casino tables also
+``b N`` to bet N chips, ``d`` to double, ``p`` to split, ``u`` to surrender,
+``i`` or ``n`` to take or decline insurance; add a hand number to act on
+one hand after a split (``h 1``). With ``--auto`` it plays by itself (hit
+below 17; at casino tables it bets the minimum and declines insurance),
+which makes it a small bot for filling a table.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from autobahn.twisted.websocket import (
     WebSocketClientProtocol,
     connectWS,
 )
+from autobahn.websocket.protocol import WebSocketProtocol
 from twisted.internet import defer, task
 from twisted.internet.interfaces import IReactorCore
 from twisted.internet.protocol import Protocol
@@ -26,20 +31,41 @@ from twisted.internet.stdio import StandardIO
 DEFAULT_URL = "ws://localhost:8888/websocket"
 AUTOPLAY_STAND_ON = 17
 
+#: What each typed word sends; a hand number may follow (``h 1``).
+HAND_COMMANDS = {
+    "h": "hit",
+    "hit": "hit",
+    "s": "stand",
+    "stand": "stand",
+    "d": "double",
+    "double": "double",
+    "p": "split",
+    "split": "split",
+    "u": "surrender",
+    "surrender": "surrender",
+}
+HELP = (
+    "h hit, s stand, q quit; casino: b N bet, d double, p split, "
+    "u surrender, i/n take/decline insurance; a hand number may follow (h 1)"
+)
+
 
 def describe(message: dict[str, Any], my_id: object) -> str | None:
     """One line for a person to read about ``message``; None to say nothing."""
     kind = message.get("type")
     who = "you" if message.get("id") == my_id else f"player {message.get('id')}"
+    hand = f" (hand {message['hand']})" if isinstance(message.get("hand"), int) else ""
     if kind == "auth":
         return "connected; asking for a seat"
     if kind == "id":
+        chips = f", {message['balance']} chips" if "balance" in message else ""
         return (
             f"seated at table {message.get('table')} as {message.get('username')} "
-            f"(id {message.get('client_id')})"
+            f"(id {message.get('client_id')}, {message.get('game', 'classic')}"
+            f"{chips})"
         )
     if kind == "hit":
-        return f"{who} drew {message['card']}: {message['points']}"
+        return f"{who} drew {message['card']}: {message['points']}{hand}"
     if kind == "other_players":
         return (
             f"{message.get('username', message['id'])} holds "
@@ -50,17 +76,17 @@ def describe(message: dict[str, Any], my_id: object) -> str | None:
     if kind == "left":
         return f"player {message['id']} left"
     if kind == "stand":
-        return f"{who} stand ({message.get('reason', 'stand')})"
+        return f"{who} stand ({message.get('reason', 'stand')}){hand}"
     if kind == "bust":
-        return "you bust"
+        return f"you bust{hand}"
     if kind == "deadline" and message.get("id") == my_id:
-        return f"your move: h(it) or s(tand) within {message['seconds']:g} s"
+        return f"your move{hand}: h(it) or s(tand) within {message['seconds']:g} s"
     if kind == "winner":
-        return f"{who} won"
+        return f"{who} won{hand}"
     if kind == "lose":
-        return "you lost"
+        return f"you lost{hand}"
     if kind == "push":
-        return "push"
+        return f"push{hand}"
     if kind == "round_over":
         dealer = message["dealer"]
         return f"round over; dealer {' '.join(dealer['hand'])}: {dealer['points']}"
@@ -70,6 +96,23 @@ def describe(message: dict[str, Any], my_id: object) -> str | None:
         return "you are dealt in at the next round"
     if kind == "shuffle":
         return "the dealer shuffles the shoe"
+    if kind == "betting":
+        return (
+            f"place your bet: b {message['min_bet']} to b {message['max_bet']} "
+            f"within {message['seconds']:g} s"
+        )
+    if kind == "bet":
+        return f"{who} bet {message['amount']}"
+    if kind == "hole_card":
+        return "the dealer takes a card face down"
+    if kind == "insurance_offer":
+        return f"insurance for {message['amount']}? i to take, n to decline"
+    if kind == "peek":
+        return "the dealer has blackjack" if message["blackjack"] else "no blackjack"
+    if kind in ("double", "split", "surrender") and message.get("id") == my_id:
+        return f"you {kind}{hand}; {message['balance']} chips left"
+    if kind == "balance":
+        return f"you have {message['balance']} chips ({message['net']:+d})"
     if kind == "error":
         return f"error {message.get('status_code')}: {message.get('message')}"
     return None
@@ -81,11 +124,15 @@ class TerminalPlayer(WebSocketClientProtocol):
     def onOpen(self) -> None:
         self.factory.player = self
         self.my_id: object = None
-        self.my_points = 0
-        self.my_turn = False
+        #: My hands' points by hand index, and which of them are still open.
+        self.points: dict[int, int] = {}
+        self.open_hands: set[int] = set()
         self.rounds = 0
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
+        if self.state != WebSocketProtocol.STATE_OPEN:
+            # Closing: what the server sent meanwhile needs no answer.
+            return
         message = json.loads(payload)
         settings = self.factory.settings
         kind = message.get("type")
@@ -94,16 +141,22 @@ class TerminalPlayer(WebSocketClientProtocol):
         elif kind == "id":
             self.my_id = message["client_id"]
         mine = message.get("id") == self.my_id
-        # The moments the auto-player acts: its deal is done (deadline),
-        # or a card it asked for arrived while its hand is still open.
-        decide = False
-        if kind == "hit" and mine:
-            self.my_points = message["points"]
-            decide = self.my_turn
-        elif kind == "deadline" and mine:
-            self.my_turn = decide = True
+        hand = message.get("hand", 0) if mine else None
+        # The moments the auto-player acts on a hand: its deal is done
+        # (deadline), or a card it asked for came while the hand is open.
+        decide = None
+        if kind == "deadline" and mine:
+            self.open_hands.add(hand)
+            decide = hand
+        elif kind == "hit" and mine:
+            self.points[hand] = message["points"]
+            if hand in self.open_hands:
+                decide = hand
         elif kind in ("bust", "stand") and mine:
-            self.my_turn = False
+            self.open_hands.discard(hand)
+        elif kind == "restart":
+            self.open_hands.clear()
+            self.points.clear()
         line = describe(message, self.my_id)
         if line:
             print(line, flush=True)
@@ -112,21 +165,40 @@ class TerminalPlayer(WebSocketClientProtocol):
             if settings.rounds and self.rounds >= settings.rounds:
                 self.sendClose()
                 return
-        if settings.auto and decide and self.my_points < 21:
-            self.command("h" if self.my_points < AUTOPLAY_STAND_ON else "s")
+        if settings.auto:
+            self._autoplay(kind, message, decide)
 
-    def command(self, word: str) -> None:
+    def _autoplay(self, kind: str, message: dict[str, Any], hand: int | None) -> None:
+        if kind == "betting":
+            self.send({"type": "bet", "amount": message["min_bet"]})
+        elif kind == "insurance_offer":
+            self.send({"type": "insurance", "take": False})
+        elif hand is not None:
+            points = self.points.get(hand, 0)
+            if points < 21:
+                action = "hit" if points < AUTOPLAY_STAND_ON else "stand"
+                self.send({"type": action, "hand": hand})
+
+    def command(self, line: str) -> None:
         """Act on what the player typed."""
-        word = word.strip().lower()
-        if word in ("h", "hit"):
-            self.send({"type": "hit"})
-        elif word in ("s", "stand"):
-            self.my_turn = False
-            self.send({"type": "stand"})
+        words = line.strip().lower().split()
+        if not words:
+            return
+        word, rest = words[0], words[1:]
+        number = int(rest[0]) if rest and rest[0].isdigit() else None
+        if word in HAND_COMMANDS:
+            message: dict[str, Any] = {"type": HAND_COMMANDS[word]}
+            if number is not None:
+                message["hand"] = number
+            self.send(message)
+        elif word in ("b", "bet") and number is not None:
+            self.send({"type": "bet", "amount": number})
+        elif word in ("i", "n"):
+            self.send({"type": "insurance", "take": word == "i"})
         elif word in ("q", "quit"):
             self.sendClose()
-        elif word:
-            print("h to hit, s to stand, q to quit", flush=True)
+        else:
+            print(HELP, flush=True)
 
     def send(self, message: dict[str, Any]) -> None:
         self.sendMessage(json.dumps(message).encode())

@@ -7,44 +7,73 @@ from collections.abc import Callable, Sequence
 
 from twisted.internet.interfaces import IReactorTime
 
+from blackjackd.casino import CasinoConfig
+from blackjackd.casino_table import CasinoTable
+from blackjackd.ledger import Ledger
 from blackjackd.shoe import Shoe
 from blackjackd.table import ActionRejected, ClassicTable, Send, TableConfig
 
-ShoeFactory = Callable[[TableConfig], Shoe]
+#: Either kind of table; both are seated, left and closed the same way, and
+#: the protocol routes the names in ``table.actions`` to their methods.
+Table = ClassicTable | CasinoTable
+AnyConfig = TableConfig | CasinoConfig
+ShoeFactory = Callable[[AnyConfig], Shoe]
 
 
 class Lobby:
     """The server's tables. A new player takes the first free seat of the
-    first table that has one; player ids are unique across the lobby."""
+    first table that has one; player ids are unique across the lobby.
 
-    def __init__(self, tables: Sequence[ClassicTable]) -> None:
+    Casino tables share the lobby's ``ledger``: the one place chips move.
+    """
+
+    def __init__(self, tables: Sequence[Table], ledger: Ledger | None = None) -> None:
         if not tables:
             raise ValueError("a lobby needs at least one table")
         self.tables = list(tables)
+        self.ledger = ledger
         self._last_player_id = 0
-        self._table_of: dict[int, ClassicTable] = {}
+        self._table_of: dict[int, Table] = {}
 
     @classmethod
     def build(
         cls,
         tables: int,
-        config: TableConfig,
+        config: AnyConfig,
         clock: IReactorTime,
         rng: random.Random,
         shoe_factory: ShoeFactory | None = None,
     ) -> Lobby:
-        """A lobby of ``tables`` tables sharing one ``config``."""
+        """A lobby of ``tables`` tables sharing one ``config``: classic
+        tables for a ``TableConfig``, casino tables for a ``CasinoConfig``."""
         if shoe_factory is None:
 
-            def shoe_factory(config: TableConfig) -> Shoe:
+            def shoe_factory(config: AnyConfig) -> Shoe:
                 return Shoe(config.decks, rng)
 
+        numbers = range(1, tables + 1)
+        if isinstance(config, CasinoConfig):
+            # Entries are for persistence (a later on_entry); kept in memory
+            # they would grow for as long as the server runs.
+            ledger = Ledger(keep_entries=False)
+            return cls(
+                [
+                    CasinoTable(number, config, shoe_factory(config), clock, ledger)
+                    for number in numbers
+                ],
+                ledger,
+            )
         return cls(
             [
                 ClassicTable(number, config, shoe_factory(config), clock)
-                for number in range(1, tables + 1)
+                for number in numbers
             ]
         )
+
+    @property
+    def game(self) -> str:
+        """``"casino"`` or ``"classic"``: what this lobby's tables play."""
+        return "casino" if self.ledger is not None else "classic"
 
     @property
     def seats_total(self) -> int:
@@ -74,7 +103,7 @@ class Lobby:
                 return player_id
         raise ActionRejected(507, "all busy")
 
-    def table_of(self, player_id: int) -> ClassicTable:
+    def table_of(self, player_id: int) -> Table:
         """The table ``player_id`` sits at; ``KeyError`` if none."""
         return self._table_of[player_id]
 

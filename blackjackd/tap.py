@@ -11,7 +11,8 @@ from twisted.internet.endpoints import serverFromString
 from twisted.python import usage
 
 from blackjackd import __version__
-from blackjackd.lobby import Lobby
+from blackjackd.casino import CasinoConfig, parse_payout
+from blackjackd.lobby import AnyConfig, Lobby
 from blackjackd.protocol import BlackjackServerFactory
 from blackjackd.table import MAX_SEATS, MIN_SEATS, TableConfig
 from blackjackd.web import build_site
@@ -58,13 +59,37 @@ def _seconds(minimum_exclusive: bool) -> Callable[[str], float]:
     return coerce
 
 
+def _payout(text: str) -> str:
+    parse_payout(text)  # refuses anything but a payout casinos use
+    return text
+
+
+_payout.coerceDoc = "3:2, 6:5 or 1:1."  # type: ignore[attr-defined]
+
+#: Options of casino tables only, with their defaults: left out (None) on the
+#: command line they take these, and given with --game classic they are an
+#: error rather than silently ignored.
+CASINO_DEFAULTS = {
+    "min-bet": 10,
+    "max-bet": 500,
+    "bet-timeout": 15.0,
+    "starting-chips": 1000,
+    "blackjack-pays": "3:2",
+}
+CASINO_FLAGS = ("das", "no-das", "surrender", "resplit-aces")
+GAMES = ("classic", "casino")
+
+
 class Options(usage.Options):
     """Options of ``twistd blackjack``."""
 
     synopsis = "[options]"
     longdesc = (
         "Serve multiplayer blackjack over WebSocket: the game at /websocket, "
-        "a JSON health check at /healthz, on one listening endpoint."
+        "a JSON health check at /healthz, on one listening endpoint. "
+        "--game classic is the seed's game; --game casino deals the casino "
+        "game, with bets, a hole card, double, split, insurance and "
+        "surrender, and takes the casino options."
     )
     optParameters = [
         [
@@ -73,6 +98,12 @@ class Options(usage.Options):
             "tcp:8888",
             "Listening endpoint, as a Twisted endpoint string "
             "(e.g. tcp:8888:interface=127.0.0.1, ssl:8443:privateKey=key.pem).",
+        ],
+        [
+            "game",
+            "g",
+            "classic",
+            "What the tables play: classic (the seed's game) or casino.",
         ],
         ["tables", None, 1, "Number of tables.", _int_between(1, 1000)],
         [
@@ -97,9 +128,48 @@ class Options(usage.Options):
             "Seconds between a round's results and the next deal.",
             _seconds(minimum_exclusive=False),
         ],
+        [
+            "min-bet",
+            None,
+            None,
+            "Casino: the smallest bet, in chips [default: 10]",
+            _int_between(1, 10**9),
+        ],
+        [
+            "max-bet",
+            None,
+            None,
+            "Casino: the largest bet, in chips [default: 500]",
+            _int_between(1, 10**9),
+        ],
+        [
+            "bet-timeout",
+            None,
+            None,
+            "Casino: seconds to bet once betting opens [default: 15]",
+            _seconds(minimum_exclusive=True),
+        ],
+        [
+            "starting-chips",
+            None,
+            None,
+            "Casino: chips each player sits down with [default: 1000]",
+            _int_between(0, 10**9),
+        ],
+        [
+            "blackjack-pays",
+            None,
+            None,
+            "Casino: what a blackjack pays [default: 3:2]",
+            _payout,
+        ],
     ]
     optFlags = [
         ["h17", None, "The dealer hits soft 17 (by default the dealer stands)."],
+        ["das", None, "Casino: double after a split is allowed (the default)."],
+        ["no-das", None, "Casino: no doubling after a split."],
+        ["surrender", None, "Casino: offer late surrender."],
+        ["resplit-aces", None, "Casino: split aces may be split again."],
     ]
 
     def opt_version(self) -> None:
@@ -108,6 +178,27 @@ class Options(usage.Options):
         raise SystemExit(0)
 
     def postOptions(self) -> None:
+        if self["game"] not in GAMES:
+            raise usage.UsageError(
+                f"--game: {self['game']!r} is not a game: classic or casino"
+            )
+        if self["game"] == "classic":
+            given = [f"--{name}" for name in CASINO_DEFAULTS if self[name] is not None]
+            given += [f"--{name}" for name in CASINO_FLAGS if self[name]]
+            if given:
+                raise usage.UsageError(
+                    f"{', '.join(given)}: only for casino tables (--game casino)"
+                )
+        if self["das"] and self["no-das"]:
+            raise usage.UsageError("--das and --no-das: choose one")
+        low = self["min-bet"] or CASINO_DEFAULTS["min-bet"]
+        high = self["max-bet"] or CASINO_DEFAULTS["max-bet"]
+        if low > high:
+            raise usage.UsageError(f"--min-bet ({low}) is above --max-bet ({high})")
+        try:
+            self.table_config()
+        except ValueError as bad_rules:
+            raise usage.UsageError(str(bad_rules)) from None
         # Parse the endpoint now, so a typo is a usage error and not a
         # traceback at start-up. Parsing doesn't use the reactor, so none is
         # passed (twistd installs its reactor after reading options).
@@ -118,14 +209,32 @@ class Options(usage.Options):
                 f"--port: {self['port']!r} is not a server endpoint: {parse_error}"
             ) from None
 
-    def table_config(self) -> TableConfig:
-        """The table rules these options ask for."""
-        return TableConfig(
-            seats=self["seats"],
-            decks=self["decks"],
-            hit_soft_17=bool(self["h17"]),
-            turn_timeout=self["turn-timeout"],
-            round_delay=self["round-delay"],
+    def table_config(self) -> AnyConfig:
+        """The table rules these options ask for; ``ValueError`` if they
+        contradict each other (a minimum bet above the maximum)."""
+        shared = {
+            "seats": self["seats"],
+            "decks": self["decks"],
+            "hit_soft_17": bool(self["h17"]),
+            "turn_timeout": self["turn-timeout"],
+            "round_delay": self["round-delay"],
+        }
+        if self["game"] == "classic":
+            return TableConfig(**shared)
+        casino = {
+            name: CASINO_DEFAULTS[name] if self[name] is None else self[name]
+            for name in CASINO_DEFAULTS
+        }
+        return CasinoConfig(
+            **shared,
+            min_bet=casino["min-bet"],
+            max_bet=casino["max-bet"],
+            bet_timeout=casino["bet-timeout"],
+            starting_chips=casino["starting-chips"],
+            blackjack_pays=parse_payout(casino["blackjack-pays"]),
+            das=not self["no-das"],
+            surrender=bool(self["surrender"]),
+            resplit_aces=bool(self["resplit-aces"]),
         )
 
 

@@ -33,6 +33,7 @@ class HealthResource(Resource):
             "status": "ok",
             "version": __version__,
             "protocol": PROTOCOL_VERSION,
+            "game": lobby.game,
             "tables": len(lobby.tables),
             "seats_total": lobby.seats_total,
             "seats_taken": lobby.seats_taken,

@@ -10,6 +10,7 @@ from pathlib import Path
 PROTOCOL_RST = Path(__file__).resolve().parent.parent / "docs" / "protocol.rst"
 
 SERVER_SECTION = "Messages from the server"
+CASINO_SECTION = "Casino messages from the server"
 CLIENT_SECTION = "Messages from the client"
 
 
@@ -27,6 +28,11 @@ def documented_types(section: str) -> frozenset[str]:
     return frozenset(
         re.findall(r"^``(\w+)``(?: \(seed\))?\n-+\n", _sections()[section], re.M)
     )
+
+
+def casino_server_types() -> frozenset[str]:
+    """Every message a casino table may send: the seed's and its own."""
+    return documented_types(SERVER_SECTION) | documented_types(CASINO_SECTION)
 
 
 def documented_error_codes() -> frozenset[int]:

@@ -898,3 +898,26 @@ def test_random_legal_play_conserves_chips(seed, rules):
             next_id += 1
         else:
             game.clock.advance(game.config.round_delay)
+
+
+def test_a_lobby_holds_casino_tables_like_classic_ones():
+    """The lobby and the protocol drive a casino table through the same
+    calls as a classic one."""
+    from blackjackd.lobby import Lobby
+
+    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=0, seats=1)
+    lobby = Lobby([game.table])
+    seen = []
+    player_id = lobby.sit("ann", seen.append)
+    assert lobby.table_of(player_id) is game.table
+    assert seen[0]["game"] == "casino"
+    assert game.table.seats_taken == 1 and not game.table.has_free_seat
+    assert game.table.config.seats == 1 and game.table.config.decks == 6
+    refused(507, lobby.sit, "bob", seen.append)
+    game.table.bet(player_id, 10)
+    game.table.stand(player_id)
+    assert game.table.rounds_played == 1
+    lobby.leave(player_id)
+    assert game.table.seats_taken == 0
+    lobby.close()
+    assert game.clock.getDelayedCalls() == []

@@ -537,6 +537,7 @@ def test_healthz_counts(tmp_path):
         "status": "ok",
         "version": "0.1.0",
         "protocol": 1,
+        "game": "classic",
         "tables": 1,
         "seats_total": 5,
         "seats_taken": 1,

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_twisted
@@ -80,6 +81,16 @@ def test_twistd_blackjack_help_documents_every_option():
         "--h17",
         "--turn-timeout=",
         "--round-delay=",
+        "--game=",
+        "--min-bet=",
+        "--max-bet=",
+        "--bet-timeout=",
+        "--starting-chips=",
+        "--blackjack-pays=",
+        "--das",
+        "--no-das",
+        "--surrender",
+        "--resplit-aces",
     ):
         assert option in result.stdout
 
@@ -97,6 +108,11 @@ def test_twist_knows_blackjack_too():
         (["--turn-timeout", "0"], "0 must be more than 0 seconds"),
         (["--round-delay", "soon"], "'soon' is not a number of seconds"),
         (["--port", "nonsense:1"], "--port: 'nonsense:1' is not a server endpoint"),
+        (["--min-bet", "5"], "--min-bet: only for casino tables (--game casino)"),
+        (
+            ["--game", "casino", "--max-bet", "5"],
+            "--min-bet (10) is above --max-bet (5)",
+        ),
     ],
 )
 def test_a_bad_option_is_a_usage_error(args, complaint):
@@ -128,8 +144,8 @@ class _ServerProcess(protocol.ProcessProtocol):
         self.ended.callback((reason.value.exitCode, reason.value.signal))
 
 
-@pytest_twisted.ensureDeferred
-async def test_play_a_round_against_twistd(tmp_path):
+def _spawn_twistd(tmp_path: Path, *options: str) -> tuple[_ServerProcess, Any]:
+    """Start ``twistd -n blackjack`` on a free loopback port."""
     command = _command("twistd")
     server = _ServerProcess()
     transport = reactor.spawnProcess(
@@ -142,14 +158,34 @@ async def test_play_a_round_against_twistd(tmp_path):
             "--logfile=-",
             "blackjack",
             "--port=tcp:0:interface=127.0.0.1",
-            "--round-delay=0.2",
-            "--seats=2",
+            *options,
         ],
         env=_environment(),
         path=str(tmp_path),
     )
+    server.listening.addTimeout(TIMEOUT * 2, reactor)
+    return server, transport
+
+
+async def _stop_twistd(server: _ServerProcess, transport: Any, tmp_path: Path) -> None:
+    """Stop it with SIGTERM and check that it shut down cleanly."""
+    if server.ended.called is False:
+        transport.signalProcess(signal.SIGTERM)
+    server.ended.addTimeout(TIMEOUT, reactor)
+    exit_code, exit_signal = await server.ended
+    log = server.output.decode(errors="replace")
+    # twistd shuts down cleanly, then ends itself with the signal it got,
+    # as a process stopped by SIGTERM should.
+    assert (exit_code, exit_signal) in ((0, None), (None, signal.SIGTERM)), log
+    assert "Server Shut Down." in log
+    assert "Traceback" not in log
+    assert not (tmp_path / "twistd.pid").exists()
+
+
+@pytest_twisted.ensureDeferred
+async def test_play_a_round_against_twistd(tmp_path):
+    server, transport = _spawn_twistd(tmp_path, "--round-delay=0.2", "--seats=2")
     try:
-        server.listening.addTimeout(TIMEOUT * 2, reactor)
         port = await server.listening
         player = await open_client(port)
         try:
@@ -178,14 +214,41 @@ async def test_play_a_round_against_twistd(tmp_path):
         finally:
             await player.close()
     finally:
-        if server.ended.called is False:
-            transport.signalProcess(signal.SIGTERM)
-        server.ended.addTimeout(TIMEOUT, reactor)
-        exit_code, exit_signal = await server.ended
-    log = server.output.decode(errors="replace")
-    # twistd shuts down cleanly, then ends itself with the signal it got,
-    # as a process stopped by SIGTERM should.
-    assert (exit_code, exit_signal) in ((0, None), (None, signal.SIGTERM)), log
-    assert "Server Shut Down." in log
-    assert "Traceback" not in log
-    assert not (tmp_path / "twistd.pid").exists()
+        await _stop_twistd(server, transport, tmp_path)
+
+
+@pytest_twisted.ensureDeferred
+async def test_play_a_casino_round_against_twistd(tmp_path):
+    server, transport = _spawn_twistd(
+        tmp_path, "--game=casino", "--starting-chips=300", "--round-delay=0.2"
+    )
+    try:
+        port = await server.listening
+        player = await open_client(port)
+        try:
+            assert await player.next() == {"type": "auth"}
+            player.send({"type": "auth", "data": {"username": "tester"}})
+            hello = await player.until("betting")
+            assert (hello[0]["game"], hello[0]["balance"]) == ("casino", 300)
+            player.send({"type": "bet", "amount": 10})
+            # Decline insurance if offered, stand on every hand, until the
+            # round is settled (a dealer blackjack may settle it at once).
+            while (message := await player.next())["type"] != "round_over":
+                if message["type"] == "insurance_offer":
+                    player.send({"type": "insurance", "take": False})
+                elif message["type"] == "deadline":
+                    player.send({"type": "stand", "hand": message["hand"]})
+            (result,) = message["results"]
+            assert result["bet"] == 10
+            balance = await player.next()
+            assert balance == {
+                "type": "balance",
+                "balance": result["balance"],
+                "net": result["balance"] - 300,
+            }
+            assert result["payout"] == result["balance"] - 290
+            assert (await player.until("betting"))[-1]["type"] == "betting"
+        finally:
+            await player.close()
+    finally:
+        await _stop_twistd(server, transport, tmp_path)

@@ -1,0 +1,228 @@
+"""Casino tables through the WebSocket protocol, in memory: a whole round
+with a split and a double, insurance, and bad casino actions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from casino_helpers import deal
+from inmemory import MemoryServer
+from protocol_doc import casino_server_types
+
+from blackjackd.casino import CasinoConfig
+
+RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}
+
+
+def casino(cards: list[str], **rules) -> MemoryServer:
+    return MemoryServer(cards, config=CasinoConfig(**{**RULES, **rules}))
+
+
+def error(code: int, message: str) -> dict:
+    return {"type": "error", "status_code": code, "message": message}
+
+
+def test_a_casino_round_with_a_split_and_a_double():
+    # ann TS 7H (17); bob 8C 8D splits: 8C+3S, 8D+2C doubles on 9H (19);
+    # the dealer shows 6H, holds TD, draws 5S: 21.
+    cards = deal(
+        ("TS", "7H"), ("8C", "8D"), up="6H", hole="TD", then=("3S", "2C", "9H", "5S")
+    )
+    server = casino(cards)
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    hello = ann.take()
+    assert hello[0]["game"] == "casino" and hello[0]["balance"] == 1000
+    assert hello[0]["seats"] == 3
+    assert hello[0]["rules"]["min_bet"] == 10
+    assert hello[1]["type"] == "betting"
+    bob.take()
+
+    ann.send({"type": "bet", "amount": 20})
+    bob.send({"type": "bet", "amount": 50})
+    server.flush()
+    dealt = ann.take()
+    assert dealt[:2] == [
+        {"type": "bet", "id": 1, "amount": 20, "balance": 980},
+        {"type": "bet", "id": 2, "amount": 50, "balance": 950},
+    ]
+    assert {"type": "hit", "card": "6H", "id": "dealer", "points": 6} in dealt
+    assert {"type": "hole_card", "id": "dealer"} in dealt
+
+    bob.send({"type": "split"})
+    ann.send({"type": "stand"})
+    bob.send({"type": "stand", "hand": 0})
+    bob.send({"type": "double", "hand": 1})
+    server.flush()
+    to_bob = bob.take()
+    split = next(m for m in to_bob if m["type"] == "split")
+    assert (split["hand"], split["new_hand"], split["balance"]) == (0, 1, 900)
+    assert {"type": "double", "id": 2, "hand": 1, "bet": 100, "balance": 850} in (
+        to_bob
+    )
+    assert [m for m in to_bob if m["type"] == "lose"] == [
+        {"type": "lose", "id": 2, "hand": 0, "payout": 0},
+        {"type": "lose", "id": 2, "hand": 1, "payout": 0},
+    ]
+    summary = next(m for m in to_bob if m["type"] == "round_over")
+    assert summary["dealer"] == {
+        "hand": ["6H", "TD", "5S"],
+        "points": 21,
+        "blackjack": False,
+    }
+    assert [
+        (r["id"], r["index"], r["bet"], r["result"]) for r in summary["results"]
+    ] == [
+        (1, 0, 20, "lose"),
+        (2, 0, 50, "lose"),
+        (2, 1, 100, "lose"),
+    ]
+    assert to_bob[-1] == {"type": "balance", "balance": 850, "net": -150}
+    assert server.lobby.ledger.balance(1) == 980
+    assert server.lobby.ledger.balanced()
+
+    # The hole card appeared in no message before the dealer turned it over.
+    everything = dealt + ann.take()
+    revealed = everything.index(
+        {"type": "hit", "card": "TD", "id": "dealer", "points": 16}
+    )
+    assert all("TD" not in json.dumps(m) for m in everything[:revealed])
+    # And every message is documented.
+    documented = casino_server_types()
+    assert {m["type"] for m in [*hello, *everything, *to_bob]} <= documented
+
+    # The next round opens betting again.
+    server.advance(2)
+    assert ann.take()[0]["type"] == "betting"
+
+
+def test_insurance_through_the_protocol():
+    # The dealer shows an ace and holds a ten: blackjack. ann insures.
+    server = casino(deal(("TS", "9H"), up="AS", hole="KD"))
+    ann = server.seat("ann")
+    ann.send({"type": "bet", "amount": 100})
+    server.flush()
+    offer = [m for m in ann.take() if m["type"] == "insurance_offer"]
+    assert offer == [{"type": "insurance_offer", "amount": 50, "seconds": 20}]
+    ann.send({"type": "insurance", "take": True})
+    server.flush()
+    to_ann = ann.take()
+    kinds = [m["type"] for m in to_ann]
+    assert kinds.index("insurance") < kinds.index("peek") < kinds.index("round_over")
+    assert {"type": "peek", "blackjack": True} in to_ann
+    # Lost the bet (100), won insurance 2:1 (50 back plus 100): even money.
+    assert server.lobby.ledger.balance(1) == 1000
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ({"type": "bet", "amount": 5}, error(400, "bets are 10 to 500 chips")),
+        ({"type": "bet", "amount": 501}, error(400, "bets are 10 to 500 chips")),
+        ({"type": "hit"}, error(409, "place a bet first: cards come after")),
+        ({"type": "insurance"}, error(409, "no insurance offered to you now")),
+    ],
+)
+def test_bad_bets_change_nothing(message, expected):
+    server = casino([])
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.take()
+    bob.take()
+    ann.send(message)
+    server.flush()
+    assert ann.take() == [expected]
+    assert bob.take() == []
+    assert server.lobby.ledger.balance(1) == 1000
+
+
+def test_a_bet_above_the_balance_is_402():
+    server = casino([], starting_chips=30)
+    ann = server.seat("ann")
+    ann.take()
+    ann.send({"type": "bet", "amount": 40})
+    server.flush()
+    assert ann.take() == [error(402, "not enough chips")]
+    assert server.lobby.ledger.balance(1) == 30
+
+
+def _dealt(cards: list[str], **rules) -> tuple[MemoryServer, object, object]:
+    """ann and bob have bet 20 each and hold their cards."""
+    server = casino(cards, **rules)
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.send({"type": "bet", "amount": 20})
+    bob.send({"type": "bet", "amount": 20})
+    server.flush()
+    ann.take()
+    bob.take()
+    return server, ann, bob
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (
+            [{"type": "hit"}, {"type": "double"}],
+            error(409, "double only on the first two cards"),
+        ),
+        ([{"type": "split"}], error(409, "split only a pair")),
+        ([{"type": "surrender"}], error(409, "no surrender at this table")),
+        ([{"type": "stand", "hand": 3}], error(400, "no such hand")),
+        ([{"type": "bet", "amount": 20}], error(409, "bets are taken before the deal")),
+    ],
+)
+def test_bad_actions_after_the_deal_change_nothing(messages, expected):
+    # ann 5H 4C (9), takes 2D; bob TS 9S (19); the dealer 7D up, 9D hole.
+    cards = deal(("5H", "4C"), ("TS", "9S"), up="7D", hole="9D", then=("2D",))
+    server, ann, bob = _dealt(cards)
+    for message in messages:
+        ann.send(message)
+        server.flush()
+    refusal = ann.take()[-1]
+    assert refusal == expected, refusal
+    before = (server.lobby.ledger.balance(1), server.shoes[0].remaining)
+    # bob heard only what ann legally did (a hit), never her mistakes.
+    assert all(m["type"] in ("hit",) for m in bob.take())
+    assert (server.lobby.ledger.balance(1), server.shoes[0].remaining) == before
+    assert server.lobby.ledger.balance(1) == 980
+
+
+def test_one_players_hands_are_theirs_alone():
+    # There is no way to name another player's hand: actions always act on
+    # the sender's own hands, whatever index they give.
+    cards = deal(("5H", "4C"), ("8S", "8D"), up="7D", hole="9D", then=("2D",))
+    server, ann, _ = _dealt(cards)
+    ann.send({"type": "split", "hand": 0})
+    server.flush()
+    assert ann.take() == [error(409, "split only a pair")]
+    assert server.lobby.table_of(2).seat_of(2).hands[0].cards == ["8S", "8D"]
+
+
+def test_leaving_mid_round_leaves_the_stake_with_the_house():
+    cards = deal(("5H", "4C"), ("TS", "9S"), up="7D", hole="9D", then=("KD",))
+    server, ann, bob = _dealt(cards)
+    ann.transport.loseConnection()
+    server.flush()
+    assert bob.take() == [{"type": "left", "id": 1}]
+    bob.send({"type": "stand"})
+    server.flush()
+    summary = bob.take()[-2]
+    assert summary["type"] == "round_over"
+    assert [r["id"] for r in summary["results"]] == [2]
+    ledger = server.lobby.ledger
+    assert not ledger.has(1)
+    assert ledger.balance(2) == 1020  # 19 beats 16 + KD = 26, a dealer bust
+    assert ledger.balanced()
+
+
+def test_healthz_says_casino():
+    from twisted.web.test.requesthelper import DummyRequest
+
+    from blackjackd.web import HealthResource
+
+    server = casino([])
+    resource = HealthResource(server.factory, server.clock)
+    body = json.loads(resource.render_GET(DummyRequest([b""])))
+    assert body["game"] == "casino"

@@ -1,0 +1,91 @@
+"""The terminal player: it plays whole rounds by itself at both kinds of
+table, against a real server on a loopback port."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import pytest_twisted
+from twisted.internet import reactor
+from twisted.internet.defer import Deferred
+from twisted.internet.task import Clock
+
+from blackjackd import cli
+from blackjackd.casino import CasinoConfig
+from blackjackd.lobby import Lobby
+from blackjackd.protocol import BlackjackServerFactory, BlackjackServerProtocol
+from blackjackd.table import TableConfig
+from blackjackd.web import build_site
+
+
+class _Watched(BlackjackServerProtocol):
+    """Tells the factory when the server's side of the connection is gone."""
+
+    def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        super().onClose(wasClean, code, reason)
+        self.factory.gone.callback(wasClean)
+
+
+CONFIGS = {
+    "classic": TableConfig(seats=2, round_delay=0),
+    "casino": CasinoConfig(seats=2, round_delay=0, starting_chips=100),
+}
+
+
+@pytest.mark.parametrize("game", sorted(CONFIGS))
+@pytest_twisted.ensureDeferred
+async def test_the_auto_player_plays_rounds_and_leaves(game, capsys):
+    # Real time for the network, and the reactor's time for the tables: the
+    # bot answers at once, so no table timer ever fires.
+    lobby = Lobby.build(1, CONFIGS[game], reactor, random.Random(4))
+    factory = BlackjackServerFactory(lobby, reactor)
+    factory.protocol = _Watched
+    factory.gone = Deferred()
+    port = reactor.listenTCP(0, build_site(factory, Clock()), interface="127.0.0.1")
+    url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
+    try:
+        done = cli.run(reactor, [url, "--name", "bot", "--auto", "--rounds", "3"])
+        done.addTimeout(15, reactor)
+        await done
+        # The server has heard the close too: no connection is left behind.
+        factory.gone.addTimeout(15, reactor)
+        await factory.gone
+    finally:
+        lobby.close()
+        await port.stopListening()
+    out = capsys.readouterr().out
+    assert out.count("round over;") == 3
+    assert "error" not in out
+    assert "disconnected (1000" in out
+    assert f", {game}" in out
+    if game == "casino":
+        assert "you bet 10" in out
+        assert "chips (" in out
+    assert factory.clients == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("h", {"type": "hit"}),
+        ("s 1", {"type": "stand", "hand": 1}),
+        ("d", {"type": "double"}),
+        ("p 0", {"type": "split", "hand": 0}),
+        ("u", {"type": "surrender"}),
+        ("b 25", {"type": "bet", "amount": 25}),
+        ("i", {"type": "insurance", "take": True}),
+        ("n", {"type": "insurance", "take": False}),
+        ("  ", None),
+        ("b", None),
+        ("fold", None),
+    ],
+)
+def test_typed_commands(typed, sent, capsys):
+    player = cli.TerminalPlayer()
+    messages = []
+    player.send = messages.append
+    player.command(typed)
+    assert messages == ([sent] if sent else [])
+    if sent is None and typed.strip():
+        assert "h hit, s stand" in capsys.readouterr().out
