@@ -231,9 +231,25 @@ def test_every_seat_count_with_split_hands_fits(seats, hands, size):
     view.draw(surface, model, now=105.0)
     view.draw(surface, settled_crowd(model), now=105.0)
     lay = view.layout(size)
-    rects = view.seat_rects(lay.seats, seats, lay.scale)
+    slots = view.seat_slots(model)
+    weights = view.seat_weights(model, slots)
+    assert weights == [min(2.0, 1 + 0.4 * (hands - 1))] * seats
+    rects = view.seat_rects(lay.seats, seats, lay.scale, weights)
     for rect in rects:
         assert lay.seats.contains(rect)
+    for left, right in pairwise(rects):
+        assert left.right <= right.left
+
+
+def test_a_seat_with_split_hands_is_wider():
+    model = split_to_four(dealt())
+    lay = view.layout((1024, 720))
+    slots = view.seat_slots(model)
+    assert view.seat_weights(model, slots) == [2.0, 1.0]
+    mine, bobs = view.seat_rects(
+        lay.seats, 2, lay.scale, view.seat_weights(model, slots)
+    )
+    assert mine.width > bobs.width
 
 
 def settled_crowd(model: Model) -> Model:

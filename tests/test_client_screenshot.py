@@ -1,4 +1,5 @@
-"""``docs/screenshot.py`` still makes the README's screenshot."""
+"""``docs/screenshot.py`` still makes the README's screenshots, classic and
+casino."""
 
 from __future__ import annotations
 
@@ -26,3 +27,13 @@ async def test_the_screenshot_script(tmp_path):
     image = pygame.image.load(str(path))
     assert image.get_size() == script.SIZE
     assert (SCRIPT.parent / "screenshot.png").stat().st_size < 200_000
+
+
+@pytest_twisted.ensureDeferred
+async def test_the_casino_screenshot(tmp_path):
+    script = _load_script()
+    path = tmp_path / "docs" / "screenshot-casino.png"
+    await script.make_casino_screenshot(path, pause=0)
+    image = pygame.image.load(str(path))
+    assert image.get_size() == script.SIZE
+    assert (SCRIPT.parent / "screenshot-casino.png").stat().st_size < 200_000

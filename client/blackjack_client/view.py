@@ -387,16 +387,28 @@ def seat_slots(model: Model) -> list[Seat | None]:
     return slots or [None]
 
 
-def seat_rects(area: pygame.Rect, count: int, scale: float) -> list[pygame.Rect]:
-    """``count`` seat panels across ``area``, on a gentle arc like a table's."""
+def seat_rects(
+    area: pygame.Rect,
+    count: int,
+    scale: float,
+    weights: list[float] | None = None,
+) -> list[pygame.Rect]:
+    """``count`` seat panels across ``area``, on a gentle arc like a table's;
+    with ``weights``, a seat's share of the width follows its weight (a
+    casino seat holding split hands gets more room)."""
     gap = round(10 * scale)
-    slot_w = (area.width - gap) / max(1, count)
-    panel_w = min(round(slot_w - gap), round(240 * scale))
+    if weights is None or len(weights) != count:
+        weights = [1.0] * count
+    unit = (area.width - gap) / max(1.0, sum(weights))
     arc = round(18 * scale) if count > 2 else 0
     panel_h = area.height - arc - round(10 * scale)
     rects = []
-    for index in range(count):
-        center_x = area.left + gap / 2 + slot_w * (index + 0.5)
+    start = area.left + gap / 2
+    for index, weight in enumerate(weights):
+        slot_w = unit * weight
+        panel_w = min(round(slot_w - gap), round(240 * scale * weight))
+        center_x = start + slot_w / 2
+        start += slot_w
         t = (index - (count - 1) / 2) / max(1, (count - 1) / 2)
         drop = round(arc * (1 - t * t))
         rect = pygame.Rect(0, 0, max(10, panel_w), max(10, panel_h))
@@ -404,6 +416,17 @@ def seat_rects(area: pygame.Rect, count: int, scale: float) -> list[pygame.Rect]
         rect.top = area.top + round(4 * scale) + drop
         rects.append(rect)
     return rects
+
+
+def seat_weights(model: Model, slots: list[Seat | None]) -> list[float] | None:
+    """Casino: how much width each seat takes, by its hands (1 for one
+    hand, up to 2 for four); None at a classic table (all alike)."""
+    if not model.casino:
+        return None
+    return [
+        1.0 if seat is None else min(2.0, 1.0 + 0.4 * max(0, len(seat.hands) - 1))
+        for seat in slots
+    ]
 
 
 def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
@@ -739,7 +762,7 @@ def draw(
             max_width=lay.width - lay.px(20),
         )
     slots = seat_slots(model)
-    rects = seat_rects(lay.seats, len(slots), lay.scale)
+    rects = seat_rects(lay.seats, len(slots), lay.scale, seat_weights(model, slots))
     for seat, rect in zip(slots, rects, strict=True):
         if model.casino and seat is not None:
             _draw_casino_seat(surface, lay, rect, seat, model, now)
@@ -1016,6 +1039,9 @@ def _draw_casino_seat(
     area_h = rect.bottom - lay.px(30) - top  # the countdown keeps the bottom
     most = max((len(hand.cards) for hand in hands), default=2)
     spread = 1.62 if most <= 2 else 1 + 0.34 * (most - 1)
+    if count > 1:
+        # Split hands overlap their cards more, for bigger cards.
+        spread = 1 + 0.42 * (most - 1)
     # Split hands side by side, or in two rows when that shows bigger cards
     # (a narrow seat with three or four hands).
     best: tuple[int, int, float, float] | None = None
