@@ -9,9 +9,12 @@ from itertools import pairwise
 
 import pygame
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_client_casino_model import (
     CASINO_ID,
     RULES,
+    _casino_message,
     at_table,
     bet,
     betting,
@@ -445,3 +448,13 @@ def test_classic_tables_keep_their_two_buttons():
     assert [b.action for b in view.buttons(classic, (800, 600))] == ["hit", "stand"]
     fresh = reduce(Model(), Connecting("ws://h/websocket"))
     assert [b.action for b in view.buttons(fresh, (800, 600))] == ["hit", "stand"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_casino_message, max_size=25), st.sampled_from(SIZES))
+def test_any_casino_sequence_is_drawn(messages, size):
+    model = play({"type": "auth"}, CASINO_ID, *messages, now=100.0)
+    surface = pygame.Surface(size)
+    for button in view.draw(surface, model, now=101.0):
+        assert surface.get_rect().contains(button.rect)
+    view.banner_text(model, 500.0)
