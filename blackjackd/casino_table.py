@@ -122,8 +122,15 @@ from blackjackd.casino import (
 )
 from blackjackd.ledger import InsufficientChips, Ledger
 from blackjackd.rules import dealer_must_hit
-from blackjackd.shoe import Shoe, ShoeEmpty
-from blackjackd.table import DEALER_ID, ActionRejected, Message, Send
+from blackjackd.shoe import Shoe
+from blackjackd.table import (
+    DEALER_ID,
+    ActionRejected,
+    Message,
+    Send,
+    first_free_seat,
+)
+from blackjackd.timing import cancel_call
 
 
 def _index_transitions(machine: MethodicalMachine) -> None:
@@ -185,8 +192,7 @@ class CasinoSeat:
 
     def cancel_timers(self) -> None:
         for timer in self.turn_timers.values():
-            if timer.active():
-                timer.cancel()
+            cancel_call(timer)
         self.turn_timers.clear()
 
 
@@ -276,8 +282,7 @@ class CasinoTable:
             raise ActionRejected(507, "all busy")
         if player_id in self._seats:
             raise ActionRejected(409, "already seated")
-        taken = {seat.index for seat in self._seats.values()}
-        index = min(set(range(self.config.seats)) - taken)
+        index = first_free_seat(self._seats.values(), self.config.seats)
         seat = CasinoSeat(player_id, username, index, send)
         if not self.ledger.has(player_id):
             self.ledger.open(player_id, self.config.starting_chips)
@@ -406,9 +411,7 @@ class CasinoTable:
         player_hand.split_aces = aces
         new_index = len(seat.hands)
         seat.hands.append(second)
-        timer = seat.turn_timers.pop(index, None)
-        if timer is not None and timer.active():
-            timer.cancel()
+        cancel_call(seat.turn_timers.pop(index, None))
         if self._listening:
             # Announce the new hand before cards are dealt to it.
             self._broadcast(
@@ -958,8 +961,7 @@ class CasinoTable:
                 seat.send(message)
 
     def _cancel_timer(self) -> None:
-        if self._timer is not None and self._timer.active():
-            self._timer.cancel()
+        cancel_call(self._timer)
         self._timer = None
 
     def _bet_timer_expired(self) -> None:
@@ -1043,15 +1045,10 @@ class CasinoTable:
                 yield from hand.cards
 
     def _draw(self) -> str:
-        try:
-            return self._shoe.draw()
-        except ShoeEmpty:
-            # A long round emptied the shoe: shuffle in every card not on
-            # the table (the hole card included), so none is in play twice.
-            self._shoe.shuffle(in_play=list(self._cards_in_play()))
-            if self._listening:
-                self._broadcast({"type": "shuffle"})
-            return self._shoe.draw()
+        card, reshuffled = self._shoe.draw_or_refill(self._cards_in_play)
+        if reshuffled and self._listening:
+            self._broadcast({"type": "shuffle"})
+        return card
 
     def _deal_to(self, seat: CasinoSeat, index: int, hand: PlayerHand) -> None:
         card = self._draw()
@@ -1087,9 +1084,7 @@ class CasinoTable:
         reason: str | None,
     ) -> None:
         hand.status = status
-        timer = seat.turn_timers.pop(index, None)
-        if timer is not None and timer.active():
-            timer.cancel()
+        cancel_call(seat.turn_timers.pop(index, None))
         if reason is not None and self._listening:
             self._broadcast(
                 {"type": "stand", "id": seat.player_id, "hand": index, "reason": reason}

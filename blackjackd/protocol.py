@@ -26,6 +26,7 @@ from blackjackd.messages import (
 )
 from blackjackd.ratelimit import TokenBucket
 from blackjackd.table import ActionRejected
+from blackjackd.timing import cancel_call
 
 # Module level on purpose: autobahn protocols and factories have a ``log``
 # attribute of their own.
@@ -176,8 +177,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         self.close_with(CLOSE_POLICY_VIOLATION, "no auth in time")
 
     def _cancel_auth_timer(self) -> None:
-        if self._auth_timer is not None and self._auth_timer.active():
-            self._auth_timer.cancel()
+        cancel_call(self._auth_timer)
         self._auth_timer = None
 
     def _refuse_seat(self) -> None:

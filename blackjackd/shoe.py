@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from blackjackd.cards import DECK
 
@@ -75,6 +75,20 @@ class Shoe:
         if not self._cards:
             raise ShoeEmpty("the shoe is empty")
         return self._cards.pop()
+
+    def draw_or_refill(self, in_play: Callable[[], Iterable[str]]) -> tuple[str, bool]:
+        """Deal the next card, and whether the shoe had to be reshuffled for it.
+
+        A long round (few decks, many players, many hits) can empty the shoe:
+        then every card but those ``in_play()`` returns (the cards on the
+        table, the dealer's hole card included) is shuffled back in, so no
+        card is ever in play twice.
+        """
+        try:
+            return self.draw(), False
+        except ShoeEmpty:
+            self.shuffle(in_play=list(in_play()))
+            return self.draw(), True
 
 
 def _take(counter: Counter[str], card: str) -> bool:

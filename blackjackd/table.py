@@ -13,9 +13,9 @@ socket or the global reactor.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from automat import MethodicalMachine
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
@@ -23,7 +23,8 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from blackjackd import PROTOCOL_VERSION
 from blackjackd.cards import points
 from blackjackd.rules import Outcome, dealer_must_hit, settle
-from blackjackd.shoe import Shoe, ShoeEmpty
+from blackjackd.shoe import Shoe
+from blackjackd.timing import cancel_call
 
 Message = dict[str, Any]
 Send = Callable[[Message], None]
@@ -31,6 +32,16 @@ Send = Callable[[Message], None]
 DEALER_ID = "dealer"
 
 MIN_SEATS, MAX_SEATS = 1, 7
+
+
+class HasSeatIndex(Protocol):
+    index: int
+
+
+def first_free_seat(seated: Iterable[HasSeatIndex], seats: int) -> int:
+    """The lowest seat number of ``seats`` that nobody in ``seated`` holds."""
+    taken = {seat.index for seat in seated}
+    return min(set(range(seats)) - taken)
 
 
 class ActionRejected(Exception):
@@ -92,8 +103,7 @@ class Seat:
         return points(self.hand)
 
     def cancel_turn_timer(self) -> None:
-        if self.turn_timer is not None and self.turn_timer.active():
-            self.turn_timer.cancel()
+        cancel_call(self.turn_timer)
         self.turn_timer = None
 
 
@@ -153,8 +163,7 @@ class ClassicTable:
             raise ActionRejected(507, "all busy")
         if player_id in self._seats:
             raise ActionRejected(409, "already seated")
-        taken = {seat.index for seat in self._seats.values()}
-        index = min(set(range(self.config.seats)) - taken)
+        index = first_free_seat(self._seats.values(), self.config.seats)
         seat = Seat(player_id, username, index, send)
         self._sit(seat=seat)
         return seat
@@ -426,8 +435,7 @@ class ClassicTable:
                 seat.send(message)
 
     def _cancel_next_round_timer(self) -> None:
-        if self._next_round_call is not None and self._next_round_call.active():
-            self._next_round_call.cancel()
+        cancel_call(self._next_round_call)
         self._next_round_call = None
 
     def _cards_in_play(self) -> Iterator[str]:
@@ -436,14 +444,10 @@ class ClassicTable:
             yield from seat.hand
 
     def _draw(self) -> str:
-        try:
-            return self._shoe.draw()
-        except ShoeEmpty:
-            # A long round emptied the shoe: shuffle in every card that is
-            # not on the table, so no card is in play twice.
-            self._shoe.shuffle(in_play=list(self._cards_in_play()))
+        card, reshuffled = self._shoe.draw_or_refill(self._cards_in_play)
+        if reshuffled:
             self._broadcast({"type": "shuffle"})
-            return self._shoe.draw()
+        return card
 
     def _deal_to(self, seat: Seat) -> None:
         card = self._draw()

@@ -921,3 +921,27 @@ def test_a_lobby_holds_casino_tables_like_classic_ones():
     assert game.table.seats_taken == 0
     lobby.close()
     assert game.clock.getDelayedCalls() == []
+
+
+def test_a_shoe_that_runs_dry_mid_round_keeps_every_card_in_play_out():
+    # One deck nearly dealt out, seven bettors: the deal itself empties the
+    # shoe, which is refilled with every card not on the table.
+    shoe = Shoe(1, random.Random(11), penetration=1.0)
+    for _ in range(45):
+        shoe.draw()
+    game = Setup(players=7, seats=7, shoe=shoe)
+    for player in range(1, 8):
+        game.table.bet(player, 10)
+    while game.table.phase is Phase.PLAYING:
+        for player in range(1, 8):
+            for index, hand in enumerate(game.table.seat_of(player).hands):
+                if hand.status == "playing" and game.table.phase is Phase.PLAYING:
+                    game.table.hit(player, index)
+        # Every card on the table, the hole card included, is there once.
+        on_table = list(game.table._dealer_cards)
+        for player in range(1, 8):
+            for hand in game.table.seat_of(player).hands:
+                on_table += hand.cards
+        assert len(on_table) == len(set(on_table))
+    assert shoe.shuffles == 2
+    assert "shuffle" in game.inboxes[1].types()

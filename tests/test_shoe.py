@@ -101,3 +101,21 @@ def test_a_stacked_shoe_deals_in_order_and_never_reshuffles():
         shoe.draw()
     with pytest.raises(ShoeEmpty):
         shoe.shuffle()
+
+
+def test_draw_or_refill_reshuffles_only_an_empty_shoe_and_keeps_the_table_out():
+    shoe = Shoe(1, random.Random(9))
+    on_table = [shoe.draw() for _ in range(51)]
+    card, reshuffled = shoe.draw_or_refill(lambda: on_table)
+    assert not reshuffled
+    on_table.append(card)
+    asked = []
+
+    def in_play():
+        asked.append(True)
+        return on_table[:10]
+
+    card, reshuffled = shoe.draw_or_refill(in_play)
+    assert reshuffled and asked == [True]
+    rest = [card] + [shoe.draw() for _ in range(shoe.remaining)]
+    assert Counter(rest) + Counter(on_table[:10]) == Counter(DECK)
