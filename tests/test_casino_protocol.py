@@ -7,6 +7,9 @@ import json
 
 import pytest
 from casino_helpers import deal
+from conftest import error_events
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from inmemory import MemoryServer
 from protocol_doc import casino_server_types
 
@@ -226,3 +229,70 @@ def test_healthz_says_casino():
     resource = HealthResource(server.factory, server.clock)
     body = json.loads(resource.render_GET(DummyRequest([b""])))
     assert body["game"] == "casino"
+
+
+# What random clients send: legal moves, nonsense and everything between.
+MESSAGES = st.one_of(
+    st.builds(
+        lambda amount: {"type": "bet", "amount": amount},
+        st.sampled_from([0, 5, 10, 25, 100, 500, 501, 10**6, "10", None, True]),
+    ),
+    st.builds(
+        lambda kind, hand: {"type": kind, **({} if hand is None else {"hand": hand})},
+        st.sampled_from(["hit", "stand", "double", "split", "surrender"]),
+        st.sampled_from([None, 0, 1, 2, 3, 4, -1, "0"]),
+    ),
+    st.builds(
+        lambda take: {"type": "insurance", "take": take},
+        st.sampled_from([True, False, "no"]),
+    ),
+    st.sampled_from(
+        [{"type": "auth", "data": {"username": "again"}}, {"type": "fold"}, [], {}]
+    ),
+)
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.integers(0, 2), MESSAGES),
+        # Everyone bets: rounds get dealt often enough to play them.
+        st.tuples(st.just("all_bet"), st.just(10)),
+        st.tuples(st.just("wait"), st.sampled_from([0.5, 5, 16, 31])),
+        st.tuples(st.just("leave"), st.integers(0, 2)),
+    ),
+    max_size=60,
+)
+
+
+@given(seed=st.integers(0, 2**16), steps=STEPS)
+@settings(max_examples=100, deadline=None)
+def test_random_clients_never_break_the_table(seed, steps):
+    """Whatever three clients send, in any order and at any time: every
+    answer is a message or an error in the protocol's shape, nothing is
+    logged as a server error, and every chip is accounted for."""
+    server = MemoryServer(
+        config=CasinoConfig(**RULES, starting_chips=300), real_shoe_seed=seed
+    )
+    with error_events() as server_errors:
+        clients = [server.seat(name) for name in ("ann", "bob", "cy")]
+        for who, what in steps:
+            if who == "wait":
+                server.advance(what)
+            elif who == "all_bet":
+                for client in clients:
+                    if not client.closed:
+                        client.send({"type": "bet", "amount": what})
+                server.flush()
+            elif who == "leave":
+                clients[what].transport.loseConnection()
+                server.flush()
+            elif not clients[who].closed:
+                clients[who].send(what)
+                server.flush()
+        for client in clients:
+            for message in client.take():
+                if message["type"] == "error":
+                    assert message["status_code"] in (400, 402, 409)
+                assert message["type"] in casino_server_types()
+        server.close_all()
+    assert server_errors == []
+    assert server.lobby.ledger.balanced()
+    assert server.clock.getDelayedCalls() == []

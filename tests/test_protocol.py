@@ -6,7 +6,6 @@ import json
 
 import pytest
 from inmemory import QUIET_LIMITS, MemoryServer
-from twisted.logger import globalLogPublisher
 
 from blackjackd.protocol import ClientLimits
 from blackjackd.table import TableConfig
@@ -14,25 +13,6 @@ from blackjackd.table import TableConfig
 # ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);
 # the dealer: 6H TD (16), then 4C (20).
 ROUND_ONE = ["TS", "7H", "9C", "5D", "8S", "6H", "TD", "4C"]
-
-
-@pytest.fixture
-def logged_errors():
-    """Every error-level event logged while the test runs."""
-    events = []
-
-    def observer(event):
-        if event.get("log_level") is not None and event["log_level"].name in (
-            "error",
-            "critical",
-        ):
-            events.append(event)
-        if event.get("isError"):
-            events.append(event)
-
-    globalLogPublisher.addObserver(observer)
-    yield events
-    globalLogPublisher.removeObserver(observer)
 
 
 def test_connect_gets_auth():
