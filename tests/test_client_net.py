@@ -23,6 +23,12 @@ def test_only_json_objects_in_text_frames_are_delivered():
         (b'"auth"', False),
         (b'{"type": "auth"}', True),
         (b"\xff\xfe", False),
+        # Numbers no server sends: they would break sums and countdowns.
+        (b'{"type": "deadline", "id": 1, "seconds": Infinity}', False),
+        (b'{"type": "deadline", "id": 1, "seconds": NaN}', False),
+        (b'{"type": "deadline", "id": 1, "seconds": 1e999}', False),
+        (b'{"type": "balance", "balance": 1' + b"0" * 400 + b"}", False),
+        (b"[" * 5000 + b"]" * 5000, False),
     ]:
         protocol.onMessage(payload, binary)
     assert heard == []

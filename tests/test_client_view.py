@@ -244,3 +244,22 @@ def test_start_screen_draws():
         assert fields == list(view.start_fields(size))
         view.draw_start(surface, replace(form, message="Type a name", focus=1))
         assert surface.get_rect().contains(view.start_button(size).rect)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "new_client", "message": 99, "username": "z", "seat": 10**7},
+        {"type": "other_players", "hand": [], "id": 98, "points": 0, "seat": 7},
+        {"type": "new_client", "message": 97, "username": "y" * 5000, "seat": 1},
+        {"type": "error", "status_code": 400, "message": "x" * 5000},
+        {"type": "deadline", "id": 7, "seconds": float("inf")},
+        {"type": "hit", "card": "2S", "id": 7, "points": float("inf")},
+    ],
+)
+def test_a_misbehaving_server_cannot_stall_or_break_the_drawing(message):
+    model = play(message, model=seated_with_bob())
+    surface = pygame.Surface((800, 600))
+    view.draw(surface, model, now=105.0)
+    assert len(view.seat_slots(model)) <= 7
+    assert all(len(seat.name) <= 200 for seat in model.seats.values())

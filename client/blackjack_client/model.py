@@ -20,6 +20,7 @@ before.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -414,13 +415,25 @@ def reduce(model: Model, message: Message, now: float = 0.0) -> Model:
     if not isinstance(message, Mapping):
         return model
     handler = _HANDLERS.get(message.get("type"))  # type: ignore[arg-type]
-    if handler is None:
+    if handler is None or not _all_finite(message):
         return model
     try:
         return handler(model, message, now)
-    except (KeyError, TypeError, ValueError, AttributeError):
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError):
         # A malformed message is dropped whole rather than half applied.
         return model
+
+
+def _all_finite(value: object) -> bool:
+    """No infinite or NaN number anywhere in ``value``: such a number would
+    break every sum, countdown and layout drawn from it."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Mapping):
+        return all(_all_finite(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_all_finite(item) for item in value)
+    return True
 
 
 def _reduce_local(model: Model, event: LocalEvent) -> Model:
@@ -464,12 +477,23 @@ def _player_id(value: object) -> int:
     return value
 
 
+#: Longest text the model keeps from a message: the server's own names and
+#: messages are short, and drawing an endless one would stall every frame.
+MAX_TEXT = 200
+
+#: Seats a table can have; a seat number beyond them is not believed (the
+#: view lays out a slot for every seat up to the highest).
+MAX_SEATS = 7
+
+
 def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
 def _seat_number(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    if not 0 <= value < MAX_SEATS:
         return None
     return value
 
@@ -519,7 +543,11 @@ def _on_auth(model: Model, message: Mapping[str, Any], now: float) -> Model:
 
 def _seat_count(value: object) -> int | None:
     # A sane count only: the view lays out one slot per seat.
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 7:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and 1 <= value <= MAX_SEATS
+    ):
         return value
     return None
 

@@ -11,6 +11,7 @@ as ``Disconnected``.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +36,26 @@ CONNECT_TIMEOUT = 10
 CLOSE_ABNORMAL = 1006
 
 
+def _refuse(constant: str) -> float:
+    raise ValueError(f"{constant} is not a number a server sends")
+
+
+def _finite(text: str) -> float:
+    # Infinite or NaN numbers would break every sum and countdown drawn.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _sane_int(text: str) -> int:
+    # Chips, ids and seconds fit in far fewer digits; a huge number would
+    # only make a line of text too wide to draw.
+    if len(text.lstrip("-")) > 15:
+        raise ValueError("number too large")
+    return int(text)
+
+
 class TableClientProtocol(WebSocketClientProtocol):
     """Hands the server's messages to the connection's listener."""
 
@@ -47,8 +68,13 @@ class TableClientProtocol(WebSocketClientProtocol):
         if isBinary:
             return
         try:
-            message = json.loads(payload)
-        except ValueError:
+            message = json.loads(
+                payload,
+                parse_constant=_refuse,
+                parse_float=_finite,
+                parse_int=_sane_int,
+            )
+        except (ValueError, RecursionError):
             return
         if isinstance(message, dict):
             self.factory.connection._deliver(message)
