@@ -203,11 +203,22 @@ class Options(usage.Options):
         # traceback at start-up. Parsing doesn't use the reactor, so none is
         # passed (twistd installs its reactor after reading options).
         try:
-            serverFromString(None, self["port"])
-        except (ValueError, TypeError, KeyError) as parse_error:
+            endpoint = serverFromString(None, self["port"])
+        except Exception as parse_error:
+            # Parsing can fail in many ways: a typo (ValueError, KeyError),
+            # ssl: without pyOpenSSL (ImportError), a missing or unreadable
+            # key file (OSError, OpenSSL's errors). Each is the operator's
+            # mistake, so a usage message, not a traceback.
             raise usage.UsageError(
                 f"--port: {self['port']!r} is not a server endpoint: {parse_error}"
             ) from None
+        # TCP and SSL endpoints keep their port number; one out of range
+        # would only fail at start-up.
+        port = getattr(endpoint, "_port", None)
+        if isinstance(port, int) and not 0 <= port <= 65535:
+            raise usage.UsageError(
+                f"--port: {self['port']!r}: port {port} is out of range (0 to 65535)"
+            )
 
     def table_config(self) -> AnyConfig:
         """The table rules these options ask for; ``ValueError`` if they
@@ -262,7 +273,12 @@ def makeService(config: Options) -> IService:
     factory = BlackjackServerFactory(lobby, clock=reactor)
     service = MultiService()
     LobbyService(lobby).setServiceParent(service)
-    StreamServerEndpointService(
+    listening = StreamServerEndpointService(
         serverFromString(reactor, config["port"]), build_site(factory, reactor)
-    ).setServiceParent(service)
+    )
+    # A port that can't be listened on (taken, out of range, no permission)
+    # stops twistd at start-up, as strports services do, rather than leaving
+    # a server running that nobody can reach.
+    listening._raiseSynchronously = True
+    listening.setServiceParent(service)
     return service

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,9 @@ def test_twist_knows_blackjack_too():
         (["--turn-timeout", "0"], "0 must be more than 0 seconds"),
         (["--round-delay", "soon"], "'soon' is not a number of seconds"),
         (["--port", "nonsense:1"], "--port: 'nonsense:1' is not a server endpoint"),
+        (["--port", "tcp:99999"], "port 99999 is out of range (0 to 65535)"),
+        # Without pyOpenSSL, or with it and no key file: a usage error either way.
+        (["--port", "ssl:8443:privateKey=absent.pem"], "is not a server endpoint"),
         (["--min-bet", "5"], "--min-bet: only for casino tables (--game casino)"),
         (
             ["--game", "casino", "--max-bet", "5"],
@@ -120,6 +124,32 @@ def test_a_bad_option_is_a_usage_error(args, complaint):
     assert result.returncode != 0
     assert complaint in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_port_that_cannot_be_listened_on_stops_twistd(tmp_path):
+    # Hold a loopback port, then ask twistd for it: it must exit with an
+    # error at once, not run on without a listening socket.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                *_command("twistd"),
+                "--nodaemon",
+                "--pidfile=",
+                "--logfile=-",
+                "blackjack",
+                f"--port=tcp:{port}:interface=127.0.0.1",
+            ],
+            capture_output=True,
+            text=True,
+            env=_environment(),
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert "Couldn't listen on 127.0.0.1:" in result.stdout + result.stderr
 
 
 class _ServerProcess(protocol.ProcessProtocol):
