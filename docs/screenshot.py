@@ -82,71 +82,98 @@ async def until(condition: Callable[[], object], what: str) -> None:
         await task.deferLater(reactor, 0.01, lambda: None)
 
 
+class Scene:
+    """A server on a free loopback port, dealing from a stacked shoe, and
+    headless client apps seated at it, each fed keys by the script."""
+
+    def __init__(self, config: TableConfig | CasinoConfig, cards: list[str]) -> None:
+        pygame.font.init()
+        shoe = StackedShoe(cards)
+        self.lobby = Lobby.build(
+            tables=1,
+            config=config,
+            clock=reactor,
+            rng=random.Random(0),
+            shoe_factory=lambda config: shoe,
+        )
+        site = build_site(BlackjackServerFactory(self.lobby, reactor), reactor)
+        self.port = reactor.listenTCP(0, site, interface="127.0.0.1")
+        self.url = f"ws://127.0.0.1:{self.port.getHost().port}/websocket"
+        self.apps: dict[str, ClientApp] = {}
+        self._keys: dict[str, list[pygame.event.Event]] = {}
+        self._loops: list[task.LoopingCall] = []
+
+    async def seat(self, name: str, ready: Callable[[ClientApp], object]) -> None:
+        """Start ``name``'s client and wait until ``ready(app)``: one at a
+        time, so the stacked cards go where they are meant to."""
+        surface = pygame.Surface(SIZE)
+        keys: list[pygame.event.Event] = []
+        self._keys[name] = keys
+
+        def take() -> list[pygame.event.Event]:
+            events = keys[:]
+            keys.clear()
+            return events
+
+        app = ClientApp(
+            clock=reactor,
+            surface=lambda: surface,
+            events=take,
+            url=self.url,
+            name=name,
+            autoplay_delay=0,
+        )
+        self.apps[name] = app
+        loop = task.LoopingCall(app.frame)
+        self._loops.append(loop)
+        app.start()
+        loop.start(1 / 30)
+        await until(lambda: ready(app), f"{name}'s seat")
+
+    def press(self, name: str, key: int) -> None:
+        self._keys[name].append(pygame.event.Event(pygame.KEYDOWN, key=key))
+
+    async def let_the_bots_play(self) -> None:
+        """Everyone but ann plays out their hand by ``--autoplay``'s rule."""
+        for name, bot in self.apps.items():
+            if name != ME:
+                bot.autoplay = True
+                await until(lambda bot=bot: bot.model.me.state != PLAYING, name)
+
+    async def close(self) -> None:
+        for loop in self._loops:
+            if loop.running:
+                loop.stop()
+        await defer.gatherResults([app.quit() for app in self.apps.values()])
+        self.lobby.close()
+        await self.port.stopListening()
+
+
 async def make_screenshot(path: Path = DEFAULT_PATH, pause: float = 1.2) -> None:
     """Play into the middle of a round and save ann's window to ``path``,
     ``pause`` seconds into her turn."""
-    pygame.font.init()
-    shoe = StackedShoe(DEALT + BOTS_DRAW + ANN_DRAWS + DEALER)
-    lobby = Lobby.build(
-        tables=1,
-        config=TableConfig(seats=len(PLAYERS), turn_timeout=30, round_delay=3),
-        clock=reactor,
-        rng=random.Random(0),
-        shoe_factory=lambda config: shoe,
+    scene = Scene(
+        TableConfig(seats=len(PLAYERS), turn_timeout=30, round_delay=3),
+        DEALT + BOTS_DRAW + ANN_DRAWS + DEALER,
     )
-    factory = BlackjackServerFactory(lobby, reactor)
-    port = reactor.listenTCP(0, build_site(factory, reactor), interface="127.0.0.1")
-    url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
-    apps: dict[str, ClientApp] = {}
-    inputs: dict[str, list[pygame.event.Event]] = {}
-    loops = []
     try:
         for name in PLAYERS:
-            surface = pygame.Surface(SIZE)
-            queue: list[pygame.event.Event] = []
-            inputs[name] = queue
-
-            def take(queue: list[pygame.event.Event] = queue) -> list:
-                events = queue[:]
-                queue.clear()
-                return events
-
-            app = ClientApp(
-                clock=reactor,
-                surface=lambda surface=surface: surface,
-                events=take,
-                url=url,
-                name=name,
-                autoplay_delay=0,
-            )
-            apps[name] = app
-            loop = task.LoopingCall(app.frame)
-            loops.append(loop)
-            app.start()
-            loop.start(1 / 30)
-            # One at a time, so the stacked cards go where they are meant to.
-            await until(
-                lambda app=app: (
+            await scene.seat(
+                name,
+                lambda app: (
                     app.model.me is not None and len(app.model.me.hand.cards) == 2
                 ),
-                f"{name}'s deal",
             )
-        me = apps[ME]
-        everyone = lambda: len(me.model.seats) == len(PLAYERS)  # noqa: E731
-        await until(everyone, "ann to see the whole table")
-        for name in PLAYERS:
-            if name == ME:
-                continue
-            bot = apps[name]
-            bot.autoplay = True
-            await until(lambda bot=bot: bot.model.me.state != PLAYING, f"{name}'s hand")
-        inputs[ME].append(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_h))
+        me = scene.apps[ME]
+        await until(lambda: len(me.model.seats) == len(PLAYERS), "the whole table")
+        await scene.let_the_bots_play()
+        scene.press(ME, pygame.K_h)
         await until(lambda: len(me.model.me.hand.cards) == 3, "ann's card")
         await until(
             lambda: all(
                 app.model.seats.get(me.model.my_id) is not None
                 and len(app.model.seats[me.model.my_id].hand.cards) == 3
-                for app in apps.values()
+                for app in scene.apps.values()
             ),
             "everyone to see ann's card",
         )
@@ -154,76 +181,29 @@ async def make_screenshot(path: Path = DEFAULT_PATH, pause: float = 1.2) -> None
         await task.deferLater(reactor, pause, lambda: None)
         me.save_screenshot(path)
     finally:
-        for loop in loops:
-            if loop.running:
-                loop.stop()
-        await defer.gatherResults([app.quit() for app in apps.values()])
-        lobby.close()
-        await port.stopListening()
+        await scene.close()
 
 
 async def make_casino_screenshot(path: Path = CASINO_PATH, pause: float = 1.2) -> None:
     """Play a casino round into ann's second split hand and save her window."""
-    pygame.font.init()
     bots_draw = [card for name in PLAYERS for card in CASINO_BOTS.get(name, [])]
-    shoe = StackedShoe(CASINO_DEAL + bots_draw + CASINO_ANN + CASINO_SPARE)
-    lobby = Lobby.build(
-        tables=1,
-        config=CasinoConfig(
+    scene = Scene(
+        CasinoConfig(
             seats=len(PLAYERS), turn_timeout=30, round_delay=3, bet_timeout=60
         ),
-        clock=reactor,
-        rng=random.Random(0),
-        shoe_factory=lambda config: shoe,
+        CASINO_DEAL + bots_draw + CASINO_ANN + CASINO_SPARE,
     )
-    factory = BlackjackServerFactory(lobby, reactor)
-    port = reactor.listenTCP(0, build_site(factory, reactor), interface="127.0.0.1")
-    url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
-    apps: dict[str, ClientApp] = {}
-    inputs: dict[str, list[pygame.event.Event]] = {}
-    loops = []
-
-    def press(name: str, key: int) -> None:
-        inputs[name].append(pygame.event.Event(pygame.KEYDOWN, key=key))
-
     try:
         for name in PLAYERS:
-            surface = pygame.Surface(SIZE)
-            queue: list[pygame.event.Event] = []
-            inputs[name] = queue
-
-            def take(queue: list[pygame.event.Event] = queue) -> list:
-                events = queue[:]
-                queue.clear()
-                return events
-
-            app = ClientApp(
-                clock=reactor,
-                surface=lambda surface=surface: surface,
-                events=take,
-                url=url,
-                name=name,
-                autoplay_delay=0,
-            )
-            apps[name] = app
-            loop = task.LoopingCall(app.frame)
-            loops.append(loop)
-            app.start()
-            loop.start(1 / 30)
-            await until(lambda app=app: app.model.can_bet(), f"{name}'s seat")
-        me = apps[ME]
+            await scene.seat(name, lambda app: app.model.can_bet())
+        me = scene.apps[ME]
         await until(lambda: len(me.model.seats) == len(PLAYERS), "the whole table")
         for name in PLAYERS:
-            press(name, CASINO_BETS[name])
-            await until(lambda app=apps[name]: app.model.me.bet, f"{name}'s bet")
+            scene.press(name, CASINO_BETS[name])
+            await until(lambda app=scene.apps[name]: app.model.me.bet, f"{name}'s bet")
         await until(lambda: me.model.can_split(), "ann's pair")
-        for name in PLAYERS:
-            if name == ME:
-                continue
-            bot = apps[name]
-            bot.autoplay = True
-            await until(lambda bot=bot: bot.model.me.state != PLAYING, f"{name}'s hand")
-        press(ME, pygame.K_p)
+        await scene.let_the_bots_play()
+        scene.press(ME, pygame.K_p)
         await until(
             lambda: (
                 [len(h.cards) for h in me.model.me.hands] == [2, 2]
@@ -231,17 +211,12 @@ async def make_casino_screenshot(path: Path = CASINO_PATH, pause: float = 1.2) -
             ),
             "ann's split",
         )
-        press(ME, pygame.K_d)
+        scene.press(ME, pygame.K_d)
         await until(lambda: me.model.active_hand() == 1, "ann's second hand")
         await task.deferLater(reactor, pause, lambda: None)
         me.save_screenshot(path)
     finally:
-        for loop in loops:
-            if loop.running:
-                loop.stop()
-        await defer.gatherResults([app.quit() for app in apps.values()])
-        lobby.close()
-        await port.stopListening()
+        await scene.close()
 
 
 def main() -> None:
