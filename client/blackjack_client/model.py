@@ -1101,52 +1101,19 @@ def _casino_round_over(model: Model, message: Mapping[str, Any], now: float) -> 
     return replace(model, seats=seats, next_round_at=next_round_at)
 
 
-def _casino_restart(model: Model) -> Model:
-    seats = {}
-    for pid, seat in model.seats.items():
-        if seat.state == LEFT:
-            continue
-        seats[pid] = replace(
-            seat,
-            hand=Hand(),
-            hands=(),
-            state=PLAYING if seat.bet is not None else WAITING,
-            reason=None,
-            result=None,
-            deadline=None,
-            insurance=None,
-        )
-    return replace(
-        model,
-        seats=seats,
-        dealer=Hand(),
-        dealer_hole=False,
-        dealer_blackjack=False,
-        phase=PHASE_PLAYING,
-        next_round_at=None,
-        betting_until=None,
-        awaiting=None,
-        error=None,
-        notice="",
-    )
-
-
-def _on_betting(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    seconds = _seconds(message["seconds"])
-    rules = model.rules
-    low = _chips(message.get("min_bet"), rules.min_bet) or rules.min_bet
-    high = _chips(message.get("max_bet"), rules.max_bet) or rules.max_bet
+def _new_round(model: Model, state: Callable[[Seat], str], **changes: Any) -> Model:
+    """The model with every seated player's cards, results and deadlines
+    and the dealer's hand cleared, as a casino round's phases begin;
+    ``state(seat)`` is each seat's state from now on."""
     seats = {
         pid: replace(
             seat,
             hand=Hand(),
             hands=(),
-            state=WAITING,
+            state=state(seat),
             reason=None,
             result=None,
             deadline=None,
-            bet=None,
-            sitting_out=False,
             insurance=None,
         )
         for pid, seat in model.seats.items()
@@ -1155,16 +1122,46 @@ def _on_betting(model: Model, message: Mapping[str, Any], now: float) -> Model:
     return replace(
         model,
         seats=seats,
-        rules=replace(rules, min_bet=low, max_bet=max(low, high)),
-        phase=PHASE_BETTING,
-        betting_until=now + seconds,
         dealer=Hand(),
         dealer_hole=False,
         dealer_blackjack=False,
         next_round_at=None,
+        notice="",
+        **changes,
+    )
+
+
+def _casino_restart(model: Model) -> Model:
+    return _new_round(
+        model,
+        lambda seat: PLAYING if seat.bet is not None else WAITING,
+        phase=PHASE_PLAYING,
+        betting_until=None,
+        awaiting=None,
+        error=None,
+    )
+
+
+def _on_betting(model: Model, message: Mapping[str, Any], now: float) -> Model:
+    seconds = _seconds(message["seconds"])
+    rules = model.rules
+    low = _chips(message.get("min_bet"), rules.min_bet) or rules.min_bet
+    high = _chips(message.get("max_bet"), rules.max_bet) or rules.max_bet
+    model = replace(
+        model,
+        seats={
+            pid: replace(seat, bet=None, sitting_out=False)
+            for pid, seat in model.seats.items()
+        },
+    )
+    return _new_round(
+        model,
+        lambda seat: WAITING,
+        rules=replace(rules, min_bet=low, max_bet=max(low, high)),
+        phase=PHASE_BETTING,
+        betting_until=now + seconds,
         insurance_offer=None,
         insurance_until=None,
-        notice="",
     )
 
 
