@@ -848,6 +848,34 @@ def _draw_dealer(surface: pygame.Surface, lay: Layout, model: Model) -> None:
             )
 
 
+def _seat_panel(
+    surface: pygame.Surface,
+    lay: Layout,
+    rect: pygame.Rect,
+    seat: Seat,
+    model: Model,
+    radius: int,
+) -> tuple[bool, int, pygame.Rect]:
+    """A seat's panel and name, gold for the player's own: whether it is
+    theirs, the width inside it, and where the name went."""
+    mine = seat.player_id == model.my_id
+    if mine:
+        _panel(surface, rect, PANEL_MINE, radius, GOLD, lay.px(3))
+    else:
+        _panel(surface, rect, PANEL, radius)
+    inner = rect.width - lay.px(12)
+    title = _text(
+        surface,
+        f"{seat.name} (you)" if mine else seat.name,
+        lay.px(22),
+        GOLD if mine else WHITE,
+        bold=True,
+        max_width=inner,
+        midtop=(rect.centerx, rect.top + lay.px(8)),
+    )
+    return mine, inner, title
+
+
 def _draw_seat(
     surface: pygame.Surface,
     lay: Layout,
@@ -861,22 +889,7 @@ def _draw_seat(
         pygame.draw.rect(surface, MUTED, rect, 1, border_radius=radius)
         _text(surface, "empty seat", lay.px(18), MUTED, center=rect.center)
         return
-    mine = seat.player_id == model.my_id
-    if mine:
-        _panel(surface, rect, PANEL_MINE, radius, GOLD, lay.px(3))
-    else:
-        _panel(surface, rect, PANEL, radius)
-    inner = rect.width - lay.px(12)
-    name = f"{seat.name} (you)" if mine else seat.name
-    title = _text(
-        surface,
-        name,
-        lay.px(22),
-        GOLD if mine else WHITE,
-        bold=True,
-        max_width=inner,
-        midtop=(rect.centerx, rect.top + lay.px(8)),
-    )
+    _, inner, title = _seat_panel(surface, lay, rect, seat, model, radius)
     state = seat.state
     if state == STOOD and seat.reason in ("timeout", "21"):
         state_label = "stood (time)" if seat.reason == "timeout" else "stood on 21"
@@ -1003,22 +1016,7 @@ def _draw_casino_seat(
     now: float,
 ) -> None:
     radius = lay.px(12)
-    mine = seat.player_id == model.my_id
-    if mine:
-        _panel(surface, rect, PANEL_MINE, radius, GOLD, lay.px(3))
-    else:
-        _panel(surface, rect, PANEL, radius)
-    inner = rect.width - lay.px(12)
-    name = f"{seat.name} (you)" if mine else seat.name
-    title = _text(
-        surface,
-        name,
-        lay.px(22),
-        GOLD if mine else WHITE,
-        bold=True,
-        max_width=inner,
-        midtop=(rect.centerx, rect.top + lay.px(8)),
-    )
+    mine, inner, title = _seat_panel(surface, lay, rect, seat, model, radius)
     label = _seat_label(seat, model)
     if seat.balance is not None:
         long = f"{seat.balance:,} chips  ·  {label}"
