@@ -694,26 +694,14 @@ class CasinoTable:
         upcard = self._draw()
         self._upcard = upcard
         self._dealer_cards.append(upcard)
-        if self._listening:
-            self._broadcast(
-                {
-                    "type": "hit",
-                    "card": upcard,
-                    "id": DEALER_ID,
-                    "points": hand_total(self._dealer_cards)[0],
-                }
-            )
+        self._show_dealer_card(upcard)
         for seat in bettors:
             self._deal_to(seat, 0, seat.hands[0])
         self._hole = self._draw()
         self._dealer_cards.append(self._hole)
         if self._listening:
             self._broadcast({"type": "hole_card", "id": DEALER_ID})
-        if upcard[0] == "A" and any(
-            insurance_cost(seat.bet) >= 1
-            and insurance_cost(seat.bet) <= self.ledger.balance(seat.player_id)
-            for seat in bettors
-        ):
+        if upcard[0] == "A" and any(self._can_insure(seat) for seat in bettors):
             self._offer_insurance()
         else:
             self._peek()
@@ -725,11 +713,14 @@ class CasinoTable:
         for seat in self._ordered:
             if not seat.in_round:
                 continue
-            cost = insurance_cost(seat.bet)
-            if 1 <= cost <= self.ledger.balance(seat.player_id):
+            if self._can_insure(seat):
                 seat.insurance = None
                 seat.send(
-                    {"type": "insurance_offer", "amount": cost, "seconds": seconds}
+                    {
+                        "type": "insurance_offer",
+                        "amount": insurance_cost(seat.bet),
+                        "seconds": seconds,
+                    }
                 )
         self._timer = self._clock.callLater(seconds, self._insurance_timer_expired)
 
@@ -787,15 +778,25 @@ class CasinoTable:
         while dealer_must_hit(cards, hit_soft_17):
             card = self._draw()
             cards.append(card)
-            if self._listening:
-                self._broadcast(
-                    {
-                        "type": "hit",
-                        "card": card,
-                        "id": DEALER_ID,
-                        "points": hand_total(cards)[0],
-                    }
-                )
+            self._show_dealer_card(card)
+
+    def _can_insure(self, seat: CasinoSeat) -> bool:
+        """Insurance is offered to a bettor whose half bet is at least a
+        chip and who can pay for it."""
+        return 1 <= insurance_cost(seat.bet) <= self.ledger.balance(seat.player_id)
+
+    def _show_dealer_card(self, card: str) -> None:
+        """Tell the table about a dealer card just put face up (the last of
+        ``_dealer_cards``)."""
+        if self._listening:
+            self._broadcast(
+                {
+                    "type": "hit",
+                    "card": card,
+                    "id": DEALER_ID,
+                    "points": hand_total(self._dealer_cards)[0],
+                }
+            )
 
     def _settle_round(self) -> None:
         self._phase = Phase.BETWEEN_ROUNDS
@@ -1017,15 +1018,8 @@ class CasinoTable:
 
     def _reveal_hole(self) -> None:
         self._hole_revealed = True
-        if self._listening:
-            self._broadcast(
-                {
-                    "type": "hit",
-                    "card": self._hole,
-                    "id": DEALER_ID,
-                    "points": hand_total(self._dealer_cards)[0],
-                }
-            )
+        # Turned over before the dealer draws: the last card dealt to them.
+        self._show_dealer_card(self._hole)
 
     def _end_round_if_done(self) -> None:
         if self._phase is not Phase.PLAYING:

@@ -13,7 +13,7 @@ stand), ``Rp`` surrender (else split).
 from __future__ import annotations
 
 from blackjackd.cards import RANK_VALUES
-from blackjackd.casino import CasinoConfig
+from blackjackd.casino import CasinoConfig, hand_total
 
 HIT, STAND, DOUBLE, SPLIT, SURRENDER = "hit", "stand", "double", "split", "surrender"
 
@@ -105,16 +105,7 @@ class BasicStrategy:
         up = RANK_VALUES[upcard[0]]
         if up == 1:
             up = 11
-        total = 0
-        aces = 0
-        for card in cards:
-            value = RANK_VALUES[card[0]]
-            total += value
-            if value == 1:
-                aces += 1
-        soft = aces > 0 and total <= 11
-        if soft:
-            total += 10
+        total, soft = hand_total(cards)
 
         if can_split:
             first = RANK_VALUES[cards[0][0]]
