@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService, Service
@@ -191,8 +192,7 @@ class Options(usage.Options):
                 )
         if self["das"] and self["no-das"]:
             raise usage.UsageError("--das and --no-das: choose one")
-        low = self["min-bet"] or CASINO_DEFAULTS["min-bet"]
-        high = self["max-bet"] or CASINO_DEFAULTS["max-bet"]
+        low, high = self.casino_option("min-bet"), self.casino_option("max-bet")
         if low > high:
             raise usage.UsageError(f"--min-bet ({low}) is above --max-bet ({high})")
         try:
@@ -220,6 +220,10 @@ class Options(usage.Options):
                 f"--port: {self['port']!r}: port {port} is out of range (0 to 65535)"
             )
 
+    def casino_option(self, name: str) -> Any:
+        """A casino option's value: as given, else its default."""
+        return CASINO_DEFAULTS[name] if self[name] is None else self[name]
+
     def table_config(self) -> AnyConfig:
         """The table rules these options ask for; ``ValueError`` if they
         contradict each other (a minimum bet above the maximum)."""
@@ -232,17 +236,13 @@ class Options(usage.Options):
         }
         if self["game"] == "classic":
             return TableConfig(**shared)
-        casino = {
-            name: CASINO_DEFAULTS[name] if self[name] is None else self[name]
-            for name in CASINO_DEFAULTS
-        }
         return CasinoConfig(
             **shared,
-            min_bet=casino["min-bet"],
-            max_bet=casino["max-bet"],
-            bet_timeout=casino["bet-timeout"],
-            starting_chips=casino["starting-chips"],
-            blackjack_pays=parse_payout(casino["blackjack-pays"]),
+            min_bet=self.casino_option("min-bet"),
+            max_bet=self.casino_option("max-bet"),
+            bet_timeout=self.casino_option("bet-timeout"),
+            starting_chips=self.casino_option("starting-chips"),
+            blackjack_pays=parse_payout(self.casino_option("blackjack-pays")),
             das=not self["no-das"],
             surrender=bool(self["surrender"]),
             resplit_aces=bool(self["resplit-aces"]),
