@@ -92,12 +92,13 @@ exist), 402 not enough chips, 507 the table is full.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from automat import MethodicalMachine
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from zope.interface import implementer
 
 from blackjackd import PROTOCOL_VERSION
 from blackjackd.casino import (
@@ -120,17 +121,31 @@ from blackjackd.casino import (
     surrender_refund,
     surrender_refusal,
 )
+from blackjackd.errors import ActionRejected
+from blackjackd.interfaces import ITable
 from blackjackd.ledger import InsufficientChips, Ledger
 from blackjackd.rules import dealer_must_hit
 from blackjackd.shoe import Shoe
-from blackjackd.table import (
-    DEALER_ID,
-    ActionRejected,
-    Message,
-    Send,
-    first_free_seat,
-)
 from blackjackd.timing import cancel_call
+from blackjackd.wire import (
+    DEALER_ID,
+    REQUESTS,
+    AuthRequest,
+    BetRequest,
+    HandRequest,
+    InsuranceRequest,
+    Request,
+    ServerMessage,
+    decode_server_message,
+)
+
+Message = dict[str, Any]
+Send = Callable[[Message], None]
+
+
+def _typed(send: Callable[[ServerMessage], None]) -> Send:
+    """A seat's ``send`` that takes this table's dicts as wire messages."""
+    return lambda message: send(decode_server_message(message))  # type: ignore[arg-type]
 
 
 def _index_transitions(machine: MethodicalMachine) -> None:
@@ -201,6 +216,7 @@ def quiet(message: Message) -> None:
     every seat is quiet, the table builds no messages at all."""
 
 
+@implementer(ITable)
 class CasinoTable:
     """A casino blackjack table, driven by a state machine.
 
@@ -212,10 +228,8 @@ class CasinoTable:
 
     _machine = MethodicalMachine()
 
-    #: The player actions a casino table plays (routed by name by the protocol).
-    actions = frozenset(
-        {"hit", "stand", "double", "split", "surrender", "bet", "insurance"}
-    )
+    game = "casino"
+    actions = frozenset({cls for cls in REQUESTS.values() if cls is not AuthRequest})
 
     def __init__(
         self,
@@ -274,7 +288,18 @@ class CasinoTable:
         """The seat of ``player_id``; ``KeyError`` if they aren't seated."""
         return self._seats[player_id]
 
-    def sit(self, player_id: int, username: str, send: Send) -> CasinoSeat:
+    def act(self, player_id: int, request: Request) -> None:
+        """Play a request: each goes to the method of its type's name."""
+        if isinstance(request, BetRequest):
+            self.bet(player_id, request.amount)
+        elif isinstance(request, InsuranceRequest):
+            self.insurance(player_id, request.take)
+        elif isinstance(request, HandRequest):
+            getattr(self, request.TYPE)(player_id, request.hand)
+        else:
+            raise ActionRejected(409, f"this table doesn't play {request.TYPE}")
+
+    def sit(self, player_id: int, username: str, send: Any) -> CasinoSeat:
         """Seat a player in the first free seat; ``ActionRejected(507)``
         when the table is full. They bet from the current or next betting
         phase."""
@@ -282,8 +307,11 @@ class CasinoTable:
             raise ActionRejected(507, "all busy")
         if player_id in self._seats:
             raise ActionRejected(409, "already seated")
-        index = first_free_seat(self._seats.values(), self.config.seats)
-        seat = CasinoSeat(player_id, username, index, send)
+        taken = {seat.index for seat in self._seats.values()}
+        index = min(set(range(self.config.seats)) - taken)
+        seat = CasinoSeat(
+            player_id, username, index, send if send is quiet else _typed(send)
+        )
         if not self.ledger.has(player_id):
             self.ledger.open(player_id, self.config.starting_chips)
         self._sit(seat=seat)

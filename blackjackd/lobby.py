@@ -9,13 +9,13 @@ from twisted.internet.interfaces import IReactorTime
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable
+from blackjackd.classic_table import ClassicTable
+from blackjackd.errors import ActionRejected
+from blackjackd.interfaces import ITable, Send
 from blackjackd.ledger import Ledger
 from blackjackd.shoe import Shoe
-from blackjackd.table import ActionRejected, ClassicTable, Send, TableConfig
+from blackjackd.table import TableConfig
 
-#: Either kind of table; both are seated, left and closed the same way, and
-#: the protocol routes the names in ``table.actions`` to their methods.
-Table = ClassicTable | CasinoTable
 AnyConfig = TableConfig | CasinoConfig
 ShoeFactory = Callable[[AnyConfig], Shoe]
 
@@ -27,13 +27,13 @@ class Lobby:
     Casino tables share the lobby's ``ledger``: the one place chips move.
     """
 
-    def __init__(self, tables: Sequence[Table], ledger: Ledger | None = None) -> None:
+    def __init__(self, tables: Sequence[ITable], ledger: Ledger | None = None) -> None:
         if not tables:
             raise ValueError("a lobby needs at least one table")
         self.tables = list(tables)
         self.ledger = ledger
         self._last_player_id = 0
-        self._table_of: dict[int, Table] = {}
+        self._table_of: dict[int, ITable] = {}
 
     @classmethod
     def build(
@@ -73,7 +73,8 @@ class Lobby:
     @property
     def game(self) -> str:
         """``"casino"`` or ``"classic"``: what this lobby's tables play."""
-        return "casino" if self.ledger is not None else "classic"
+        game: str = self.tables[0].game
+        return game
 
     @property
     def seats_total(self) -> int:
@@ -103,7 +104,7 @@ class Lobby:
                 return player_id
         raise ActionRejected(507, "all busy")
 
-    def table_of(self, player_id: int) -> Table:
+    def table_of(self, player_id: int) -> ITable:
         """The table ``player_id`` sits at; ``KeyError`` if none."""
         return self._table_of[player_id]
 

@@ -1,10 +1,11 @@
 """The game's WebSocket endpoint: decode, validate, route.
 
 ``BlackjackServerProtocol`` speaks to one client. It turns frames into
-validated messages (``blackjackd.messages``), sends the ones that act on the
-game to the player's table, and turns every refusal into an ``error``
-message. The game itself lives in the tables; the lobby of tables lives in
-``BlackjackServerFactory``.
+validated requests (``blackjackd.wire``), passes the ones that act on the
+game to the player's table (``ITable.act``), and turns every refusal into an
+``error`` message. The game itself lives in the tables; the lobby of tables
+lives in ``BlackjackServerFactory``, which also encodes and frames each
+message once however many players it goes to.
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
-from autobahn.websocket.protocol import WebSocketProtocol
+from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
+from blackjackd.errors import ActionRejected, Refusal
 from blackjackd.lobby import Lobby
-from blackjackd.messages import (
-    BadMessage,
-    Message,
-    decode_client_message,
-    encode,
-    error,
-)
 from blackjackd.ratelimit import TokenBucket
-from blackjackd.table import ActionRejected
 from blackjackd.timing import cancel_call
+from blackjackd.wire import (
+    Auth,
+    AuthRequest,
+    Error,
+    Request,
+    ServerMessage,
+    decode_request,
+    encode,
+)
 
 # Module level on purpose: autobahn protocols and factories have a ``log``
 # attribute of their own.
@@ -77,7 +80,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if not self.factory.lobby.has_free_seat:
             self._refuse_seat()
             return
-        self.send_message({"type": "auth"})
+        self.send_message(Auth())
         if self.factory.limits.auth_timeout > 0:
             self._auth_timer = self.factory.clock.callLater(
                 self.factory.limits.auth_timeout, self._auth_expired
@@ -97,18 +100,15 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if isBinary:
             self.send_error(400, "binary frames are not accepted: send JSON text")
             return
+        request = None
         try:
-            message = decode_client_message(payload)
-        except BadMessage as refusal:
-            self.send_error(refusal.status_code, refusal.message)
-            return
-        try:
-            self._dispatch(message)
-        except ActionRejected as refusal:
+            request = decode_request(payload)
+            self._dispatch(request)
+        except Refusal as refusal:
             self.send_error(refusal.status_code, refusal.message)
         except Exception:
             # A bug of the server's, not the client's: log it in full.
-            _logger.failure("handling {message!r}", message=message)
+            _logger.failure("handling {request!r}", request=request)
             self.send_error(500, "internal server error")
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
@@ -118,23 +118,14 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             player_id, self.player_id = self.player_id, None
             self.factory.lobby.leave(player_id)
 
-    def send_message(self, message: Message) -> None:
+    def send_message(self, message: ServerMessage) -> None:
         """Send one message, unless the connection is closing."""
-        if self.state != WebSocketProtocol.STATE_OPEN:
-            return
-        # autobahn holds outgoing messages to the same cap as incoming ones
-        # and raises past it. The cap guards the server against clients; a
-        # large summary of the server's own must still go out.
-        cap = self.maxMessagePayloadSize
-        self.maxMessagePayloadSize = 0
-        try:
-            self.sendMessage(encode(message), isBinary=False)
-        finally:
-            self.maxMessagePayloadSize = cap
+        if self.state == WebSocketProtocol.STATE_OPEN:
+            self.sendPreparedMessage(self.factory.prepare(message))
 
     def send_error(self, status_code: int, message: str) -> None:
         """Send an ``error`` message in the seed's shape."""
-        self.send_message(error(status_code, message))
+        self.send_message(Error(status_code, message))
 
     def close_with(self, code: int, reason: str) -> None:
         """Start the closing handshake with a protocol-level close code.
@@ -145,18 +136,13 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if self.state == WebSocketProtocol.STATE_OPEN:
             self.sendCloseFrame(code=code, reasonUtf8=reason.encode(), isReply=False)
 
-    def _dispatch(self, message: Message) -> None:
-        kind = message["type"]
-        if kind == "auth":
-            self._authorize(message["username"])
+    def _dispatch(self, request: Request) -> None:
+        if isinstance(request, AuthRequest):
+            self._authorize(request.username)
         elif self.player_id is None:
             self.send_error(401, "not authorized")
         else:
-            table = self.factory.lobby.table_of(self.player_id)
-            if kind not in table.actions:
-                raise ActionRejected(409, f"this table doesn't play {kind}")
-            arguments = {key: value for key, value in message.items() if key != "type"}
-            getattr(table, kind)(self.player_id, **arguments)
+            self.factory.lobby.table_of(self.player_id).act(self.player_id, request)
 
     def _authorize(self, username: str) -> None:
         if self.player_id is not None:
@@ -188,7 +174,11 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 class BlackjackServerFactory(WebSocketServerFactory):
     """Builds a protocol for each client and holds the lobby they share."""
 
-    protocol = BlackjackServerProtocol
+    # Twisted types a factory's protocol as one whose ``factory`` is a plain
+    # ``Factory``; ours declares the factory it is built by.
+    protocol = BlackjackServerProtocol  # type: ignore[assignment]
+    _last_message: ServerMessage | None = None
+    _last_prepared: PreparedMessage
 
     def __init__(
         self,
@@ -217,3 +207,20 @@ class BlackjackServerFactory(WebSocketServerFactory):
             # origin may play. Set explicitly: every call resets it.
             allowNullOrigin=True,
         )
+
+    def prepare(self, message: ServerMessage) -> PreparedMessage:
+        """``message`` encoded and framed, ready for any connection.
+
+        A table hands the very same message object to each seat in turn, so
+        the last one prepared is kept: a broadcast is encoded and framed once.
+        Messages are immutable, so the same object always means the same
+        bytes. Prepared messages are sent whole, uncompressed (the server
+        never negotiates compression) and without the cap on what a client
+        may send: a large summary of the server's own must still go out.
+        """
+        if message is not self._last_message:
+            self._last_prepared = self.prepareMessage(
+                encode(message), isBinary=False, doNotCompress=True
+            )
+            self._last_message = message
+        return self._last_prepared

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any
 
-from twisted.application.internet import StreamServerEndpointService
+from twisted.application import strports
 from twisted.application.service import IService, MultiService, Service
 from twisted.internet.endpoints import serverFromString
 from twisted.python import usage
@@ -203,7 +204,7 @@ class Options(usage.Options):
         # traceback at start-up. Parsing doesn't use the reactor, so none is
         # passed (twistd installs its reactor after reading options).
         try:
-            endpoint = serverFromString(None, self["port"])
+            serverFromString(None, self["port"])
         except Exception as parse_error:
             # Parsing can fail in many ways: a typo (ValueError, KeyError),
             # ssl: without pyOpenSSL (ImportError), a missing or unreadable
@@ -212,10 +213,9 @@ class Options(usage.Options):
             raise usage.UsageError(
                 f"--port: {self['port']!r} is not a server endpoint: {parse_error}"
             ) from None
-        # TCP and SSL endpoints keep their port number; one out of range
-        # would only fail at start-up.
-        port = getattr(endpoint, "_port", None)
-        if isinstance(port, int) and not 0 <= port <= 65535:
+        # A port number out of range would only fail at start-up.
+        port = _port_number(self["port"])
+        if port is not None and not 0 <= port <= 65535:
             raise usage.UsageError(
                 f"--port: {self['port']!r}: port {port} is out of range (0 to 65535)"
             )
@@ -260,6 +260,21 @@ class LobbyService(Service):
         self.lobby.close()
 
 
+def _port_number(description: str) -> int | None:
+    """The port number a ``tcp:``, ``tcp6:`` or ``ssl:`` endpoint string
+    names (first argument, or ``port=``), or None."""
+    kind, *arguments = re.split(r"(?<!\\):", description)
+    if kind.strip().lower() not in ("tcp", "tcp6", "ssl"):
+        return None
+    positional = [argument for argument in arguments if "=" not in argument]
+    named = dict(argument.split("=", 1) for argument in arguments if "=" in argument)
+    number = named.get("port", positional[0] if positional else None)
+    try:
+        return None if number is None else int(number)
+    except ValueError:
+        return None
+
+
 def makeService(config: Options) -> IService:
     """Wire the lobby, the WebSocket factory and the site to the endpoint."""
     from twisted.internet import reactor
@@ -273,12 +288,9 @@ def makeService(config: Options) -> IService:
     factory = BlackjackServerFactory(lobby, clock=reactor)
     service = MultiService()
     LobbyService(lobby).setServiceParent(service)
-    listening = StreamServerEndpointService(
-        serverFromString(reactor, config["port"]), build_site(factory, reactor)
-    )
-    # A port that can't be listened on (taken, out of range, no permission)
-    # stops twistd at start-up, as strports services do, rather than leaving
-    # a server running that nobody can reach.
-    listening._raiseSynchronously = True
-    listening.setServiceParent(service)
+    # A strports service: a port that can't be listened on (taken, no
+    # permission) stops twistd at start-up rather than leaving a server
+    # running that nobody can reach.
+    site = build_site(factory, reactor)
+    strports.service(config["port"], site, reactor).setServiceParent(service)
     return service

@@ -10,24 +10,7 @@ from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable
 from blackjackd.ledger import Ledger
 from blackjackd.shoe import Shoe, StackedShoe
-
-
-class Inbox(list):
-    """A player's ``send``: keeps every message."""
-
-    def __call__(self, message: dict[str, Any]) -> None:
-        self.append(message)
-
-    def types(self) -> list[str]:
-        return [message["type"] for message in self]
-
-    def of(self, kind: str) -> list[dict[str, Any]]:
-        return [message for message in self if message["type"] == kind]
-
-    def take(self) -> list[dict[str, Any]]:
-        taken = list(self)
-        self.clear()
-        return taken
+from blackjackd.testing import Inbox
 
 
 def deal(

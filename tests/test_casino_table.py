@@ -8,13 +8,13 @@ import random
 from fractions import Fraction
 
 import pytest
-from casino_helpers import Setup, deal
+from casino_helpers import Inbox, Setup, deal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blackjackd.casino_table import Phase
+from blackjackd.errors import ActionRejected
 from blackjackd.shoe import Shoe
-from blackjackd.table import ActionRejected
 
 
 def refused(code: int, action, *args, **kwargs) -> ActionRejected:
@@ -907,13 +907,13 @@ def test_a_lobby_holds_casino_tables_like_classic_ones():
 
     game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=0, seats=1)
     lobby = Lobby([game.table])
-    seen = []
-    player_id = lobby.sit("ann", seen.append)
+    seen = Inbox()
+    player_id = lobby.sit("ann", seen)
     assert lobby.table_of(player_id) is game.table
     assert seen[0]["game"] == "casino"
     assert game.table.seats_taken == 1 and not game.table.has_free_seat
     assert game.table.config.seats == 1 and game.table.config.decks == 6
-    refused(507, lobby.sit, "bob", seen.append)
+    refused(507, lobby.sit, "bob", seen)
     game.table.bet(player_id, 10)
     game.table.stand(player_id)
     assert game.table.rounds_played == 1

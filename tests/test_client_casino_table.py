@@ -27,6 +27,7 @@ from blackjackd.casino import (
 from blackjackd.casino_table import CasinoTable
 from blackjackd.ledger import Ledger
 from blackjackd.shoe import Shoe
+from blackjackd.wire import as_dict
 
 RULES: list[dict[str, Any]] = [
     {},
@@ -57,7 +58,7 @@ class Game:
     def _inbox(self, player_id: int):
         def send(message: dict[str, Any]) -> None:
             self.models[player_id] = reduce(
-                self.models[player_id], message, self.clock.seconds()
+                self.models[player_id], as_dict(message), self.clock.seconds()
             )
 
         return send

@@ -32,6 +32,7 @@ from blackjackd.rules import settle
 from blackjackd.shoe import StackedShoe
 from blackjackd.table import TableConfig
 from blackjackd.web import build_site
+from blackjackd.wire import as_dict
 
 REPO = Path(__file__).resolve().parent.parent
 TIMEOUT = 10.0
@@ -42,7 +43,7 @@ class RecordingServerProtocol(BlackjackServerProtocol):
     """The real server protocol, keeping every message it sends."""
 
     def send_message(self, message):
-        self.factory.sent.append((self.player_id, message))
+        self.factory.sent.append((self.player_id, as_dict(message)))
         super().send_message(message)
 
     def onClose(self, wasClean, code, reason):

@@ -16,7 +16,7 @@ from protocol_doc import (
     documented_types,
 )
 
-from blackjackd.messages import CLIENT_TYPES, ERROR_CODES
+from blackjackd.wire import CLIENT_TYPES, ERROR_CODES
 
 REPO = PROTOCOL_RST.parent.parent
 

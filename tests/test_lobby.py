@@ -7,10 +7,11 @@ import random
 import pytest
 from twisted.internet.task import Clock
 
+from blackjackd.errors import ActionRejected
 from blackjackd.lobby import Lobby
 from blackjackd.ratelimit import TokenBucket
 from blackjackd.shoe import StackedShoe
-from blackjackd.table import ActionRejected, TableConfig
+from blackjackd.table import TableConfig
 
 
 def _lobby(tables: int, seats: int) -> Lobby:

@@ -9,6 +9,7 @@ from inmemory import QUIET_LIMITS, MemoryServer
 
 from blackjackd.protocol import ClientLimits
 from blackjackd.table import TableConfig
+from blackjackd.wire import Wait, as_dict
 
 # ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);
 # the dealer: 6H TD (16), then 4C (20).
@@ -593,11 +594,32 @@ def test_the_server_may_send_more_than_clients_may():
     ann = server.seat("ann")
     ann.take()
     (protocol,) = server.factory.clients
-    big = {"type": "news", "text": "x" * 10_000}
+    big = Wait(message="x" * 10_000)
     protocol.send_message(big)
     server.flush()
-    assert ann.take() == [big]
+    assert ann.take() == [as_dict(big)]
     # ...and the cap on what the client sends is still in force.
     ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
     server.flush()
     assert ann.close_code == 1009
+
+
+def test_a_broadcast_is_encoded_and_framed_once():
+    server = MemoryServer(["TS", "7H", "9C", "5D"])
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    ann.take()
+    bob.take()
+    prepared = []
+    prepare = server.factory.prepareMessage
+
+    def counting(payload, *args, **kwargs):
+        prepared.append(payload)
+        return prepare(payload, *args, **kwargs)
+
+    server.factory.prepareMessage = counting
+    ann.send({"type": "stand"})
+    server.flush()
+    stand = {"type": "stand", "id": 1, "reason": "stand"}
+    assert ann.take() == bob.take() == [stand]
+    assert prepared == [b'{"type":"stand","id":1,"reason":"stand"}']

@@ -14,9 +14,13 @@ from protocol_doc import SERVER_SECTION, documented_types
 from twisted.internet.task import Clock
 
 from blackjackd.cards import DECK, points
+from blackjackd.classic_table import ClassicTable, HandState
+from blackjackd.errors import ActionRejected
 from blackjackd.rules import dealer_must_hit
 from blackjackd.shoe import Shoe, StackedShoe
-from blackjackd.table import ActionRejected, ClassicTable, HandState, TableConfig
+from blackjackd.table import TableConfig
+from blackjackd.testing import Inbox
+from blackjackd.wire import REQUESTS, HitRequest, StandRequest
 
 
 class Harness:
@@ -33,8 +37,8 @@ class Harness:
     def sit(self, username: str = "player") -> int:
         self._next_id += 1
         player_id = self._next_id
-        self.inbox[player_id] = []
-        self.table.sit(player_id, username, self.inbox[player_id].append)
+        self.inbox[player_id] = Inbox()
+        self.table.sit(player_id, username, self.inbox[player_id])
         return player_id
 
     def take(self, player_id: int) -> list[dict[str, Any]]:
@@ -117,12 +121,12 @@ def test_a_full_round_settles_each_player_on_their_own():
         round_delay=3,
     )
     ann, bob, cal = game.sit("ann"), game.sit("bob"), game.sit("cal")
-    game.table.stand(ann)
-    game.table.hit(bob)
+    game.table.act(ann, StandRequest())
+    game.table.act(bob, HitRequest())
     assert game.table.seat_of(bob).state is HandState.BUST
     for player in (ann, bob, cal):
         game.take(player)
-    game.table.stand(cal)
+    game.table.act(cal, StandRequest())
     to_cal = game.take(cal)
     assert [m["type"] for m in to_cal] == [
         "stand",
@@ -150,12 +154,12 @@ def test_a_full_round_settles_each_player_on_their_own():
 def test_the_next_round_comes_after_the_round_delay():
     game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=3)
     ann = game.sit("ann")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     game.take(ann)
     game.clock.advance(2.9)
     assert game.take(ann) == []
     with pytest.raises(ActionRejected) as refused:
-        game.table.hit(ann)
+        game.table.act(ann, HitRequest())
     assert refused.value.status_code == 409
     game.clock.advance(0.1)
     assert game.take(ann) == [
@@ -169,7 +173,7 @@ def test_the_next_round_comes_after_the_round_delay():
 def test_a_round_delay_of_zero_still_deals_from_the_reactor_not_inline():
     game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=0)
     ann = game.sit("ann")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     assert game.types(ann)[-1] == "round_over"
     game.clock.advance(0)
     assert game.types(ann)[0] == "restart"
@@ -182,7 +186,7 @@ def test_a_round_delay_of_zero_still_deals_from_the_reactor_not_inline():
 def test_soft_17_per_the_rules(h17, dealer_hand):
     game = Harness(["TS", "8H", "AS", "6H", "TC"], hit_soft_17=h17)
     ann = game.sit("ann")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     assert game.table.dealer_hand == dealer_hand
 
 
@@ -199,7 +203,7 @@ def test_a_natural_is_stood_by_the_table():
 def test_hitting_to_21_stands_the_hand():
     game = Harness(["TS", "5H", "6C", "9C", "8D"])
     ann = game.sit("ann")
-    game.table.hit(ann)
+    game.table.act(ann, HitRequest())
     assert {"type": "stand", "id": ann, "reason": "21"} in game.take(ann)
     assert game.table.seat_of(ann).state is HandState.STOOD
 
@@ -207,7 +211,7 @@ def test_hitting_to_21_stands_the_hand():
 def test_a_turn_timeout_stands_the_hand_and_tells_the_table():
     game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"], turn_timeout=2.5)
     ann, bob = game.sit("ann"), game.sit("bob")
-    game.table.stand(bob)
+    game.table.act(bob, StandRequest())
     game.take(ann)
     game.clock.advance(2.4)
     assert game.take(ann) == []
@@ -220,7 +224,7 @@ def test_a_turn_timeout_stands_the_hand_and_tells_the_table():
 def test_acting_cancels_the_turn_timer():
     game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
     ann, bob = game.sit("ann"), game.sit("bob")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     # Only bob's deadline is left ticking.
     assert [c.getTime() for c in game.clock.getDelayedCalls()] == [30]
     game.clock.advance(30)
@@ -231,11 +235,11 @@ def test_acting_cancels_the_turn_timer():
 def test_acting_on_a_finished_hand_is_refused_and_changes_nothing(action):
     game = Harness(["TS", "6H", "9C", "5D"])
     ann, bob = game.sit("ann"), game.sit("bob")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     game.take(ann)
     game.take(bob)
     with pytest.raises(ActionRejected) as refused:
-        getattr(game.table, action)(ann)
+        game.table.act(ann, REQUESTS[action]())
     assert (refused.value.status_code, refused.value.message) == (
         409,
         "your hand is over",
@@ -248,21 +252,21 @@ def test_a_stranger_cannot_act():
     game = Harness(["TS", "6H"])
     game.sit("ann")
     with pytest.raises(ActionRejected) as refused:
-        game.table.hit(99)
+        game.table.act(99, HitRequest())
     assert refused.value.status_code == 409
 
 
 def test_seated_between_rounds_waits_for_the_next_deal():
     game = Harness(["TS", "7H", "9S", "8H", "2C", "3C", "4C", "5C"])
     ann = game.sit("ann")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     bob = game.sit("bob")
     to_bob = game.take(bob)
     assert [m["type"] for m in to_bob] == ["id", "other_players", "wait"]
     assert to_bob[1]["hand"] == ["TS", "7H"]
     assert game.table.seat_of(bob).state is HandState.WAITING
     with pytest.raises(ActionRejected) as refused:
-        game.table.hit(bob)
+        game.table.act(bob, HitRequest())
     assert refused.value.message == "you are dealt in at the next round"
     game.clock.advance(3)
     # The deal goes round the table: a card each, then a second each.
@@ -300,7 +304,7 @@ def test_leaving_mid_round_lets_the_others_finish():
     game.take(bob)
     game.table.leave(ann)
     assert game.take(bob) == [{"type": "left", "id": ann}]
-    game.table.stand(bob)
+    game.table.act(bob, StandRequest())
     summary = game.take(bob)[-1]
     assert [r["id"] for r in summary["results"]] == [bob]
     # ann's cards left with her; they are not part of the dealer's round.
@@ -321,7 +325,7 @@ def test_the_last_player_leaving_mid_round_idles_the_table():
 def test_the_last_player_leaving_between_rounds_cancels_the_next_deal():
     game = Harness(["TS", "7H", "9S", "8H"])
     ann = game.sit("ann")
-    game.table.stand(ann)
+    game.table.act(ann, StandRequest())
     assert len(game.clock.getDelayedCalls()) == 1
     game.table.leave(ann)
     assert game.clock.getDelayedCalls() == []
@@ -344,7 +348,7 @@ def test_the_shoe_reshuffles_between_rounds_at_the_cut_card():
     shuffles_seen = 0
     for _ in range(40):
         if game.table.seat_of(ann).state is HandState.PLAYING:
-            game.table.stand(ann)
+            game.table.act(ann, StandRequest())
         # The cut card may come out mid-round; the shuffle waits for the deal.
         cut_card_out = shoe.needs_shuffle
         before = shoe.shuffles
@@ -370,7 +374,7 @@ def test_a_shoe_that_runs_dry_mid_round_keeps_the_cards_in_play_out():
     players = [game.sit(f"p{n}") for n in range(7)]
     for player in players:
         while game.table.seat_of(player).state is HandState.PLAYING:
-            game.table.hit(player)
+            game.table.act(player, HitRequest())
     on_table = [c for p in players for c in game.table.seat_of(p).hand]
     on_table += game.table.dealer_hand
     assert shoe.shuffles == 2
@@ -411,7 +415,7 @@ def test_random_play_keeps_the_table_consistent(seed, steps, h17):
                 seated.remove(player)
             else:
                 try:
-                    getattr(game.table, action)(player)
+                    game.table.act(player, REQUESTS[action]())
                 except ActionRejected as refusal:
                     assert refusal.status_code == 409
         _check_cards_in_play(game, seated)

@@ -68,7 +68,8 @@ def decode_server_message(
     cls = SERVER_MESSAGES.get(kind)
     if cls is None:
         return Unknown(kind, data)
-    return _decode_object(cls, data, kind)
+    message: ServerMessage = _decode_object(cls, data, kind)
+    return message
 
 
 _specs: dict[type, list[tuple[str, Any, bool]]] = {}
@@ -137,7 +138,7 @@ def _decode(hint: Any, value: Any, where: str) -> Any:
         ):
             kind = "a whole number" if hint is int else "a number"
             raise BadServerMessage(f"{where}: must be {kind} within 1e15")
-        return value if hint is int else float(value)
+        return value
     if hint is str:
         if isinstance(value, str) and len(value) <= MAX_TEXT:
             return value

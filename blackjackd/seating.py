@@ -1,0 +1,258 @@
+"""What every kind of table shares: seats, messages to them, and timers.
+
+``Seating`` holds the seats of one table in seat order, says who sits where,
+greets a new player (``id``, ``new_client``, the introductions), reaches the
+table (``broadcast``) and keeps the table's timers: one turn timer per hand
+being played and one timer of the table's own (the pause between rounds,
+betting, insurance). ``SeatedTable`` is the part of ``ITable`` that is the
+same for every game: seating, leaving, closing and routing a player's
+request to the table's state machine, where "not now" becomes one 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from automat import NoTransition
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+
+from blackjackd import PROTOCOL_VERSION
+from blackjackd.errors import ActionRejected
+from blackjackd.interfaces import Send
+from blackjackd.timing import cancel_call
+from blackjackd.wire import Id, Left, NewClient, OtherPlayers, Request, ServerMessage
+
+
+@dataclass(eq=False)
+class Seat:
+    """One player at a table, with the way to reach them."""
+
+    player_id: int
+    username: str
+    index: int
+    send: Send
+
+
+SeatT = TypeVar("SeatT", bound=Seat)
+SeatT_contra = TypeVar("SeatT_contra", bound=Seat, contravariant=True)
+
+
+class SeatingConfig(Protocol):
+    """What seating needs of a table's config."""
+
+    @property
+    def seats(self) -> int: ...
+
+    @property
+    def turn_timeout(self) -> float: ...
+
+
+class Seating(Generic[SeatT]):
+    """The seats of one table, in seat order, and the table's timers."""
+
+    def __init__(self, table_id: int, config: SeatingConfig, clock: IReactorTime):
+        self.table_id = table_id
+        self.config = config
+        self.clock = clock
+        self._by_id: dict[int, SeatT] = {}
+        #: Every seat, left to right.
+        self.in_order: list[SeatT] = []
+        self._turn_timers: dict[tuple[int, int | None], IDelayedCall] = {}
+        self._table_timer: IDelayedCall | None = None
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[SeatT]:
+        return iter(self.in_order)
+
+    def __getitem__(self, player_id: int) -> SeatT:
+        return self._by_id[player_id]
+
+    def get(self, player_id: int) -> SeatT | None:
+        return self._by_id.get(player_id)
+
+    @property
+    def has_free_seat(self) -> bool:
+        return len(self._by_id) < self.config.seats
+
+    def claim(self, player_id: int) -> int:
+        """The seat ``player_id`` may take: the lowest free one.
+        ``ActionRejected`` 507 when the table is full."""
+        if not self.has_free_seat:
+            raise ActionRejected(507, "all busy")
+        if player_id in self._by_id:
+            raise ActionRejected(409, "already seated")
+        taken = {seat.index for seat in self.in_order}
+        return min(set(range(self.config.seats)) - taken)
+
+    def add(self, seat: SeatT, **id_fields: Any) -> None:
+        """Seat a player: they hear ``id`` (with the game's ``id_fields``),
+        the others ``new_client``."""
+        self._by_id[seat.player_id] = seat
+        self.in_order.append(seat)
+        self.in_order.sort(key=lambda seat: seat.index)
+        seat.send(
+            Id(
+                client_id=seat.player_id,
+                username=seat.username,
+                table=self.table_id,
+                seat=seat.index,
+                seats=self.config.seats,
+                protocol=PROTOCOL_VERSION,
+                turn_timeout=self.config.turn_timeout,
+                **id_fields,
+            )
+        )
+        self.broadcast(
+            NewClient(message=seat.player_id, username=seat.username, seat=seat.index),
+            exclude=seat,
+        )
+
+    def introduce(self, seat: SeatT, describe: Callable[[SeatT], OtherPlayers]) -> None:
+        """Tell a newly seated player about everyone else at the table."""
+        for other in self.in_order:
+            if other is not seat:
+                seat.send(describe(other))
+
+    def remove(self, seat: SeatT) -> None:
+        """Free a seat (its turn timers stop) and tell the table."""
+        self.end_turns(seat.player_id)
+        del self._by_id[seat.player_id]
+        self.in_order.remove(seat)
+        self.broadcast(Left(id=seat.player_id))
+
+    def broadcast(self, message: ServerMessage, exclude: SeatT | None = None) -> None:
+        """Send one message to every seat (but ``exclude``), in seat order."""
+        for seat in self.in_order:
+            if seat is not exclude:
+                seat.send(message)
+
+    # -- timers -----------------------------------------------------------------
+
+    def start_turn(
+        self, player_id: int, hand: int | None, on_timeout: Callable[[], object]
+    ) -> None:
+        """Start a hand's turn timer: ``on_timeout`` runs unless the turn
+        ends first (``end_turn``). ``hand`` is None at classic tables."""
+        key = (player_id, hand)
+        cancel_call(self._turn_timers.pop(key, None))
+        self._turn_timers[key] = self.clock.callLater(
+            self.config.turn_timeout, self._turn_expired, key, on_timeout
+        )
+
+    def _turn_expired(
+        self, key: tuple[int, int | None], on_timeout: Callable[[], object]
+    ) -> None:
+        del self._turn_timers[key]
+        on_timeout()
+
+    def end_turn(self, player_id: int, hand: int | None) -> None:
+        """Stop a hand's turn timer, if it runs."""
+        cancel_call(self._turn_timers.pop((player_id, hand), None))
+
+    def end_turns(self, player_id: int | None = None) -> None:
+        """Stop every turn timer of ``player_id`` (None: of everyone)."""
+        for key in list(self._turn_timers):
+            if player_id is None or key[0] == player_id:
+                cancel_call(self._turn_timers.pop(key))
+
+    def schedule(self, seconds: float, then: Callable[[], object]) -> None:
+        """Start the table's own timer (between rounds, betting, insurance),
+        replacing the one that runs."""
+        self.cancel_scheduled()
+        self._table_timer = self.clock.callLater(seconds, self._run_scheduled, then)
+
+    def _run_scheduled(self, then: Callable[[], object]) -> None:
+        self._table_timer = None
+        then()
+
+    def cancel_scheduled(self) -> None:
+        cancel_call(self._table_timer)
+        self._table_timer = None
+
+    def close(self) -> None:
+        """Stop every timer: the server is stopping."""
+        self.end_turns()
+        self.cancel_scheduled()
+
+
+class TableMachine(Protocol[SeatT_contra]):
+    """The inputs every table's state machine takes besides its actions."""
+
+    def sit(self, seat: SeatT_contra) -> None:
+        "A player takes a free seat."
+
+    def leave(self, seat: SeatT_contra) -> None:
+        "A player leaves their seat."
+
+    def refusal(self, seat: SeatT_contra, request: Request) -> ActionRejected:
+        "Why the table can't take ``request`` from ``seat`` in this state."
+
+
+class SeatedTable(Generic[SeatT]):
+    """The part of ``ITable`` every game shares.
+
+    A game subclasses it with ``game``, ``inputs`` (the machine input each
+    request class is played by; each takes the seat and the request),
+    ``_new_seat`` and a ``_machine``. A request the machine's state doesn't
+    take is refused with the 409 its ``refusal`` input gives.
+    """
+
+    game: ClassVar[str]
+    inputs: ClassVar[Mapping[type[Request], Callable[..., None]]]
+    _machine: TableMachine[SeatT]
+
+    def __init__(self, table_id: int, config: SeatingConfig, clock: IReactorTime):
+        self.table_id = table_id
+        self.config = config
+        self.rounds_played = 0
+        self._seating: Seating[SeatT] = Seating(table_id, config, clock)
+
+    def _new_seat(self, player_id: int, username: str, index: int, send: Send) -> SeatT:
+        raise NotImplementedError
+
+    @property
+    def actions(self) -> frozenset[type[Request]]:
+        return frozenset(self.inputs)
+
+    @property
+    def seats_taken(self) -> int:
+        return len(self._seating)
+
+    @property
+    def has_free_seat(self) -> bool:
+        return self._seating.has_free_seat
+
+    def seat_of(self, player_id: int) -> SeatT:
+        """The seat of ``player_id``; ``KeyError`` if they aren't seated."""
+        return self._seating[player_id]
+
+    def sit(self, player_id: int, username: str, send: Send) -> None:
+        index = self._seating.claim(player_id)
+        self._machine.sit(self._new_seat(player_id, username, index, send))
+
+    def leave(self, player_id: int) -> None:
+        seat = self._seating.get(player_id)
+        if seat is not None:
+            self._machine.leave(seat)
+
+    def act(self, player_id: int, request: Request) -> None:
+        action = self.inputs.get(type(request))
+        if action is None:
+            raise ActionRejected(409, f"this table doesn't play {request.TYPE}")
+        seat = self._seating.get(player_id)
+        if seat is None:
+            raise ActionRejected(409, "not seated")
+        name = action.__name__
+        try:
+            getattr(self._machine, name)(seat, request)
+        except NoTransition as not_now:
+            if not_now.symbol != name:
+                raise  # an input the table gave itself: a bug, not a refusal
+            raise self._machine.refusal(seat, request) from None
+
+    def close(self) -> None:
+        self._seating.close()
