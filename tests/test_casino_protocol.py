@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from casino_helpers import deal
-from conftest import error_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from inmemory import MemoryServer
-from protocol_doc import casino_server_types
 
 from blackjackd.casino import CasinoConfig
+from blackjackd.testing import MemoryServer, deal, error_events
+from blackjackd.wire import SERVER_MESSAGES
 
 RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}
 
@@ -92,7 +90,7 @@ def test_a_casino_round_with_a_split_and_a_double():
     )
     assert all("TD" not in json.dumps(m) for m in everything[:revealed])
     # And every message is documented.
-    documented = casino_server_types()
+    documented = set(SERVER_MESSAGES)
     assert {m["type"] for m in [*hello, *everything, *to_bob]} <= documented
 
     # The next round opens betting again.
@@ -291,7 +289,7 @@ def test_random_clients_never_break_the_table(seed, steps):
             for message in client.take():
                 if message["type"] == "error":
                     assert message["status_code"] in (400, 402, 409)
-                assert message["type"] in casino_server_types()
+                assert message["type"] in SERVER_MESSAGES
         server.close_all()
     assert server_errors == []
     assert server.lobby.ledger.balanced()

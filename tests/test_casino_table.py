@@ -8,13 +8,13 @@ import random
 from fractions import Fraction
 
 import pytest
-from casino_helpers import Inbox, Setup, deal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blackjackd.casino_table import Phase
 from blackjackd.errors import ActionRejected
 from blackjackd.shoe import Shoe
+from blackjackd.testing import CasinoSetup, Inbox, deal
 
 
 def refused(code: int, action, *args, **kwargs) -> ActionRejected:
@@ -24,7 +24,7 @@ def refused(code: int, action, *args, **kwargs) -> ActionRejected:
     return caught.value
 
 
-def snapshot(game: Setup) -> tuple:
+def snapshot(game: CasinoSetup) -> tuple:
     """Everything a refusal must leave alone."""
     table = game.table
     seats = [table.seat_of(pid) for pid in game.inboxes if pid in table._seats]
@@ -51,7 +51,7 @@ def results(inbox) -> list[tuple[int, str, int]]:
 
 
 def test_sit_sends_id_with_game_rules_and_balance_then_betting():
-    game = Setup()
+    game = CasinoSetup()
     messages = game.inboxes[1]
     assert messages[0]["type"] == "id"
     assert messages[0]["game"] == "casino"
@@ -68,12 +68,12 @@ def test_sit_sends_id_with_game_rules_and_balance_then_betting():
 
 
 def test_table_full_is_507():
-    game = Setup(players=2, seats=2)
+    game = CasinoSetup(players=2, seats=2)
     refused(507, game.table.sit, 3, "p3", lambda m: None)
 
 
 def test_bet_is_staked_and_broadcast():
-    game = Setup(players=2)
+    game = CasinoSetup(players=2)
     game.table.bet(1, 30)
     assert game.balance(1) == 970
     assert game.ledger.house == 30
@@ -86,25 +86,25 @@ def test_bet_is_staked_and_broadcast():
     [(9, 400), (501, 400), (0, 400), (-10, 400)],
 )
 def test_bets_outside_the_limits_are_400(amount, code):
-    game = Setup()
+    game = CasinoSetup()
     before = snapshot(game)
     refused(code, game.table.bet, 1, amount)
     assert snapshot(game) == before
 
 
 def test_bet_above_balance_is_402_and_changes_nothing():
-    game = Setup(starting_chips=50)
+    game = CasinoSetup(starting_chips=50)
     before = snapshot(game)
     refused(402, game.table.bet, 1, 60)
     assert snapshot(game) == before
 
 
 def test_second_bet_and_bet_when_not_betting_are_409():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
     game.table.bet(1, 10)
     refused(409, game.table.bet, 1, 10)
     refused(409, game.table.bet, 99, 10)  # not seated
-    game2 = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game2 = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
     game2.table.bet(1, 10)
     assert game2.table.phase is Phase.PLAYING
     before = snapshot(game2)
@@ -113,14 +113,14 @@ def test_second_bet_and_bet_when_not_betting_are_409():
 
 
 def test_actions_before_the_deal_are_409():
-    game = Setup()
+    game = CasinoSetup()
     for action in (game.table.hit, game.table.stand, game.table.double):
         refused(409, action, 1)
     refused(409, game.table.insurance, 1, True)
 
 
 def test_everyone_bet_deals_at_once_and_the_hole_card_is_not_sent():
-    game = Setup(deal(("TS", "9H"), ("5C", "6D"), up="7C", hole="QD"), players=2)
+    game = CasinoSetup(deal(("TS", "9H"), ("5C", "6D"), up="7C", hole="QD"), players=2)
     game.table.bet(1, 10)
     game.clear()
     game.table.bet(2, 20)
@@ -141,7 +141,7 @@ def test_everyone_bet_deals_at_once_and_the_hole_card_is_not_sent():
 
 
 def test_bet_timeout_sits_out_who_did_not_bet():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
     game.table.bet(1, 10)
     game.clock.advance(14.9)
     assert game.table.phase is Phase.BETTING
@@ -158,7 +158,7 @@ def test_bet_timeout_sits_out_who_did_not_bet():
 
 
 def test_nobody_bets_betting_opens_again():
-    game = Setup()
+    game = CasinoSetup()
     game.clock.advance(15)
     assert game.table.phase is Phase.BETTING
     assert game.inboxes[1].types().count("betting") == 2
@@ -166,7 +166,7 @@ def test_nobody_bets_betting_opens_again():
 
 
 def test_player_seated_mid_round_waits_for_the_next_betting():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
     game.table.bet(1, 10)
     late = game.sit(2)
     assert late[-1]["type"] == "wait"
@@ -182,7 +182,7 @@ def test_player_seated_mid_round_waits_for_the_next_betting():
 
 
 def test_sitting_during_betting_can_bet_in_this_round():
-    game = Setup(deal(("TS", "9H"), ("8C", "8D"), up="7C", hole="TD"))
+    game = CasinoSetup(deal(("TS", "9H"), ("8C", "8D"), up="7C", hole="TD"))
     game.clock.advance(5)
     second = game.sit(2)
     assert second[-1] == {
@@ -211,7 +211,7 @@ def test_sitting_during_betting_can_bet_in_this_round():
     ],
 )
 def test_stand_and_settle(player, dealer, then, result, balance):
-    game = Setup(deal(player, up=dealer[0], hole=dealer[1], then=then))
+    game = CasinoSetup(deal(player, up=dealer[0], hole=dealer[1], then=then))
     game.table.bet(1, 10)
     if game.table.phase is Phase.INSURANCE:
         game.table.insurance(1, False)
@@ -232,7 +232,9 @@ def test_stand_and_settle(player, dealer, then, result, balance):
 
 
 def test_h17_dealer_hits_soft_17():
-    game = Setup(deal(("TS", "8H"), up="AC", hole="6D", then=("3S",)), hit_soft_17=True)
+    game = CasinoSetup(
+        deal(("TS", "8H"), up="AC", hole="6D", then=("3S",)), hit_soft_17=True
+    )
     game.table.bet(1, 10)
     game.table.insurance(1, False)
     game.table.stand(1)
@@ -241,7 +243,7 @@ def test_h17_dealer_hits_soft_17():
 
 
 def test_hit_bust_loses_and_the_dealer_still_plays():
-    game = Setup(deal(("TS", "6H"), up="6C", hole="TD", then=("KD", "5S")))
+    game = CasinoSetup(deal(("TS", "6H"), up="6C", hole="TD", then=("KD", "5S")))
     game.table.bet(1, 10)
     game.clear()
     game.table.hit(1)
@@ -254,7 +256,7 @@ def test_hit_bust_loses_and_the_dealer_still_plays():
 
 
 def test_hit_to_21_stands_the_hand():
-    game = Setup(deal(("TS", "6H"), up="9C", hole="TD", then=("5D",)))
+    game = CasinoSetup(deal(("TS", "6H"), up="9C", hole="TD", then=("5D",)))
     game.table.bet(1, 10)
     game.table.hit(1)
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "21"} in game.inboxes[1]
@@ -272,7 +274,7 @@ def test_hit_to_21_stands_the_hand():
     ],
 )
 def test_blackjack_pays(pays, bet, balance):
-    game = Setup(
+    game = CasinoSetup(
         deal(("AS", "KH"), up="9C", hole="7D", then=("2C",)), blackjack_pays=pays
     )
     game.table.bet(1, bet)
@@ -285,7 +287,7 @@ def test_blackjack_pays(pays, bet, balance):
 
 
 def test_double_stakes_again_takes_one_card_and_stands():
-    game = Setup(deal(("6S", "5H"), up="9C", hole="7D", then=("TD", "2C")))
+    game = CasinoSetup(deal(("6S", "5H"), up="9C", hole="7D", then=("TD", "2C")))
     game.table.bet(1, 10)
     game.clear()
     game.table.double(1)
@@ -300,7 +302,7 @@ def test_double_stakes_again_takes_one_card_and_stands():
 
 
 def test_double_can_bust_and_loses_both_stakes():
-    game = Setup(deal(("TS", "2H"), up="9C", hole="7D", then=("KD", "2C")))
+    game = CasinoSetup(deal(("TS", "2H"), up="9C", hole="7D", then=("KD", "2C")))
     game.table.bet(1, 10)
     game.table.double(1)
     assert {"type": "bust", "id": 1, "hand": 0} in game.inboxes[1]
@@ -308,7 +310,7 @@ def test_double_can_bust_and_loses_both_stakes():
 
 
 def test_double_after_three_cards_is_409_and_changes_nothing():
-    game = Setup(deal(("2S", "3H"), up="9C", hole="7D", then=("4D",)))
+    game = CasinoSetup(deal(("2S", "3H"), up="9C", hole="7D", then=("4D",)))
     game.table.bet(1, 10)
     game.table.hit(1)
     game.clear()
@@ -319,7 +321,7 @@ def test_double_after_three_cards_is_409_and_changes_nothing():
 
 
 def test_double_without_the_chips_is_402():
-    game = Setup(deal(("6S", "5H"), up="9C", hole="7D"), starting_chips=15)
+    game = CasinoSetup(deal(("6S", "5H"), up="9C", hole="7D"), starting_chips=15)
     game.table.bet(1, 10)
     before = snapshot(game)
     refused(402, game.table.double, 1)
@@ -330,7 +332,7 @@ def test_double_without_the_chips_is_402():
 
 
 def test_insurance_offered_with_an_ace_up_pays_2_to_1_on_dealer_blackjack():
-    game = Setup(deal(("TS", "9H"), up="AS", hole="KD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="KD"))
     game.table.bet(1, 10)
     inbox = game.inboxes[1]
     assert game.table.phase is Phase.INSURANCE
@@ -356,7 +358,7 @@ def test_insurance_offered_with_an_ace_up_pays_2_to_1_on_dealer_blackjack():
 
 
 def test_insurance_lost_when_the_dealer_has_no_blackjack_then_play_goes_on():
-    game = Setup(deal(("TS", "9H"), up="AS", hole="7D"))
+    game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="7D"))
     game.table.bet(1, 10)
     game.table.insurance(1, True)
     inbox = game.inboxes[1]
@@ -374,7 +376,7 @@ def test_insurance_lost_when_the_dealer_has_no_blackjack_then_play_goes_on():
 
 
 def test_insurance_refusals():
-    game = Setup(deal(("TS", "9H"), ("8S", "8H"), up="AS", hole="7D"), players=2)
+    game = CasinoSetup(deal(("TS", "9H"), ("8S", "8H"), up="AS", hole="7D"), players=2)
     game.table.bet(1, 10)
     game.table.bet(2, 10)
     game.table.insurance(1, False)
@@ -388,14 +390,14 @@ def test_insurance_refusals():
 
 
 def test_insurance_not_offered_without_an_ace():
-    game = Setup(deal(("TS", "9H"), up="TC", hole="7D"))
+    game = CasinoSetup(deal(("TS", "9H"), up="TC", hole="7D"))
     game.table.bet(1, 10)
     assert game.table.phase is Phase.PLAYING
     refused(409, game.table.insurance, 1, True)
 
 
 def test_unanswered_insurance_is_declined_after_the_turn_timeout():
-    game = Setup(deal(("TS", "9H"), up="AS", hole="7D"))
+    game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="7D"))
     game.table.bet(1, 10)
     game.clock.advance(30)
     assert game.table.phase is Phase.PLAYING
@@ -403,7 +405,7 @@ def test_unanswered_insurance_is_declined_after_the_turn_timeout():
 
 
 def test_insurance_not_offered_to_who_cannot_pay_it():
-    game = Setup(deal(("TS", "9H"), up="AS", hole="7D"), starting_chips=12)
+    game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="7D"), starting_chips=12)
     game.table.bet(1, 10)  # 2 chips left, insurance costs 5
     assert game.table.phase is Phase.PLAYING
     assert game.inboxes[1].of("insurance_offer") == []
@@ -412,7 +414,7 @@ def test_insurance_not_offered_to_who_cannot_pay_it():
 @pytest.mark.parametrize("hole", ["AS", "KD"])
 def test_peek_with_a_ten_up_ends_the_round_on_dealer_blackjack(hole):
     up = "KC" if hole == "AS" else "AC"
-    game = Setup(deal(("TS", "9H"), up=up, hole=hole))
+    game = CasinoSetup(deal(("TS", "9H"), up=up, hole=hole))
     game.table.bet(1, 10)
     if game.table.phase is Phase.INSURANCE:
         game.table.insurance(1, False)
@@ -430,14 +432,14 @@ def test_peek_with_a_ten_up_ends_the_round_on_dealer_blackjack(hole):
 
 
 def test_player_blackjack_pushes_dealer_blackjack():
-    game = Setup(deal(("AS", "QH"), up="TC", hole="AD"))
+    game = CasinoSetup(deal(("AS", "QH"), up="TC", hole="AD"))
     game.table.bet(1, 10)
     assert results(game.inboxes[1]) == [(0, "push", 10)]
     assert game.balance() == 1000
 
 
 def test_no_peek_under_other_upcards_and_no_hole_card_dealt_face_up():
-    game = Setup(deal(("TS", "9H"), up="9C", hole="AD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="9C", hole="AD"))
     game.table.bet(1, 10)
     inbox = game.inboxes[1]
     assert inbox.of("peek") == []
@@ -445,7 +447,7 @@ def test_no_peek_under_other_upcards_and_no_hole_card_dealt_face_up():
 
 
 def test_peek_without_blackjack_lets_play_start():
-    game = Setup(deal(("TS", "9H"), up="TC", hole="7D"))
+    game = CasinoSetup(deal(("TS", "9H"), up="TC", hole="7D"))
     game.table.bet(1, 10)
     assert {"type": "peek", "blackjack": False} in game.inboxes[1]
     assert game.table.phase is Phase.PLAYING
@@ -462,7 +464,7 @@ def test_split_to_four_hands_and_no_further():
         # split 0: 8S+8D, 8H+8C; split 0: 8S+3S, 8D+2H; split 1: 8H+9S, 8C+8D
         then=("8D", "8C", "3S", "2H", "9S", "8D", "9D", "TC"),
     )
-    game = Setup(cards)
+    game = CasinoSetup(cards)
     game.table.bet(1, 10)
     game.clear()
     game.table.split(1, 0)
@@ -523,7 +525,7 @@ def test_split_to_four_hands_and_no_further():
 
 
 def test_split_of_a_non_pair_is_409():
-    game = Setup(deal(("8S", "9H"), up="6C", hole="TD"))
+    game = CasinoSetup(deal(("8S", "9H"), up="6C", hole="TD"))
     game.table.bet(1, 10)
     before = snapshot(game)
     assert refused(409, game.table.split, 1).message == "split only a pair"
@@ -531,14 +533,14 @@ def test_split_of_a_non_pair_is_409():
 
 
 def test_ten_valued_cards_split_as_a_pair():
-    game = Setup(deal(("KS", "QH"), up="6C", hole="TD", then=("2C", "3D")))
+    game = CasinoSetup(deal(("KS", "QH"), up="6C", hole="TD", then=("2C", "3D")))
     game.table.bet(1, 10)
     game.table.split(1)
     assert len(game.table.seat_of(1).hands) == 2
 
 
 def test_split_without_the_chips_is_402():
-    game = Setup(deal(("8S", "8H"), up="6C", hole="TD"), starting_chips=15)
+    game = CasinoSetup(deal(("8S", "8H"), up="6C", hole="TD"), starting_chips=15)
     game.table.bet(1, 10)
     before = snapshot(game)
     refused(402, game.table.split, 1)
@@ -546,7 +548,7 @@ def test_split_without_the_chips_is_402():
 
 
 def test_split_aces_take_one_card_each_and_21_is_not_blackjack():
-    game = Setup(deal(("AS", "AH"), up="9C", hole="7D", then=("KD", "5C", "2C")))
+    game = CasinoSetup(deal(("AS", "AH"), up="9C", hole="7D", then=("KD", "5C", "2C")))
     game.table.bet(1, 10)
     game.table.split(1)
     inbox = game.inboxes[1]
@@ -563,7 +565,7 @@ def test_split_aces_take_one_card_each_and_21_is_not_blackjack():
 
 
 def test_split_aces_are_not_resplit_by_default():
-    game = Setup(deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "2C")))
+    game = CasinoSetup(deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "2C")))
     game.table.bet(1, 10)
     game.table.split(1)
     assert game.table.phase is Phase.BETWEEN_ROUNDS  # both hands stood
@@ -572,7 +574,7 @@ def test_split_aces_are_not_resplit_by_default():
 
 def test_split_aces_resplit_when_the_table_allows_it():
     cards = deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "9S", "8H", "2C"))
-    game = Setup(cards, resplit_aces=True)
+    game = CasinoSetup(cards, resplit_aces=True)
     game.table.bet(1, 10)
     game.table.split(1)
     assert game.table.phase is Phase.PLAYING  # hand 0 is A-A again
@@ -591,7 +593,7 @@ def test_split_aces_resplit_when_the_table_allows_it():
 @pytest.mark.parametrize("das", [True, False])
 def test_double_after_split_follows_das(das):
     cards = deal(("9S", "9H"), up="6C", hole="TD", then=("2D", "TC", "9C", "5S"))
-    game = Setup(cards, das=das)
+    game = CasinoSetup(cards, das=das)
     game.table.bet(1, 10)
     game.table.split(1)
     if das:
@@ -604,7 +606,7 @@ def test_double_after_split_follows_das(das):
 
 
 def test_21_after_a_split_stands_and_is_not_blackjack():
-    game = Setup(deal(("KS", "KH"), up="6C", hole="TD", then=("AD", "9C", "6S")))
+    game = CasinoSetup(deal(("KS", "KH"), up="6C", hole="TD", then=("AD", "9C", "6S")))
     game.table.bet(1, 10)
     game.table.split(1)
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "21"} in game.inboxes[1]
@@ -616,7 +618,7 @@ def test_21_after_a_split_stands_and_is_not_blackjack():
 
 
 def test_surrender_returns_half_the_bet():
-    game = Setup(deal(("TS", "6H"), up="TD", hole="7C"), surrender=True)
+    game = CasinoSetup(deal(("TS", "6H"), up="TD", hole="7C"), surrender=True)
     game.table.bet(1, 10)
     game.clear()
     game.table.surrender(1)
@@ -634,14 +636,16 @@ def test_surrender_returns_half_the_bet():
 
 
 def test_surrender_off_after_a_hit_or_after_a_split_is_409():
-    game = Setup(deal(("TS", "6H"), up="TD", hole="7C"))
+    game = CasinoSetup(deal(("TS", "6H"), up="TD", hole="7C"))
     game.table.bet(1, 10)
     refused(409, game.table.surrender, 1)
-    game = Setup(deal(("2S", "6H"), up="TD", hole="7C", then=("3C",)), surrender=True)
+    game = CasinoSetup(
+        deal(("2S", "6H"), up="TD", hole="7C", then=("3C",)), surrender=True
+    )
     game.table.bet(1, 10)
     game.table.hit(1)
     refused(409, game.table.surrender, 1)
-    game = Setup(
+    game = CasinoSetup(
         deal(("8S", "8H"), up="TD", hole="7C", then=("2C", "3C")), surrender=True
     )
     game.table.bet(1, 10)
@@ -655,7 +659,7 @@ def test_surrender_off_after_a_hit_or_after_a_split_is_409():
 
 
 def test_hand_index_that_does_not_exist_is_400():
-    game = Setup(
+    game = CasinoSetup(
         deal(("8S", "8H"), ("TC", "7D"), up="6C", hole="TD", then=("2C", "3C")),
         players=2,
     )
@@ -670,7 +674,7 @@ def test_hand_index_that_does_not_exist_is_400():
 
 
 def test_acting_on_a_finished_hand_is_409():
-    game = Setup(deal(("TS", "9H"), ("TC", "7D"), up="6C", hole="TD"), players=2)
+    game = CasinoSetup(deal(("TS", "9H"), ("TC", "7D"), up="6C", hole="TD"), players=2)
     game.table.bet(1, 10)
     game.table.bet(2, 10)
     game.table.stand(1)
@@ -679,7 +683,7 @@ def test_acting_on_a_finished_hand_is_409():
 
 
 def test_turn_timeout_stands_the_hand():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
     game.table.bet(1, 10)
     game.clock.advance(29.9)
     assert game.table.phase is Phase.PLAYING
@@ -689,7 +693,7 @@ def test_turn_timeout_stands_the_hand():
 
 
 def test_turn_timeout_is_per_hand_after_a_split():
-    game = Setup(deal(("8S", "8H"), up="7C", hole="TD", then=("TC", "9D")))
+    game = CasinoSetup(deal(("8S", "8H"), up="7C", hole="TD", then=("TC", "9D")))
     game.table.bet(1, 10)
     game.clock.advance(10)
     game.table.split(1)
@@ -702,7 +706,7 @@ def test_turn_timeout_is_per_hand_after_a_split():
 
 
 def test_next_round_opens_betting_after_the_round_delay():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
     game.table.bet(1, 10)
     game.table.stand(1)
     assert game.inboxes[1].of("round_over")[0]["next_round_in"] == 3.0
@@ -714,7 +718,7 @@ def test_next_round_opens_betting_after_the_round_delay():
 
 
 def test_leaving_mid_round_forfeits_the_stake_and_the_round_goes_on():
-    game = Setup(deal(("TS", "9H"), ("TC", "8D"), up="7C", hole="TD"), players=2)
+    game = CasinoSetup(deal(("TS", "9H"), ("TC", "8D"), up="7C", hole="TD"), players=2)
     game.table.bet(1, 10)
     game.table.bet(2, 10)
     game.table.leave(1)
@@ -735,7 +739,7 @@ def test_leaving_mid_round_forfeits_the_stake_and_the_round_goes_on():
 
 
 def test_leaving_during_betting_gets_the_bet_back():
-    game = Setup(players=2)
+    game = CasinoSetup(players=2)
     game.table.bet(1, 10)
     game.table.leave(1)
     assert game.ledger.house == 0
@@ -748,7 +752,7 @@ def test_leaving_during_betting_gets_the_bet_back():
 
 
 def test_last_player_leaving_goes_idle_and_cancels_timers():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
     game.table.bet(1, 10)
     game.table.leave(1)
     assert game.table.phase is Phase.IDLE
@@ -760,7 +764,7 @@ def test_last_player_leaving_goes_idle_and_cancels_timers():
 
 
 def test_other_players_on_sitting_show_hands_not_the_hole_card():
-    game = Setup(deal(("TS", "9H"), up="7C", hole="QD"))
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="QD"))
     game.table.bet(1, 10)
     late = game.sit(2)
     others = late.of("other_players")
@@ -776,7 +780,7 @@ def test_hole_card_appears_in_no_message_before_the_dealer_plays():
     """A single deck: within a round every card string is unique, so the
     hole card's string in a message can only be the hole card."""
     rng = random.Random(7)
-    game = Setup(
+    game = CasinoSetup(
         shoe=Shoe(1, random.Random(7)),
         players=3,
         round_delay=0,
@@ -839,7 +843,7 @@ def test_random_legal_play_conserves_chips(seed, rules):
     going, timeouts: refusals change nothing, balances never go negative,
     and what the players gain is exactly what the house loses."""
     rng = random.Random(seed)
-    game = Setup(
+    game = CasinoSetup(
         shoe=Shoe(rules["decks"], random.Random(seed)),
         players=3,
         seats=4,
@@ -905,7 +909,7 @@ def test_a_lobby_holds_casino_tables_like_classic_ones():
     calls as a classic one."""
     from blackjackd.lobby import Lobby
 
-    game = Setup(deal(("TS", "9H"), up="7C", hole="TD"), players=0, seats=1)
+    game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"), players=0, seats=1)
     lobby = Lobby([game.table])
     seen = Inbox()
     player_id = lobby.sit("ann", seen)
@@ -929,7 +933,7 @@ def test_a_shoe_that_runs_dry_mid_round_keeps_every_card_in_play_out():
     shoe = Shoe(1, random.Random(11), penetration=1.0)
     for _ in range(45):
         shoe.draw()
-    game = Setup(players=7, seats=7, shoe=shoe)
+    game = CasinoSetup(players=7, seats=7, shoe=shoe)
     for player in range(1, 8):
         game.table.bet(player, 10)
     while game.table.phase is Phase.PLAYING:

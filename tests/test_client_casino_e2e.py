@@ -10,7 +10,6 @@ import random
 
 import pygame
 import pytest_twisted
-from casino_helpers import deal
 from test_client_e2e import Player, RecordingServerProtocol, wait_for
 from twisted.internet import reactor
 
@@ -20,6 +19,7 @@ from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory
 from blackjackd.shoe import Shoe, StackedShoe
+from blackjackd.testing import deal
 from blackjackd.web import build_site
 
 

@@ -5,24 +5,84 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
+from pathlib import Path
 
 import docutils.core
 import pytest
-from protocol_doc import (
-    CLIENT_SECTION,
-    PROTOCOL_RST,
-    SERVER_SECTION,
-    documented_error_codes,
-    documented_types,
+
+from blackjackd.wire import (
+    CASINO_MESSAGES,
+    CLIENT_TYPES,
+    ERROR_CODES,
+    REQUESTS,
+    TABLE_MESSAGES,
+    decode_request,
+    decode_server_message,
 )
 
-from blackjackd.wire import CLIENT_TYPES, ERROR_CODES
+PROTOCOL_RST = Path(__file__).resolve().parent.parent / "docs" / "protocol.rst"
+
+SERVER_SECTION = "Messages from the server"
+CASINO_SECTION = "Casino messages from the server"
+CLIENT_SECTION = "Messages from the client"
+
+
+@cache
+def _sections() -> dict[str, str]:
+    """Top-level sections (``=====`` underlines) by title."""
+    text = PROTOCOL_RST.read_text()
+    parts = re.split(r"^(.+)\n=+\n", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def documented_types(section: str) -> frozenset[str]:
+    """Message types with a heading of their own (````type```` over a
+    ``-----`` underline) in ``section``."""
+    return frozenset(
+        re.findall(r"^``(\w+)``(?: \(seed\))?\n-+\n", _sections()[section], re.M)
+    )
+
+
+def documented_error_codes() -> frozenset[int]:
+    """The codes in the ``error`` message's table."""
+    return frozenset(
+        int(code)
+        for code in re.findall(r"^   (\d{3})   ", _sections()[SERVER_SECTION], re.M)
+    )
+
+
+def json_examples(section: str) -> list[str]:
+    """The JSON code blocks of ``section``."""
+    return re.findall(
+        r"^\.\. code-block:: json\n\n((?:    .*\n|\n)+)", _sections()[section], re.M
+    )
+
 
 REPO = PROTOCOL_RST.parent.parent
 
 
 def test_every_client_message_is_documented():
-    assert documented_types(CLIENT_SECTION) == CLIENT_TYPES
+    assert documented_types(CLIENT_SECTION) == CLIENT_TYPES == set(REQUESTS)
+
+
+def test_the_protocol_and_the_wire_module_declare_the_same_messages():
+    # Both ways: every class has a heading, and every heading a class.
+    assert documented_types(SERVER_SECTION) == set(TABLE_MESSAGES)
+    assert documented_types(CASINO_SECTION) == set(CASINO_MESSAGES)
+
+
+@pytest.mark.parametrize("section", [SERVER_SECTION, CASINO_SECTION, CLIENT_SECTION])
+def test_every_message_example_decodes_with_the_wire_module(section):
+    examples = [json.loads(block) for block in json_examples(section)]
+    assert examples
+    for example in examples:
+        if section == CLIENT_SECTION:
+            request = decode_request(json.dumps(example).encode())
+            assert request.as_dict() == example
+        else:
+            message = decode_server_message(example)
+            assert message.as_dict() == example, example
 
 
 def test_every_error_code_is_documented():

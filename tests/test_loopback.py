@@ -12,12 +12,12 @@ import pytest_twisted
 from twisted.internet import reactor
 from twisted.internet.task import Clock
 from twisted.web.client import Agent, readBody
-from wsclient import open_client
 
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory
 from blackjackd.shoe import StackedShoe
 from blackjackd.table import TableConfig
+from blackjackd.testing import open_client
 from blackjackd.web import build_site
 
 
@@ -53,8 +53,8 @@ async def get(port: int, path: str) -> tuple[int, bytes]:
 @pytest_twisted.ensureDeferred
 async def test_a_round_over_real_websockets(server):
     port, factory = server
-    ann = await open_client(port)
-    bob = await open_client(port)
+    ann = await open_client(reactor, port)
+    bob = await open_client(reactor, port)
     try:
         assert await ann.next() == {"type": "auth"}
         assert await bob.next() == {"type": "auth"}
@@ -73,7 +73,7 @@ async def test_a_round_over_real_websockets(server):
         assert bob_start[3]["hand"] == ["TS", "9S"]
 
         # A third visitor finds the table full.
-        third = await open_client(port)
+        third = await open_client(reactor, port)
         assert await third.next() == {
             "type": "error",
             "status_code": 507,
@@ -122,4 +122,4 @@ async def test_http_paths(server):
 async def test_the_websocket_lives_only_at_its_path(server):
     port, _ = server
     with pytest.raises(ConnectionError):
-        await open_client(port, path="/elsewhere")
+        await open_client(reactor, port, path="/elsewhere")

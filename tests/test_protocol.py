@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from inmemory import QUIET_LIMITS, MemoryServer
 
 from blackjackd.protocol import ClientLimits
 from blackjackd.table import TableConfig
+from blackjackd.testing import QUIET_LIMITS, MemoryServer
 from blackjackd.wire import Wait, as_dict
 
 # ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);

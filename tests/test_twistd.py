@@ -18,7 +18,8 @@ import pytest_twisted
 from twisted.internet import protocol, reactor
 from twisted.internet.defer import Deferred
 from twisted.web.client import Agent, readBody
-from wsclient import TIMEOUT, open_client
+
+from blackjackd.testing import TIMEOUT, open_client
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -217,7 +218,7 @@ async def test_play_a_round_against_twistd(tmp_path):
     server, transport = _spawn_twistd(tmp_path, "--round-delay=0.2", "--seats=2")
     try:
         port = await server.listening
-        player = await open_client(port)
+        player = await open_client(reactor, port)
         try:
             assert await player.next() == {"type": "auth"}
             player.send({"type": "auth", "data": {"username": "tester"}})
@@ -254,7 +255,7 @@ async def test_play_a_casino_round_against_twistd(tmp_path):
     )
     try:
         port = await server.listening
-        player = await open_client(port)
+        player = await open_client(reactor, port)
         try:
             assert await player.next() == {"type": "auth"}
             player.send({"type": "auth", "data": {"username": "tester"}})

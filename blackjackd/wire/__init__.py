@@ -51,7 +51,9 @@ from blackjackd.wire.requests import (
     decode_request,
 )
 from blackjackd.wire.server import (
+    CASINO_MESSAGES,
     SERVER_MESSAGES,
+    TABLE_MESSAGES,
     Auth,
     Balance,
     Bet,
@@ -100,6 +102,7 @@ ERROR_CODES = {
 }
 
 __all__ = [
+    "CASINO_MESSAGES",
     "CLIENT_TYPES",
     "DEALER_ID",
     "ERROR_CODES",
@@ -112,6 +115,7 @@ __all__ = [
     "MAX_USERNAME_LENGTH",
     "REQUESTS",
     "SERVER_MESSAGES",
+    "TABLE_MESSAGES",
     "Auth",
     "AuthRequest",
     "BadMessage",

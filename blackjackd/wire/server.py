@@ -370,13 +370,24 @@ class Balance(ServerMessage):
     net: int
 
 
-#: Every server message class by its ``type``.
-SERVER_MESSAGES: dict[str, type[ServerMessage]] = {
+#: The messages every table sends (docs/protocol.rst, "Messages from the
+#: server"), by ``type``.
+TABLE_MESSAGES: dict[str, type[ServerMessage]] = {
     cls.TYPE: cls
     for cls in (
         Auth, Id, Hit, OtherPlayers, NewClient, Deadline, Bust, Stand, Winner,
-        Lose, Push, RoundOver, Restart, Wait, Left, Shuffle, Error, Betting, Bet,
-        SitOut, HoleCard, InsuranceOffer, Insurance, Peek, InsuranceResult,
-        Double, Split, Surrender, Balance,
+        Lose, Push, RoundOver, Restart, Wait, Left, Shuffle, Error,
     )
 }  # fmt: skip
+
+#: The messages only casino tables send ("Casino messages from the server").
+CASINO_MESSAGES: dict[str, type[ServerMessage]] = {
+    cls.TYPE: cls
+    for cls in (
+        Betting, Bet, SitOut, HoleCard, InsuranceOffer, Insurance, Peek,
+        InsuranceResult, Double, Split, Surrender, Balance,
+    )
+}  # fmt: skip
+
+#: Every server message class by its ``type``.
+SERVER_MESSAGES = TABLE_MESSAGES | CASINO_MESSAGES
