@@ -153,7 +153,7 @@ class BasicPlayer:
         return game.bettors[0].net
 
 
-class _Tally:
+class Tally:
     """Running sums of per-round results, and dealer busts by upcard."""
 
     def __init__(self) -> None:
@@ -175,7 +175,7 @@ class _Tally:
             if hand_value(dealer)[0] > 21:
                 self.busts[label] += 1
 
-    def merge(self, other: _Tally) -> None:
+    def merge(self, other: Tally) -> None:
         self.hands += other.hands
         self.total += other.total
         self.squares += other.squares
@@ -191,11 +191,11 @@ class _Tally:
         return -mean / BET, math.sqrt(max(variance, 0.0) / hands) / BET
 
 
-def _play(hands: int, config: CasinoConfig, seed: int | str | None) -> _Tally:
+def _play(hands: int, config: CasinoConfig, seed: int | str | None) -> Tally:
     """One process's share: ``hands`` rounds on a shoe seeded with ``seed``."""
     shoe = Shoe(config.decks, random.Random(seed), config.penetration)
     player = BasicPlayer(config, shoe)
-    tally = _Tally()
+    tally = Tally()
     for _ in range(hands):
         tally.add(player.play_round())
         tally.add_dealer(player.dealer)
@@ -232,7 +232,7 @@ def simulate(
         seeds = [
             None if seed is None else f"{seed}/{number}" for number in range(processes)
         ]
-        tally = _Tally()
+        tally = Tally()
         with ProcessPoolExecutor(processes) as pool:
             for part in pool.map(
                 _play, _shares(hands, processes), [config] * processes, seeds
@@ -294,8 +294,8 @@ def compare(
         )
         for name, rules in variants(config).items()
     }
-    base_tally = _Tally()
-    tallies = {name: (_Tally(), _Tally()) for name in others}
+    base_tally = Tally()
+    tallies = {name: (Tally(), Tally()) for name in others}
     started = time.perf_counter()
     for _ in range(hands):
         if shoe.needs_shuffle:
