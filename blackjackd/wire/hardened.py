@@ -68,7 +68,8 @@ def decode_server_message(
     cls = SERVER_MESSAGES.get(kind)
     if cls is None:
         return Unknown(kind, data)
-    return _decode_object(cls, data, kind)
+    message: ServerMessage = _decode_object(cls, data, kind)
+    return message
 
 
 _specs: dict[type, list[tuple[str, Any, bool]]] = {}
