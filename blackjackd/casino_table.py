@@ -101,6 +101,7 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from zope.interface import implementer
 
 from blackjackd import PROTOCOL_VERSION
+from blackjackd.cards import hand_value as hand_total
 from blackjackd.casino import (
     BLACKJACK,
     BUST,
@@ -111,7 +112,6 @@ from blackjackd.casino import (
     PlayerHand,
     dealer_peeks,
     double_refusal,
-    hand_total,
     insurance_cost,
     insurance_payout,
     is_natural,
