@@ -28,7 +28,7 @@ from blackjackd.cards import points
 from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import ITable, Send
 from blackjackd.rules import Outcome, dealer_must_hit, settle
-from blackjackd.seating import Seat, SeatedTable
+from blackjackd.seating import Seat, SeatedTable, TableMachine
 from blackjackd.shoe import Shoe
 from blackjackd.table import TableConfig
 from blackjackd.wire import (
@@ -75,35 +75,15 @@ class ClassicSeat(Seat):
         return points(self.hand)
 
 
-class ClassicInputs(Protocol):
-    """What can happen at a classic table: the machine's inputs."""
-
-    def sit(self, seat: ClassicSeat) -> None:
-        "A player takes a free seat."
-
-    def leave(self, seat: ClassicSeat) -> None:
-        "A player leaves their seat."
-
-    def hit(self, seat: ClassicSeat, request: HitRequest) -> None:
-        "A player asks for a card."
-
-    def stand(self, seat: ClassicSeat, request: StandRequest) -> None:
-        "A player ends their hand."
+class ClassicInputs(TableMachine[ClassicSeat], Protocol):
+    """What can happen at a classic table: the machine's inputs, besides
+    those every table's machine takes."""
 
     def time_out(self, seat: ClassicSeat) -> None:
         "A hand's turn timer ran out: the table stands it."
 
     def hands_done(self) -> None:
         "No hand is still playing."
-
-    def emptied(self) -> None:
-        "The last player left."
-
-    def next_round(self) -> None:
-        "The pause after a round's results is over."
-
-    def refusal(self, seat: ClassicSeat, request: Request) -> ActionRejected:
-        "Why the table can't take ``request`` from ``seat`` now."
 
 
 @implementer(ITable)
@@ -367,14 +347,15 @@ def _next_round(machine: ClassicInputs, table: ClassicTable) -> None:
     table._end_round_if_done()
 
 
-@idle.upon(ClassicInputs.refusal).loop()
-@playing.upon(ClassicInputs.refusal).loop()
-@between_rounds.upon(ClassicInputs.refusal).loop()
 def _refusal(
     machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat, request: Request
 ) -> ActionRejected:
     refusal = table._refusal(seat, request)
     return refusal or ActionRejected(409, "no hands are being played now")
+
+
+for _state in (idle, playing, between_rounds):
+    _state.upon(ClassicInputs.refusal).loop()(_refusal)
 
 
 _machine_factory = _builder.build()

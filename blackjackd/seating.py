@@ -22,7 +22,16 @@ from blackjackd import PROTOCOL_VERSION
 from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import Send
 from blackjackd.timing import cancel_call
-from blackjackd.wire import Id, Left, NewClient, OtherPlayers, Request, ServerMessage
+from blackjackd.wire import (
+    HitRequest,
+    Id,
+    Left,
+    NewClient,
+    OtherPlayers,
+    Request,
+    ServerMessage,
+    StandRequest,
+)
 
 
 @dataclass(eq=False)
@@ -180,13 +189,26 @@ class Seating(Generic[SeatT]):
 
 
 class TableMachine(Protocol[SeatT_contra]):
-    """The inputs every table's state machine takes besides its actions."""
+    """The inputs every table's state machine takes; each game's machine
+    protocol extends it with its own."""
 
     def sit(self, seat: SeatT_contra) -> None:
         "A player takes a free seat."
 
     def leave(self, seat: SeatT_contra) -> None:
         "A player leaves their seat."
+
+    def hit(self, seat: SeatT_contra, request: HitRequest) -> None:
+        "A player asks for a card (on one of their hands)."
+
+    def stand(self, seat: SeatT_contra, request: StandRequest) -> None:
+        "A player ends a hand."
+
+    def emptied(self) -> None:
+        "The last player left."
+
+    def next_round(self) -> None:
+        "The pause after a round is over."
 
     def refusal(self, seat: SeatT_contra, request: Request) -> ActionRejected:
         "Why the table can't take ``request`` from ``seat`` in this state."
@@ -225,6 +247,11 @@ class SeatedTable(Generic[SeatT]):
     @property
     def has_free_seat(self) -> bool:
         return self._seating.has_free_seat
+
+    @property
+    def player_ids(self) -> list[int]:
+        """Who sits at the table, in seat order."""
+        return [seat.player_id for seat in self._seating]
 
     def seat_of(self, player_id: int) -> SeatT:
         """The seat of ``player_id``; ``KeyError`` if they aren't seated."""

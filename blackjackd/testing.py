@@ -31,14 +31,24 @@ from twisted.logger import ILogObserver, LogEvent, globalLogPublisher
 from twisted.test import iosim
 from zope.interface import provider
 
-from blackjackd.casino import CasinoConfig
+from blackjackd.casino import CasinoConfig, PlayerHand
 from blackjackd.casino_table import CasinoTable
 from blackjackd.ledger import Ledger
 from blackjackd.lobby import AnyConfig, Lobby
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
 from blackjackd.shoe import Shoe, StackedShoe
 from blackjackd.table import TableConfig
-from blackjackd.wire import ServerMessage, as_dict
+from blackjackd.wire import (
+    BetRequest,
+    DoubleRequest,
+    HitRequest,
+    InsuranceRequest,
+    ServerMessage,
+    SplitRequest,
+    StandRequest,
+    SurrenderRequest,
+    as_dict,
+)
 
 #: Client limits without the timers autobahn would run on the global
 #: reactor: tests drive time themselves.
@@ -113,6 +123,35 @@ class CasinoSetup:
 
     def balance(self, player_id: int = 1) -> int:
         return self.ledger.balance(player_id)
+
+    def hands(self, player_id: int) -> list[PlayerHand]:
+        """The player's hands in the round at the table ([] if none)."""
+        found = self.table.round
+        bettor = found.bettor(player_id) if found is not None else None
+        return bettor.hands if bettor is not None else []
+
+    # Each player action, as the protocol would pass it on.
+
+    def bet(self, player_id: int, amount: int) -> None:
+        self.table.act(player_id, BetRequest(amount=amount))
+
+    def insurance(self, player_id: int, take: bool = True) -> None:
+        self.table.act(player_id, InsuranceRequest(take=take))
+
+    def hit(self, player_id: int, hand: int | None = None) -> None:
+        self.table.act(player_id, HitRequest(hand=hand))
+
+    def stand(self, player_id: int, hand: int | None = None) -> None:
+        self.table.act(player_id, StandRequest(hand=hand))
+
+    def double(self, player_id: int, hand: int | None = None) -> None:
+        self.table.act(player_id, DoubleRequest(hand=hand))
+
+    def split(self, player_id: int, hand: int | None = None) -> None:
+        self.table.act(player_id, SplitRequest(hand=hand))
+
+    def surrender(self, player_id: int, hand: int | None = None) -> None:
+        self.table.act(player_id, SurrenderRequest(hand=hand))
 
     def clear(self) -> None:
         """Empty every inbox."""

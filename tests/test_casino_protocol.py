@@ -198,7 +198,7 @@ def test_one_players_hands_are_theirs_alone():
     ann.send({"type": "split", "hand": 0})
     server.flush()
     assert ann.take() == [error(409, "split only a pair")]
-    assert server.lobby.table_of(2).seat_of(2).hands[0].cards == ["8S", "8D"]
+    assert server.lobby.table_of(2).round.bettor(2).hands[0].cards == ["8S", "8D"]
 
 
 def test_leaving_mid_round_leaves_the_stake_with_the_house():

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blackjackd.casino_table import Phase
 from blackjackd.errors import ActionRejected
 from blackjackd.shoe import Shoe
 from blackjackd.testing import CasinoSetup, Inbox, deal
@@ -27,15 +26,20 @@ def refused(code: int, action, *args, **kwargs) -> ActionRejected:
 def snapshot(game: CasinoSetup) -> tuple:
     """Everything a refusal must leave alone."""
     table = game.table
-    seats = [table.seat_of(pid) for pid in game.inboxes if pid in table._seats]
+    players = [pid for pid in game.inboxes if pid in table.player_ids]
+    bettors = [table.round and table.round.bettor(pid) for pid in players]
     return (
         table.phase,
         game.ledger.house,
+        table.bets,
         [
-            (s.player_id, game.ledger.balance(s.player_id), s.bet, s.insurance)
-            for s in seats
+            (pid, game.ledger.balance(pid), b and (b.bet, b.insurance))
+            for pid, b in zip(players, bettors, strict=True)
         ],
-        [[(list(h.cards), h.bet, h.status, h.doubled) for h in s.hands] for s in seats],
+        [
+            [(list(h.cards), h.bet, h.status, h.doubled) for h in game.hands(pid)]
+            for pid in players
+        ],
         table.dealer_hand,
         game.shoe.remaining,
     )
@@ -64,7 +68,7 @@ def test_sit_sends_id_with_game_rules_and_balance_then_betting():
         "max_bet": 500,
         "seconds": 15.0,
     }
-    assert game.table.phase is Phase.BETTING
+    assert game.table.phase == "betting"
 
 
 def test_table_full_is_507():
@@ -74,7 +78,7 @@ def test_table_full_is_507():
 
 def test_bet_is_staked_and_broadcast():
     game = CasinoSetup(players=2)
-    game.table.bet(1, 30)
+    game.bet(1, 30)
     assert game.balance(1) == 970
     assert game.ledger.house == 30
     for inbox in game.inboxes.values():
@@ -88,43 +92,43 @@ def test_bet_is_staked_and_broadcast():
 def test_bets_outside_the_limits_are_400(amount, code):
     game = CasinoSetup()
     before = snapshot(game)
-    refused(code, game.table.bet, 1, amount)
+    refused(code, game.bet, 1, amount)
     assert snapshot(game) == before
 
 
 def test_bet_above_balance_is_402_and_changes_nothing():
     game = CasinoSetup(starting_chips=50)
     before = snapshot(game)
-    refused(402, game.table.bet, 1, 60)
+    refused(402, game.bet, 1, 60)
     assert snapshot(game) == before
 
 
 def test_second_bet_and_bet_when_not_betting_are_409():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
-    game.table.bet(1, 10)
-    refused(409, game.table.bet, 1, 10)
-    refused(409, game.table.bet, 99, 10)  # not seated
+    game.bet(1, 10)
+    refused(409, game.bet, 1, 10)
+    refused(409, game.bet, 99, 10)  # not seated
     game2 = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
-    game2.table.bet(1, 10)
-    assert game2.table.phase is Phase.PLAYING
+    game2.bet(1, 10)
+    assert game2.table.phase == "playing"
     before = snapshot(game2)
-    refused(409, game2.table.bet, 1, 10)
+    refused(409, game2.bet, 1, 10)
     assert snapshot(game2) == before
 
 
 def test_actions_before_the_deal_are_409():
     game = CasinoSetup()
-    for action in (game.table.hit, game.table.stand, game.table.double):
+    for action in (game.hit, game.stand, game.double):
         refused(409, action, 1)
-    refused(409, game.table.insurance, 1, True)
+    refused(409, game.insurance, 1, True)
 
 
 def test_everyone_bet_deals_at_once_and_the_hole_card_is_not_sent():
     game = CasinoSetup(deal(("TS", "9H"), ("5C", "6D"), up="7C", hole="QD"), players=2)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clear()
-    game.table.bet(2, 20)
-    assert game.table.phase is Phase.PLAYING
+    game.bet(2, 20)
+    assert game.table.phase == "playing"
     assert game.inboxes[1].take() == [
         {"type": "bet", "id": 2, "amount": 20, "balance": 980},
         {"type": "restart"},
@@ -142,17 +146,17 @@ def test_everyone_bet_deals_at_once_and_the_hole_card_is_not_sent():
 
 def test_bet_timeout_sits_out_who_did_not_bet():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"), players=2)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clock.advance(14.9)
-    assert game.table.phase is Phase.BETTING
+    assert game.table.phase == "betting"
     game.clock.advance(0.1)
-    assert game.table.phase is Phase.PLAYING
+    assert game.table.phase == "playing"
     assert {"type": "sit_out", "id": 2} in game.inboxes[2]
-    assert game.table.seat_of(2).hands == []
+    assert game.hands(2) == []
     before = snapshot(game)
-    refused(409, game.table.hit, 2)
+    refused(409, game.hit, 2)
     assert snapshot(game) == before
-    game.table.stand(1)
+    game.stand(1)
     assert [r["id"] for r in game.inboxes[2].of("round_over")[0]["results"]] == [1]
     assert game.balance(2) == 1000
 
@@ -160,24 +164,24 @@ def test_bet_timeout_sits_out_who_did_not_bet():
 def test_nobody_bets_betting_opens_again():
     game = CasinoSetup()
     game.clock.advance(15)
-    assert game.table.phase is Phase.BETTING
+    assert game.table.phase == "betting"
     assert game.inboxes[1].types().count("betting") == 2
     assert game.table.rounds_played == 0
 
 
 def test_player_seated_mid_round_waits_for_the_next_betting():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     late = game.sit(2)
     assert late[-1]["type"] == "wait"
     assert late[-1]["dealer"] == ["7C"]
     assert "TD" not in json.dumps(list(late))
-    refused(409, game.table.bet, 2, 10)
-    refused(409, game.table.hit, 2)
-    game.table.stand(1)
+    refused(409, game.bet, 2, 10)
+    refused(409, game.hit, 2)
+    game.stand(1)
     game.clock.advance(3)
-    assert game.table.phase is Phase.BETTING
-    game.table.bet(2, 10)
+    assert game.table.phase == "betting"
+    game.bet(2, 10)
     assert game.balance(2) == 990
 
 
@@ -191,10 +195,10 @@ def test_sitting_during_betting_can_bet_in_this_round():
         "max_bet": 500,
         "seconds": 10.0,
     }
-    game.table.bet(1, 10)
-    assert game.table.phase is Phase.BETTING  # player 2 hasn't bet yet
-    game.table.bet(2, 10)
-    assert game.table.phase is Phase.PLAYING
+    game.bet(1, 10)
+    assert game.table.phase == "betting"  # player 2 hasn't bet yet
+    game.bet(2, 10)
+    assert game.table.phase == "playing"
 
 
 # -- payouts -----------------------------------------------------------------
@@ -212,11 +216,11 @@ def test_sitting_during_betting_can_bet_in_this_round():
 )
 def test_stand_and_settle(player, dealer, then, result, balance):
     game = CasinoSetup(deal(player, up=dealer[0], hole=dealer[1], then=then))
-    game.table.bet(1, 10)
-    if game.table.phase is Phase.INSURANCE:
-        game.table.insurance(1, False)
+    game.bet(1, 10)
+    if game.table.phase == "insurance":
+        game.insurance(1, False)
     game.clear()
-    game.table.stand(1)
+    game.stand(1)
     inbox = game.inboxes[1]
     assert inbox[0] == {"type": "stand", "id": 1, "hand": 0, "reason": "stand"}
     assert inbox[1]["type"] == "hit" and inbox[1]["card"] == dealer[1]
@@ -226,7 +230,7 @@ def test_stand_and_settle(player, dealer, then, result, balance):
     assert results(inbox) == [(0, result, payout)]
     assert game.balance() == balance
     assert inbox[-1] == {"type": "balance", "balance": balance, "net": balance - 1000}
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     assert game.table.dealer_hand == [*dealer, *then]
     assert game.ledger.balanced()
 
@@ -235,18 +239,18 @@ def test_h17_dealer_hits_soft_17():
     game = CasinoSetup(
         deal(("TS", "8H"), up="AC", hole="6D", then=("3S",)), hit_soft_17=True
     )
-    game.table.bet(1, 10)
-    game.table.insurance(1, False)
-    game.table.stand(1)
+    game.bet(1, 10)
+    game.insurance(1, False)
+    game.stand(1)
     assert game.table.dealer_hand == ["AC", "6D", "3S"]  # soft 17, then 20
     assert game.balance() == 990
 
 
 def test_hit_bust_loses_and_the_dealer_still_plays():
     game = CasinoSetup(deal(("TS", "6H"), up="6C", hole="TD", then=("KD", "5S")))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clear()
-    game.table.hit(1)
+    game.hit(1)
     inbox = game.inboxes[1]
     assert inbox[0] == {"type": "hit", "card": "KD", "id": 1, "points": 26, "hand": 0}
     assert inbox[1] == {"type": "bust", "id": 1, "hand": 0}
@@ -257,8 +261,8 @@ def test_hit_bust_loses_and_the_dealer_still_plays():
 
 def test_hit_to_21_stands_the_hand():
     game = CasinoSetup(deal(("TS", "6H"), up="9C", hole="TD", then=("5D",)))
-    game.table.bet(1, 10)
-    game.table.hit(1)
+    game.bet(1, 10)
+    game.hit(1)
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "21"} in game.inboxes[1]
     assert game.balance() == 1010
 
@@ -274,13 +278,16 @@ def test_hit_to_21_stands_the_hand():
     ],
 )
 def test_blackjack_pays(pays, bet, balance):
+    # A betting unit of 1 takes bets whose winnings a chip would split.
     game = CasinoSetup(
-        deal(("AS", "KH"), up="9C", hole="7D", then=("2C",)), blackjack_pays=pays
+        deal(("AS", "KH"), up="9C", hole="7D", then=("2C",)),
+        blackjack_pays=pays,
+        bet_unit=1,
     )
-    game.table.bet(1, bet)
+    game.bet(1, bet)
     inbox = game.inboxes[1]
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "blackjack"} in inbox
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     assert results(inbox) == [(0, "win", balance - 1000 + bet)]
     assert inbox.of("round_over")[0]["results"][0]["blackjack"] is True
     assert game.balance() == balance
@@ -288,9 +295,9 @@ def test_blackjack_pays(pays, bet, balance):
 
 def test_double_stakes_again_takes_one_card_and_stands():
     game = CasinoSetup(deal(("6S", "5H"), up="9C", hole="7D", then=("TD", "2C")))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clear()
-    game.table.double(1)
+    game.double(1)
     inbox = game.inboxes[1]
     assert inbox[:3] == [
         {"type": "double", "id": 1, "hand": 0, "bet": 20, "balance": 980},
@@ -303,28 +310,28 @@ def test_double_stakes_again_takes_one_card_and_stands():
 
 def test_double_can_bust_and_loses_both_stakes():
     game = CasinoSetup(deal(("TS", "2H"), up="9C", hole="7D", then=("KD", "2C")))
-    game.table.bet(1, 10)
-    game.table.double(1)
+    game.bet(1, 10)
+    game.double(1)
     assert {"type": "bust", "id": 1, "hand": 0} in game.inboxes[1]
     assert game.balance() == 980
 
 
 def test_double_after_three_cards_is_409_and_changes_nothing():
     game = CasinoSetup(deal(("2S", "3H"), up="9C", hole="7D", then=("4D",)))
-    game.table.bet(1, 10)
-    game.table.hit(1)
+    game.bet(1, 10)
+    game.hit(1)
     game.clear()
     before = snapshot(game)
-    assert "first two cards" in refused(409, game.table.double, 1).message
+    assert "first two cards" in refused(409, game.double, 1).message
     assert snapshot(game) == before
     assert game.inboxes[1] == []
 
 
 def test_double_without_the_chips_is_402():
     game = CasinoSetup(deal(("6S", "5H"), up="9C", hole="7D"), starting_chips=15)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     before = snapshot(game)
-    refused(402, game.table.double, 1)
+    refused(402, game.double, 1)
     assert snapshot(game) == before
 
 
@@ -333,13 +340,13 @@ def test_double_without_the_chips_is_402():
 
 def test_insurance_offered_with_an_ace_up_pays_2_to_1_on_dealer_blackjack():
     game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="KD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     inbox = game.inboxes[1]
-    assert game.table.phase is Phase.INSURANCE
+    assert game.table.phase == "insurance"
     assert inbox[-1] == {"type": "insurance_offer", "amount": 5, "seconds": 30.0}
     assert "KD" not in json.dumps(list(inbox))
     game.clear()
-    game.table.insurance(1, True)
+    game.insurance(1, True)
     assert inbox.take()[:5] == [
         {"type": "insurance", "id": 1, "taken": True, "amount": 5, "balance": 985},
         {"type": "peek", "blackjack": True},
@@ -353,14 +360,14 @@ def test_insurance_offered_with_an_ace_up_pays_2_to_1_on_dealer_blackjack():
         {"type": "hit", "card": "KD", "id": "dealer", "points": 21},
         {"type": "lose", "id": 1, "hand": 0, "payout": 0},
     ]
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     assert game.balance() == 1000  # insurance made up the lost bet
 
 
 def test_insurance_lost_when_the_dealer_has_no_blackjack_then_play_goes_on():
     game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="7D"))
-    game.table.bet(1, 10)
-    game.table.insurance(1, True)
+    game.bet(1, 10)
+    game.insurance(1, True)
     inbox = game.inboxes[1]
     assert {"type": "peek", "blackjack": False} in inbox
     assert {
@@ -370,44 +377,44 @@ def test_insurance_lost_when_the_dealer_has_no_blackjack_then_play_goes_on():
         "payout": 0,
         "balance": 985,
     } in inbox
-    assert game.table.phase is Phase.PLAYING
-    game.table.stand(1)  # 19 against soft 18
+    assert game.table.phase == "playing"
+    game.stand(1)  # 19 against soft 18
     assert game.balance() == 1005
 
 
 def test_insurance_refusals():
     game = CasinoSetup(deal(("TS", "9H"), ("8S", "8H"), up="AS", hole="7D"), players=2)
-    game.table.bet(1, 10)
-    game.table.bet(2, 10)
-    game.table.insurance(1, False)
+    game.bet(1, 10)
+    game.bet(2, 10)
+    game.insurance(1, False)
     before = snapshot(game)
-    refused(409, game.table.insurance, 1, True)  # already answered
-    refused(409, game.table.hit, 2)  # no play before the peek
+    refused(409, game.insurance, 1, True)  # already answered
+    refused(409, game.hit, 2)  # no play before the peek
     assert snapshot(game) == before
-    game.table.insurance(2, False)
-    assert game.table.phase is Phase.PLAYING
-    refused(409, game.table.insurance, 2, True)
+    game.insurance(2, False)
+    assert game.table.phase == "playing"
+    refused(409, game.insurance, 2, True)
 
 
 def test_insurance_not_offered_without_an_ace():
     game = CasinoSetup(deal(("TS", "9H"), up="TC", hole="7D"))
-    game.table.bet(1, 10)
-    assert game.table.phase is Phase.PLAYING
-    refused(409, game.table.insurance, 1, True)
+    game.bet(1, 10)
+    assert game.table.phase == "playing"
+    refused(409, game.insurance, 1, True)
 
 
 def test_unanswered_insurance_is_declined_after_the_turn_timeout():
     game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="7D"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clock.advance(30)
-    assert game.table.phase is Phase.PLAYING
+    assert game.table.phase == "playing"
     assert game.balance() == 990
 
 
 def test_insurance_not_offered_to_who_cannot_pay_it():
     game = CasinoSetup(deal(("TS", "9H"), up="AS", hole="7D"), starting_chips=12)
-    game.table.bet(1, 10)  # 2 chips left, insurance costs 5
-    assert game.table.phase is Phase.PLAYING
+    game.bet(1, 10)  # 2 chips left, insurance costs 5
+    assert game.table.phase == "playing"
     assert game.inboxes[1].of("insurance_offer") == []
 
 
@@ -415,11 +422,11 @@ def test_insurance_not_offered_to_who_cannot_pay_it():
 def test_peek_with_a_ten_up_ends_the_round_on_dealer_blackjack(hole):
     up = "KC" if hole == "AS" else "AC"
     game = CasinoSetup(deal(("TS", "9H"), up=up, hole=hole))
-    game.table.bet(1, 10)
-    if game.table.phase is Phase.INSURANCE:
-        game.table.insurance(1, False)
+    game.bet(1, 10)
+    if game.table.phase == "insurance":
+        game.insurance(1, False)
     inbox = game.inboxes[1]
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     assert inbox.of("deadline") == []
     assert {"type": "peek", "blackjack": True} in inbox
     assert inbox.of("round_over")[0]["dealer"] == {
@@ -428,19 +435,19 @@ def test_peek_with_a_ten_up_ends_the_round_on_dealer_blackjack(hole):
         "blackjack": True,
     }
     assert game.balance() == 990
-    refused(409, game.table.hit, 1)
+    refused(409, game.hit, 1)
 
 
 def test_player_blackjack_pushes_dealer_blackjack():
     game = CasinoSetup(deal(("AS", "QH"), up="TC", hole="AD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     assert results(game.inboxes[1]) == [(0, "push", 10)]
     assert game.balance() == 1000
 
 
 def test_no_peek_under_other_upcards_and_no_hole_card_dealt_face_up():
     game = CasinoSetup(deal(("TS", "9H"), up="9C", hole="AD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     inbox = game.inboxes[1]
     assert inbox.of("peek") == []
     assert "AD" not in json.dumps(list(inbox))
@@ -448,9 +455,9 @@ def test_no_peek_under_other_upcards_and_no_hole_card_dealt_face_up():
 
 def test_peek_without_blackjack_lets_play_start():
     game = CasinoSetup(deal(("TS", "9H"), up="TC", hole="7D"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     assert {"type": "peek", "blackjack": False} in game.inboxes[1]
-    assert game.table.phase is Phase.PLAYING
+    assert game.table.phase == "playing"
 
 
 # -- splits ------------------------------------------------------------------
@@ -465,9 +472,9 @@ def test_split_to_four_hands_and_no_further():
         then=("8D", "8C", "3S", "2H", "9S", "8D", "9D", "TC"),
     )
     game = CasinoSetup(cards)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clear()
-    game.table.split(1, 0)
+    game.split(1, 0)
     inbox = game.inboxes[1]
     assert inbox[:3] == [
         {
@@ -496,9 +503,9 @@ def test_split_to_four_hands_and_no_further():
         {"type": "hit", "card": "8D", "id": 1, "points": 16, "hand": 0},
         {"type": "hit", "card": "8C", "id": 1, "points": 16, "hand": 1},
     ]
-    game.table.split(1, 0)
-    game.table.split(1, 1)
-    hands = game.table.seat_of(1).hands
+    game.split(1, 0)
+    game.split(1, 1)
+    hands = game.hands(1)
     assert [h.cards for h in hands] == [
         ["8S", "3S"],
         ["8H", "9S"],
@@ -506,14 +513,14 @@ def test_split_to_four_hands_and_no_further():
         ["8C", "8D"],
     ]
     before = snapshot(game)
-    assert "4 hands" in refused(409, game.table.split, 1, 3).message
+    assert "4 hands" in refused(409, game.split, 1, 3).message
     assert snapshot(game) == before
     assert game.balance() == 960
-    game.table.double(1, 0)  # DAS: 11 + 9D = 20
-    game.table.stand(1, 3)  # hands act in any order
-    game.table.stand(1, 1)
-    assert game.table.phase is Phase.PLAYING
-    game.table.stand(1)  # the first unfinished hand: 2
+    game.double(1, 0)  # DAS: 11 + 9D = 20
+    game.stand(1, 3)  # hands act in any order
+    game.stand(1, 1)
+    assert game.table.phase == "playing"
+    game.stand(1)  # the first unfinished hand: 2
     # The dealer's 16 takes TC and busts: every hand wins.
     assert results(game.inboxes[1]) == [
         (0, "win", 40),
@@ -526,35 +533,35 @@ def test_split_to_four_hands_and_no_further():
 
 def test_split_of_a_non_pair_is_409():
     game = CasinoSetup(deal(("8S", "9H"), up="6C", hole="TD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     before = snapshot(game)
-    assert refused(409, game.table.split, 1).message == "split only a pair"
+    assert refused(409, game.split, 1).message == "split only a pair"
     assert snapshot(game) == before
 
 
 def test_ten_valued_cards_split_as_a_pair():
     game = CasinoSetup(deal(("KS", "QH"), up="6C", hole="TD", then=("2C", "3D")))
-    game.table.bet(1, 10)
-    game.table.split(1)
-    assert len(game.table.seat_of(1).hands) == 2
+    game.bet(1, 10)
+    game.split(1)
+    assert len(game.hands(1)) == 2
 
 
 def test_split_without_the_chips_is_402():
     game = CasinoSetup(deal(("8S", "8H"), up="6C", hole="TD"), starting_chips=15)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     before = snapshot(game)
-    refused(402, game.table.split, 1)
+    refused(402, game.split, 1)
     assert snapshot(game) == before
 
 
 def test_split_aces_take_one_card_each_and_21_is_not_blackjack():
     game = CasinoSetup(deal(("AS", "AH"), up="9C", hole="7D", then=("KD", "5C", "2C")))
-    game.table.bet(1, 10)
-    game.table.split(1)
+    game.bet(1, 10)
+    game.split(1)
     inbox = game.inboxes[1]
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "split_aces"} in inbox
     assert {"type": "stand", "id": 1, "hand": 1, "reason": "split_aces"} in inbox
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     # A-K after a split is 21 paid 1:1; A-5 (soft 16) loses to 18.
     assert results(inbox) == [(0, "win", 20), (1, "lose", 0)]
     assert [r["blackjack"] for r in inbox.of("round_over")[0]["results"]] == [
@@ -566,27 +573,27 @@ def test_split_aces_take_one_card_each_and_21_is_not_blackjack():
 
 def test_split_aces_are_not_resplit_by_default():
     game = CasinoSetup(deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "2C")))
-    game.table.bet(1, 10)
-    game.table.split(1)
-    assert game.table.phase is Phase.BETWEEN_ROUNDS  # both hands stood
-    refused(409, game.table.split, 1, 0)
+    game.bet(1, 10)
+    game.split(1)
+    assert game.table.phase == "between_rounds"  # both hands stood
+    refused(409, game.split, 1, 0)
 
 
 def test_split_aces_resplit_when_the_table_allows_it():
     cards = deal(("AS", "AH"), up="9C", hole="7D", then=("AD", "5C", "9S", "8H", "2C"))
     game = CasinoSetup(cards, resplit_aces=True)
-    game.table.bet(1, 10)
-    game.table.split(1)
-    assert game.table.phase is Phase.PLAYING  # hand 0 is A-A again
-    refused(409, game.table.hit, 1, 0)  # split aces take no more cards
-    refused(409, game.table.double, 1, 0)
-    game.table.split(1, 0)
-    assert [h.cards for h in game.table.seat_of(1).hands] == [
+    game.bet(1, 10)
+    game.split(1)
+    assert game.table.phase == "playing"  # hand 0 is A-A again
+    refused(409, game.hit, 1, 0)  # split aces take no more cards
+    refused(409, game.double, 1, 0)
+    game.split(1, 0)
+    assert [h.cards for h in game.hands(1)] == [
         ["AS", "9S"],
         ["AH", "5C"],
         ["AD", "8H"],
     ]
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     assert game.balance() == 1000 - 30 + 40  # 20 and 19 beat 18; soft 16 loses
 
 
@@ -594,23 +601,23 @@ def test_split_aces_resplit_when_the_table_allows_it():
 def test_double_after_split_follows_das(das):
     cards = deal(("9S", "9H"), up="6C", hole="TD", then=("2D", "TC", "9C", "5S"))
     game = CasinoSetup(cards, das=das)
-    game.table.bet(1, 10)
-    game.table.split(1)
+    game.bet(1, 10)
+    game.split(1)
     if das:
-        game.table.double(1, 0)
-        assert game.table.seat_of(1).hands[0].bet == 20
+        game.double(1, 0)
+        assert game.hands(1)[0].bet == 20
     else:
         before = snapshot(game)
-        assert "after a split" in refused(409, game.table.double, 1, 0).message
+        assert "after a split" in refused(409, game.double, 1, 0).message
         assert snapshot(game) == before
 
 
 def test_21_after_a_split_stands_and_is_not_blackjack():
     game = CasinoSetup(deal(("KS", "KH"), up="6C", hole="TD", then=("AD", "9C", "6S")))
-    game.table.bet(1, 10)
-    game.table.split(1)
+    game.bet(1, 10)
+    game.split(1)
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "21"} in game.inboxes[1]
-    game.table.stand(1, 1)
+    game.stand(1, 1)
     assert results(game.inboxes[1]) == [(0, "win", 20), (1, "win", 20)]
 
 
@@ -619,9 +626,9 @@ def test_21_after_a_split_stands_and_is_not_blackjack():
 
 def test_surrender_returns_half_the_bet():
     game = CasinoSetup(deal(("TS", "6H"), up="TD", hole="7C"), surrender=True)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clear()
-    game.table.surrender(1)
+    game.surrender(1)
     inbox = game.inboxes[1]
     assert inbox[0] == {
         "type": "surrender",
@@ -637,21 +644,21 @@ def test_surrender_returns_half_the_bet():
 
 def test_surrender_off_after_a_hit_or_after_a_split_is_409():
     game = CasinoSetup(deal(("TS", "6H"), up="TD", hole="7C"))
-    game.table.bet(1, 10)
-    refused(409, game.table.surrender, 1)
+    game.bet(1, 10)
+    refused(409, game.surrender, 1)
     game = CasinoSetup(
         deal(("2S", "6H"), up="TD", hole="7C", then=("3C",)), surrender=True
     )
-    game.table.bet(1, 10)
-    game.table.hit(1)
-    refused(409, game.table.surrender, 1)
+    game.bet(1, 10)
+    game.hit(1)
+    refused(409, game.surrender, 1)
     game = CasinoSetup(
         deal(("8S", "8H"), up="TD", hole="7C", then=("2C", "3C")), surrender=True
     )
-    game.table.bet(1, 10)
-    game.table.split(1)
+    game.bet(1, 10)
+    game.split(1)
     before = snapshot(game)
-    refused(409, game.table.surrender, 1, 0)
+    refused(409, game.surrender, 1, 0)
     assert snapshot(game) == before
 
 
@@ -663,30 +670,30 @@ def test_hand_index_that_does_not_exist_is_400():
         deal(("8S", "8H"), ("TC", "7D"), up="6C", hole="TD", then=("2C", "3C")),
         players=2,
     )
-    game.table.bet(1, 10)
-    game.table.bet(2, 10)
-    game.table.split(1)
+    game.bet(1, 10)
+    game.bet(2, 10)
+    game.split(1)
     before = snapshot(game)
-    refused(400, game.table.hit, 2, 1)  # player 1 has a hand 1; player 2 doesn't
-    refused(400, game.table.stand, 1, 2)
-    refused(400, game.table.double, 1, -1)
+    refused(400, game.hit, 2, 1)  # player 1 has a hand 1; player 2 doesn't
+    refused(400, game.stand, 1, 2)
+    refused(400, game.double, 1, -1)
     assert snapshot(game) == before
 
 
 def test_acting_on_a_finished_hand_is_409():
     game = CasinoSetup(deal(("TS", "9H"), ("TC", "7D"), up="6C", hole="TD"), players=2)
-    game.table.bet(1, 10)
-    game.table.bet(2, 10)
-    game.table.stand(1)
-    refused(409, game.table.hit, 1)
-    refused(409, game.table.hit, 1, 0)
+    game.bet(1, 10)
+    game.bet(2, 10)
+    game.stand(1)
+    refused(409, game.hit, 1)
+    refused(409, game.hit, 1, 0)
 
 
 def test_turn_timeout_stands_the_hand():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clock.advance(29.9)
-    assert game.table.phase is Phase.PLAYING
+    assert game.table.phase == "playing"
     game.clock.advance(0.1)
     assert {"type": "stand", "id": 1, "hand": 0, "reason": "timeout"} in game.inboxes[1]
     assert game.balance() == 1010
@@ -694,38 +701,38 @@ def test_turn_timeout_stands_the_hand():
 
 def test_turn_timeout_is_per_hand_after_a_split():
     game = CasinoSetup(deal(("8S", "8H"), up="7C", hole="TD", then=("TC", "9D")))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.clock.advance(10)
-    game.table.split(1)
-    game.table.stand(1, 0)
+    game.split(1)
+    game.stand(1, 0)
     game.clock.advance(29.9)
-    assert game.table.phase is Phase.PLAYING
+    assert game.table.phase == "playing"
     game.clock.advance(0.1)
     assert {"type": "stand", "id": 1, "hand": 1, "reason": "timeout"} in game.inboxes[1]
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
 
 
 def test_next_round_opens_betting_after_the_round_delay():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
-    game.table.bet(1, 10)
-    game.table.stand(1)
+    game.bet(1, 10)
+    game.stand(1)
     assert game.inboxes[1].of("round_over")[0]["next_round_in"] == 3.0
     game.clock.advance(2.9)
-    assert game.table.phase is Phase.BETWEEN_ROUNDS
+    assert game.table.phase == "between_rounds"
     game.clock.advance(0.1)
-    assert game.table.phase is Phase.BETTING
+    assert game.table.phase == "betting"
     assert game.table.rounds_played == 1
 
 
 def test_leaving_mid_round_forfeits_the_stake_and_the_round_goes_on():
     game = CasinoSetup(deal(("TS", "9H"), ("TC", "8D"), up="7C", hole="TD"), players=2)
-    game.table.bet(1, 10)
-    game.table.bet(2, 10)
+    game.bet(1, 10)
+    game.bet(2, 10)
     game.table.leave(1)
     assert {"type": "left", "id": 1} in game.inboxes[2]
     assert not game.ledger.has(1)
     assert game.ledger.house == 20
-    game.table.stand(2)
+    game.stand(2)
     assert [r["id"] for r in game.inboxes[2].of("round_over")[0]["results"]] == [2]
     assert game.balance(2) == 1010
     # Player 1's stake stayed with the house and paid for player 2's win.
@@ -740,7 +747,7 @@ def test_leaving_mid_round_forfeits_the_stake_and_the_round_goes_on():
 
 def test_leaving_during_betting_gets_the_bet_back():
     game = CasinoSetup(players=2)
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.table.leave(1)
     assert game.ledger.house == 0
     assert [e.kind for e in game.ledger.entries if e.account == 1] == [
@@ -753,19 +760,19 @@ def test_leaving_during_betting_gets_the_bet_back():
 
 def test_last_player_leaving_goes_idle_and_cancels_timers():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="TD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     game.table.leave(1)
-    assert game.table.phase is Phase.IDLE
+    assert game.table.phase == "idle"
     assert game.clock.getDelayedCalls() == []
     game.sit(2)
-    assert game.table.phase is Phase.BETTING
+    assert game.table.phase == "betting"
     game.table.close()
     assert game.clock.getDelayedCalls() == []
 
 
 def test_other_players_on_sitting_show_hands_not_the_hole_card():
     game = CasinoSetup(deal(("TS", "9H"), up="7C", hole="QD"))
-    game.table.bet(1, 10)
+    game.bet(1, 10)
     late = game.sit(2)
     others = late.of("other_players")
     assert others[0]["hand"] == ["TS", "9H"]
@@ -795,16 +802,16 @@ def test_hole_card_appears_in_no_message_before_the_dealer_plays():
     for _ in range(300):
         sent.clear()
         for player_id in game.inboxes:
-            table.bet(player_id, 10)
-        hole = table._hole
-        if table.phase is Phase.INSURANCE:
+            game.bet(player_id, 10)
+        hole = table.round.dealer[1]
+        if table.phase == "insurance":
             for player_id in game.inboxes:
-                table.insurance(player_id, rng.random() < 0.5)
-        while table.phase is Phase.PLAYING:
+                game.insurance(player_id, rng.random() < 0.5)
+        while table.phase == "playing":
             player_id = rng.choice(list(game.inboxes))
             action = rng.choice(["hit", "stand", "double", "split", "surrender"])
             try:
-                getattr(table, action)(player_id)
+                getattr(game, action)(player_id)
             except ActionRejected:
                 pass
         revealed_at = next(
@@ -853,51 +860,51 @@ def test_random_legal_play_conserves_chips(seed, rules):
     table, ledger = game.table, game.ledger
     next_id = 4
     for _ in range(40):
-        assert table.phase is Phase.BETTING
-        for player_id in list(table._seats):
+        assert table.phase == "betting"
+        for player_id in list(table.player_ids):
             if rng.random() < 0.85:
                 amount = rng.choice([5, 10, 15, 25, 99, 500, 600])
                 before = snapshot(game)
                 try:
-                    table.bet(player_id, amount)
+                    game.bet(player_id, amount)
                 except ActionRejected:
                     assert snapshot(game) == before
-        if table.phase is Phase.BETTING:
+        if table.phase == "betting":
             game.clock.advance(game.config.bet_timeout)
-        if table.phase is Phase.INSURANCE:
-            for player_id in list(table._seats):
+        if table.phase == "insurance":
+            for player_id in list(table.player_ids):
                 if rng.random() < 0.8:
                     try:
-                        table.insurance(player_id, rng.random() < 0.5)
+                        game.insurance(player_id, rng.random() < 0.5)
                     except ActionRejected:
                         pass
-            if table.phase is Phase.INSURANCE:
+            if table.phase == "insurance":
                 game.clock.advance(game.config.turn_timeout)
-        while table.phase is Phase.PLAYING:
+        while table.phase == "playing":
             roll = rng.random()
             if roll < 0.03:
                 game.clock.advance(game.config.turn_timeout)
                 continue
-            if roll < 0.05 and table._seats:
-                table.leave(rng.choice(list(table._seats)))
+            if roll < 0.05 and table.player_ids:
+                table.leave(rng.choice(list(table.player_ids)))
                 continue
             if roll < 0.07 and table.has_free_seat:
                 game.sit(next_id)
                 next_id += 1
                 continue
-            player_id = rng.choice(list(table._seats) or [0])
+            player_id = rng.choice(list(table.player_ids) or [0])
             hand = rng.choice([None, None, 0, 1, 2, 3, 4])
             before = snapshot(game)
             try:
-                getattr(table, rng.choice(ACTIONS))(player_id, hand)
+                getattr(game, rng.choice(ACTIONS))(player_id, hand)
             except ActionRejected:
                 assert snapshot(game) == before
         assert ledger.balanced()
-        for player_id in table._seats:
+        for player_id in table.player_ids:
             assert ledger.balance(player_id) >= 0
         moved = sum(e.amount for e in ledger.entries if e.kind not in ("open", "close"))
         assert moved == -ledger.house
-        if table.phase is Phase.IDLE:
+        if table.phase == "idle":
             game.sit(next_id)
             next_id += 1
         else:
@@ -918,8 +925,8 @@ def test_a_lobby_holds_casino_tables_like_classic_ones():
     assert game.table.seats_taken == 1 and not game.table.has_free_seat
     assert game.table.config.seats == 1 and game.table.config.decks == 6
     refused(507, lobby.sit, "bob", seen)
-    game.table.bet(player_id, 10)
-    game.table.stand(player_id)
+    game.bet(player_id, 10)
+    game.stand(player_id)
     assert game.table.rounds_played == 1
     lobby.leave(player_id)
     assert game.table.seats_taken == 0
@@ -935,16 +942,16 @@ def test_a_shoe_that_runs_dry_mid_round_keeps_every_card_in_play_out():
         shoe.draw()
     game = CasinoSetup(players=7, seats=7, shoe=shoe)
     for player in range(1, 8):
-        game.table.bet(player, 10)
-    while game.table.phase is Phase.PLAYING:
+        game.bet(player, 10)
+    while game.table.phase == "playing":
         for player in range(1, 8):
-            for index, hand in enumerate(game.table.seat_of(player).hands):
-                if hand.status == "playing" and game.table.phase is Phase.PLAYING:
-                    game.table.hit(player, index)
+            for index, hand in enumerate(game.hands(player)):
+                if hand.status == "playing" and game.table.phase == "playing":
+                    game.hit(player, index)
         # Every card on the table, the hole card included, is there once.
-        on_table = list(game.table._dealer_cards)
+        on_table = list(game.table.round.dealer)
         for player in range(1, 8):
-            for hand in game.table.seat_of(player).hands:
+            for hand in game.hands(player):
                 on_table += hand.cards
         assert len(on_table) == len(set(on_table))
     assert shoe.shuffles == 2

@@ -27,7 +27,13 @@ from blackjackd.casino import (
 from blackjackd.casino_table import CasinoTable
 from blackjackd.ledger import Ledger
 from blackjackd.shoe import Shoe
-from blackjackd.wire import as_dict
+from blackjackd.wire import (
+    HAND_REQUESTS,
+    BetRequest,
+    InsuranceRequest,
+    Request,
+    as_dict,
+)
 
 RULES: list[dict[str, Any]] = [
     {},
@@ -44,7 +50,8 @@ class Game:
         self.rng = random.Random(seed)
         self.clock = Clock()
         self.ledger = Ledger()
-        self.config = CasinoConfig(**rules)
+        # The client's 25 chip isn't a multiple of the default betting unit.
+        self.config = CasinoConfig(**{"bet_unit": 1, **rules})
         shoe = Shoe(self.config.decks, random.Random(seed))
         self.table = CasinoTable(1, self.config, shoe, self.clock, self.ledger)
         self.models: dict[int, Model] = {}
@@ -92,7 +99,7 @@ class Game:
             options = self.choices(self.models[player_id])
             if options:
                 name, argument = self.rng.choice(options)
-                getattr(self.table, name)(player_id, argument)  # never refused
+                self.table.act(player_id, _request(name, argument))  # never refused
                 self.actions[name] = self.actions.get(name, 0) + 1
                 return
         self.clock.advance(1.0)
@@ -101,28 +108,37 @@ class Game:
         table, ledger = self.table, self.ledger
         for player_id, model in self.models.items():
             assert model.balance == ledger.balance(player_id)
-            seat = table.seat_of(player_id)
+            found = table.round
+            bettor = found.bettor(player_id) if found is not None else None
+            hands = bettor.hands if bettor is not None else []
             if model.phase != PHASE_BETTING:
                 assert model.dealer.cards == tuple(table.dealer_hand)
-            if seat.in_round and model.phase != PHASE_BETTING:
-                truth = [(tuple(h.cards), h.total, h.bet) for h in seat.hands]
+            if bettor is not None and model.phase != PHASE_BETTING:
+                truth = [(tuple(h.cards), h.total, h.bet) for h in hands]
                 for viewer in self.models.values():
                     hands = viewer.seats[player_id].hands
                     assert [(h.cards, h.points, h.bet) for h in hands] == truth
             index = model.active_hand()
             if index is None:
                 continue
-            hand = seat.hands[index]
+            hand = hands[index]
             chips = ledger.balance(player_id)
             config = self.config
             assert model.can_double() == (
                 double_refusal(hand, config) is None and hand.bet <= chips
             )
             assert model.can_split() == (
-                split_refusal(hand, len(seat.hands), config) is None
-                and hand.bet <= chips
+                split_refusal(hand, len(hands), config) is None and hand.bet <= chips
             )
             assert model.can_surrender() == (surrender_refusal(hand, config) is None)
+
+
+def _request(name: str, argument: Any) -> Request:
+    if name == "bet":
+        return BetRequest(amount=argument)
+    if name == "insurance":
+        return InsuranceRequest(take=argument)
+    return HAND_REQUESTS[name](hand=argument)
 
 
 ROUNDS = 15

@@ -36,6 +36,12 @@ class Rules(WireObject):
     min_bet: int
     max_bet: int
     bet_timeout: float
+    #: Every bet is a multiple of this.
+    bet_unit: int | None = None
+    #: The fraction of the shoe dealt before the reshuffle.
+    penetration: float | None = None
+    #: The shoe is shuffled before every round.
+    shuffle_every_round: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
