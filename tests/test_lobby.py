@@ -1,4 +1,5 @@
-"""The lobby's seating, and the token bucket that paces each client."""
+"""The lobby's seating, the table interface it holds, and the token bucket
+that paces each client."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ import random
 
 import pytest
 from twisted.internet.task import Clock
+from zope.interface.verify import verifyObject
 
+from blackjackd.casino import CasinoConfig
+from blackjackd.casino_table import CasinoTable
+from blackjackd.classic_table import ClassicTable
 from blackjackd.errors import ActionRejected
+from blackjackd.interfaces import ITable
+from blackjackd.ledger import Ledger
 from blackjackd.lobby import Lobby
 from blackjackd.ratelimit import TokenBucket
 from blackjackd.shoe import StackedShoe
 from blackjackd.table import TableConfig
+from blackjackd.wire import REQUESTS, AuthRequest
 
 
 def _lobby(tables: int, seats: int) -> Lobby:
@@ -76,3 +84,14 @@ def test_the_token_bucket_allows_a_burst_then_the_rate():
 def test_the_token_bucket_refuses_nonsense(rate, burst):
     with pytest.raises(ValueError):
         TokenBucket(rate=rate, burst=burst, clock=Clock())
+
+
+def test_both_kinds_of_table_provide_itable():
+    classic = ClassicTable(1, TableConfig(), StackedShoe([]), Clock())
+    casino = CasinoTable(1, CasinoConfig(), StackedShoe([]), Clock(), Ledger())
+    for table in (classic, casino):
+        assert verifyObject(ITable, table)
+    assert (classic.game, casino.game) == ("classic", "casino")
+    # Every request but auth is a table's action; classic tables play two.
+    assert casino.actions == set(REQUESTS.values()) - {AuthRequest}
+    assert {action.TYPE for action in classic.actions} == {"hit", "stand"}
