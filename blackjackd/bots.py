@@ -82,13 +82,14 @@ class Turn:
     balance: int | None = None
     #: What insurance costs, while it is offered to this player.
     insurance_cost: int | None = None
-    #: The index of the hand whose turn it is (None: no hand to play).
+    #: The index of the hand whose turn it is (None: a classic table's one
+    #: hand, which requests leave unnamed).
     hand: int | None = None
     cards: tuple[str, ...] = ()
     #: The hand's total, as the server counted it.
     points: int = 0
     upcard: str | None = None
-    #: The actions the rules allow on the hand now.
+    #: The actions the rules allow on the hand now (none: no hand to play).
     legal: frozenset[str] = frozenset()
 
     def affords(self, amount: int) -> bool:
@@ -156,7 +157,7 @@ def next_move(turn: Turn, policy: Policy | None = None) -> Move | None:
     if turn.insurance_cost is not None:
         take = policy.insure(turn) and turn.affords(turn.insurance_cost)
         return Move(INSURE if take else DECLINE)
-    if turn.hand is None or not turn.legal:
+    if not turn.legal:
         return None
     action = policy.play(turn)
     if action not in turn.legal:

@@ -34,9 +34,13 @@ from blackjack_client.model import (
     Message,
     Model,
     Sent,
+    bot_turn,
+    chip_values,
+    rebet_amount,
     reduce,
 )
 from blackjack_client.net import TableConnection
+from blackjackd.bots import next_move
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 FPS = 60
@@ -44,7 +48,6 @@ FPS = 60
 REDRAWS_A_SECOND = 10
 WINDOW_SIZE = (1024, 720)
 MIN_SIZE = view.BASE_SIZE
-AUTOPLAY_STAND_ON = 17
 #: Seconds the auto-player waits before acting, so people can follow it.
 AUTOPLAY_DELAY = 0.6
 #: Seconds to wait for the server to answer our close before leaving anyway.
@@ -198,7 +201,7 @@ class ClientApp:
                 return None
             return {"type": action}
         if action == "bet":
-            stake = view.rebet_amount(model) if amount is None else amount
+            stake = rebet_amount(model) if amount is None else amount
             return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
         if action in ("insure", "decline"):
             take = action == "insure"
@@ -291,23 +294,10 @@ class ClientApp:
         self._ready_since = None
 
     def _autoplay_choice(self) -> tuple[str, int | None] | None:
-        """What the auto-player does now: bet the table minimum, decline
-        insurance, hit below 17 and stand from 17; None for nothing."""
-        model = self.model
-        me = model.me
-        if model.casino:
-            if model.can_bet(model.rules.min_bet):
-                return "bet", model.rules.min_bet
-            if model.can_insure(False):
-                return "decline", None
-            index = model.active_hand()
-            if index is None or me is None:
-                return None
-            points = me.hands[index].points
-            return ("hit" if points < AUTOPLAY_STAND_ON else "stand"), None
-        if not model.can_act() or me is None:
-            return None
-        return ("hit" if me.hand.points < AUTOPLAY_STAND_ON else "stand"), None
+        """What the auto-player does now, by the bot policy
+        (``blackjackd.bots``); None for nothing."""
+        move = next_move(bot_turn(self.model))
+        return None if move is None else (move.action, move.amount)
 
     # -- input -----------------------------------------------------------------
 
@@ -333,9 +323,7 @@ class ClientApp:
             elif event.key in ACTION_KEYS:
                 self.act(ACTION_KEYS[event.key])
             elif event.key in CHIP_KEYS and self.model.casino:
-                chips = view.chip_values(
-                    self.model.rules.min_bet, self.model.rules.max_bet
-                )
+                chips = chip_values(self.model.rules.min_bet, self.model.rules.max_bet)
                 number = CHIP_KEYS[event.key]
                 if number < len(chips):
                     self.act("bet", chips[number])

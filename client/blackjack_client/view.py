@@ -38,6 +38,8 @@ from blackjack_client.model import (
     Hand,
     Model,
     Seat,
+    chip_values,
+    rebet_amount,
 )
 
 BASE_SIZE = (800, 600)
@@ -453,9 +455,6 @@ def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
     return shown
 
 
-#: The denominations chips come in; a table shows those within its limits.
-CHIP_VALUES = (1, 5, 10, 25, 50, 100, 500, 1000, 5000)
-MAX_CHIPS = 5
 CHIP_COLOURS = {
     1: (225, 225, 220),
     5: (200, 40, 50),
@@ -469,35 +468,13 @@ CHIP_COLOURS = {
 }
 
 
-def chip_values(min_bet: int, max_bet: int) -> list[int]:
-    """The chips offered for bets of ``min_bet`` to ``max_bet``: the minimum,
-    then up to four denominations spread up to the maximum."""
-    above = [value for value in CHIP_VALUES if min_bet < value <= max_bet]
-    if len(above) > MAX_CHIPS - 1:
-        last = len(above) - 1
-        picks = MAX_CHIPS - 1
-        above = [above[round(i * last / (picks - 1))] for i in range(picks)]
-    return [min_bet, *above]
-
-
 def chip_colour(amount: int) -> tuple[int, int, int]:
     """A chip's colour: that of the largest denomination it reaches."""
-    colour = CHIP_COLOURS[CHIP_VALUES[0]]
-    for value in CHIP_VALUES:
+    colour = CHIP_COLOURS[1]
+    for value in sorted(CHIP_COLOURS):
         if amount >= value:
             colour = CHIP_COLOURS[value]
     return colour
-
-
-def rebet_amount(model: Model) -> int:
-    """What B bets: the last bet again when it is still allowed, else the
-    table minimum."""
-    last = model.last_bet
-    if last is not None and model.rules.min_bet <= last <= model.rules.max_bet:
-        balance = model.balance
-        if balance is None or last <= balance:
-            return last
-    return model.rules.min_bet
 
 
 def _betting_shown(model: Model) -> bool:
