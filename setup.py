@@ -33,6 +33,7 @@ setup(
         "blackjackd",
         "blackjack_client",
         "blackjack_client.model",
+        "blackjack_client.view",
         "twisted.plugins",
     ],
     package_dir={"blackjack_client": "client/blackjack_client"},

@@ -36,6 +36,7 @@ from blackjack_client.model import (
     rebet_amount,
     reduce,
 )
+from blackjack_client.view.words import hand_badge
 from blackjackd.cards import points as hand_points
 
 SIZES = [(800, 600), (1280, 720)]
@@ -433,14 +434,12 @@ def test_casino_banner():
 
 
 def test_hand_badges_say_bet_and_payout():
-    assert view._hand_badge(Hand(bet=20, status="playing"))[0] == "bet 20"
-    assert view._hand_badge(Hand(bet=40, status="stood", doubled=True))[0] == (
-        "bet 40  x2"
-    )
-    assert view._hand_badge(Hand(bet=20, result="win", payout=50))[0] == "+30"
-    assert view._hand_badge(Hand(bet=20, result="lose", payout=0))[0] == "-20"
-    assert view._hand_badge(Hand(bet=20, result="push", payout=20))[0] == "push"
-    assert view._hand_badge(Hand(bet=20, status="surrendered", payout=10))[0] == (
+    assert hand_badge(Hand(bet=20, status="playing"))[0] == "bet 20"
+    assert hand_badge(Hand(bet=40, status="stood", doubled=True))[0] == ("bet 40  x2")
+    assert hand_badge(Hand(bet=20, result="win", payout=50))[0] == "+30"
+    assert hand_badge(Hand(bet=20, result="lose", payout=0))[0] == "-20"
+    assert hand_badge(Hand(bet=20, result="push", payout=20))[0] == "push"
+    assert hand_badge(Hand(bet=20, status="surrendered", payout=10))[0] == (
         "gave up -10"
     )
 
