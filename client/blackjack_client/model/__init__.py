@@ -19,7 +19,12 @@ view of the moment).
 """
 
 from blackjack_client.model.events import Connected, Connecting, Disconnected, Sent
-from blackjack_client.model.moves import bot_turn, chip_values, rebet_amount
+from blackjack_client.model.moves import (
+    bot_turn,
+    chip_values,
+    rebet_amount,
+    request_for,
+)
 from blackjack_client.model.reducer import (
     CASINO_TYPES,
     KNOWN_TYPES,
@@ -93,4 +98,5 @@ __all__ = [
     "chip_values",
     "rebet_amount",
     "reduce",
+    "request_for",
 ]

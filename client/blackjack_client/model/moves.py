@@ -4,6 +4,8 @@ bet is made of, the bet B repeats, and the moment as the bot policy
 
 from __future__ import annotations
 
+from typing import Any
+
 from blackjack_client.model.state import Model
 from blackjackd.bots import HIT, STAND, Turn
 
@@ -61,3 +63,32 @@ def bot_turn(model: Model) -> Turn:
         upcard=model.dealer.cards[0] if model.dealer.cards else None,
         legal=frozenset((HIT, STAND)) | model.hand_options(),
     )
+
+
+def request_for(
+    model: Model, action: str, amount: int | None = None
+) -> dict[str, Any] | None:
+    """The message that does ``action`` now, or None if it isn't allowed.
+    ``amount`` is what a bet stakes (by default ``rebet_amount``)."""
+    if not model.casino:
+        if action not in ("hit", "stand") or not model.can_act():
+            return None
+        return {"type": action}
+    if action == "bet":
+        stake = rebet_amount(model) if amount is None else amount
+        return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
+    if action in ("insure", "decline"):
+        take = action == "insure"
+        return {"type": "insurance", "take": take} if model.can_insure(take) else None
+    allowed = {
+        "hit": model.can_act,
+        "stand": model.can_act,
+        "double": model.can_double,
+        "split": model.can_split,
+        "surrender": model.can_surrender,
+    }.get(action)
+    index = model.active_hand()
+    if allowed is None or index is None or not allowed():
+        return None
+    # The hand is named: after a split the player acts on the framed one.
+    return {"type": action, "hand": index}
