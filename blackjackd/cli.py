@@ -26,9 +26,10 @@ from autobahn.twisted.websocket import (
 )
 from autobahn.websocket.protocol import WebSocketProtocol
 from twisted.internet import defer, task
-from twisted.internet.interfaces import IReactorCore
+from twisted.internet.interfaces import IConnector, IReactorCore
 from twisted.internet.protocol import Protocol
 from twisted.internet.stdio import StandardIO
+from twisted.python.failure import Failure
 
 from blackjackd.bots import BasicStrategyPolicy, Policy, SeatNotes, StandOn17, next_move
 
@@ -185,12 +186,29 @@ class TerminalPlayer(WebSocketClientProtocol):
             self.factory.done.callback(None)
 
 
+class _PlayerFactory(WebSocketClientFactory):
+    """Makes the one ``TerminalPlayer``; ``done`` fires when it is gone."""
+
+    # autobahn is untyped: mypy can't tell its protocols are Twisted's.
+    protocol = TerminalPlayer  # type: ignore[assignment]
+
+    def __init__(self, settings: argparse.Namespace) -> None:
+        super().__init__(settings.url)
+        self.settings = settings
+        self.done: defer.Deferred[None] = defer.Deferred()
+        self.player: TerminalPlayer | None = None
+
+    def clientConnectionFailed(self, connector: IConnector, reason: Failure) -> None:
+        print(f"cannot connect: {reason.getErrorMessage()}", flush=True)
+        self.done.callback(None)
+
+
 class _Keyboard(Protocol):
-    def __init__(self, factory: WebSocketClientFactory) -> None:
+    def __init__(self, factory: _PlayerFactory) -> None:
         self._factory = factory
 
     def dataReceived(self, data: bytes) -> None:
-        player = getattr(self._factory, "player", None)
+        player = self._factory.player
         for line in data.decode(errors="replace").splitlines():
             if player is not None:
                 player.command(line)
@@ -217,14 +235,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[None]:
     """Connect to the table and play until the connection closes."""
     settings = _parse(argv)
-    factory = WebSocketClientFactory(settings.url)
-    factory.protocol = TerminalPlayer
-    factory.settings = settings
-    factory.done = defer.Deferred()
-    factory.clientConnectionFailed = lambda connector, reason: (
-        print(f"cannot connect: {reason.getErrorMessage()}", flush=True),
-        factory.done.callback(None),
-    )
+    factory = _PlayerFactory(settings)
     if not settings.auto:
         StandardIO(_Keyboard(factory), reactor=reactor)
     connectWS(factory)
