@@ -3,12 +3,15 @@ the bank (balance and rules)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pygame
 
 from blackjack_client.model import (
     LEFT,
     PHASE_OVER,
     PLAYING,
+    Hand,
     Model,
     Seat,
 )
@@ -37,10 +40,7 @@ from blackjack_client.view.theme import (
     STATE_COLOURS,
     WHITE,
 )
-from blackjack_client.view.widgets import (
-    draw_countdown,
-    panel,
-)
+from blackjack_client.view.widgets import draw_countdown, panel, veil
 from blackjack_client.view.words import (
     hand_badge,
     seat_label,
@@ -49,117 +49,151 @@ from blackjack_client.view.words import (
 )
 
 
-def draw_casino_seat(
-    surface: pygame.Surface,
-    lay: Layout,
-    rect: pygame.Rect,
-    seat: Seat,
-    model: Model,
-    now: float,
-) -> None:
-    radius = lay.px(12)
-    mine, inner, title = seat_panel(surface, lay, rect, seat, model, radius)
-    label = seat_label(seat, model)
-    if seat.balance is not None:
-        long = f"{seat.balance:,} chips  ·  {label}"
-        fits = font(lay.px(18)).size(long)[0] <= inner
-        label = long if fits else f"{seat.balance:,} · {label}"
-    line = draw_text(
-        surface,
-        label,
-        lay.px(18),
-        STATE_COLOURS.get(seat.state, WHITE),
-        max_width=inner,
-        midtop=(rect.centerx, title.bottom + lay.px(3)),
-    )
-    hands = seat.hands
+class HandGrid(NamedTuple):
+    """How a seat's hands are laid out: the card width, the columns (two
+    rows when that shows bigger cards), each column's width and the room a
+    hand's cards may take, and the height under the cards for the total and
+    the badge."""
+
+    card_width: int
+    columns: int
+    column: float
+    room: float
+    below: int
+
+
+def hand_grid(
+    lay: Layout, hands: tuple[Hand, ...], inner: int, height: int
+) -> HandGrid:
+    """The grid that shows ``hands`` biggest in ``inner`` x ``height``."""
     count = max(1, len(hands))
     gap = lay.px(6)
-    top = line.bottom + lay.px(8)
-    area_h = rect.bottom - lay.px(30) - top  # the countdown keeps the bottom
     most = max((len(hand.cards) for hand in hands), default=2)
     spread = 1.62 if most <= 2 else 1 + 0.34 * (most - 1)
     if count > 1:
         # Split hands overlap their cards more, for bigger cards.
         spread = 1 + 0.42 * (most - 1)
-    # Split hands side by side, or in two rows when that shows bigger cards
-    # (a narrow seat with three or four hands).
-    best: tuple[int, int, float, float] | None = None
+    best: HandGrid | None = None
     for cols in sorted({count, (count + 1) // 2}, reverse=True):
         rows = -(-count // cols)
         column = (inner - gap * (cols - 1)) / cols
         room_w = column - (lay.px(8) if cols > 1 else 0)
-        row_h = (area_h - gap * (rows - 1)) / rows
+        row_h = (height - gap * (rows - 1)) / rows
         below = max(lay.px(30), min(lay.px(46), round(row_h * 0.32)))
         width = min(
             lay.px(76), round(room_w / spread), round(max(12, row_h - below) / 1.4)
         )
-        if best is None or width > best[0] + lay.px(4):
-            best = (width, cols, column, room_w)
-            below_h = below
+        if best is None or width > best.card_width + lay.px(4):
+            best = HandGrid(width, cols, column, room_w, below)
     assert best is not None
-    card_w, cols, column, room_w = best
-    _, card_h = card_size(card_w)
-    active = model.active_hand() if mine else None
-    left_edge = rect.centerx - inner / 2
-    if not hands and seat.bet and seat.state != LEFT:
-        # The bet placed, as a chip on the felt until the cards come.
-        size = min(card_w, lay.px(64))
-        stake = pygame.Rect(0, 0, size, size)
-        stake.center = (rect.centerx, top + card_h // 2)
-        draw_chip(surface, lay, Button("bet", f"{seat.bet}", stake, True, seat.bet))
-    elif not hands:
-        slot = pygame.Rect(0, 0, card_w, card_h)
-        slot.midtop = (rect.centerx, top)
-        empty_slot(surface, slot)
-    total_size = max(lay.px(14), min(lay.px(24), round(card_w * 0.42)))
-    badge_size = max(lay.px(11), min(lay.px(18), round(card_w * 0.34)))
-    for index, hand in enumerate(hands):
-        row, col = divmod(index, cols)
-        cx = round(left_edge + (column + gap) * col + column / 2)
-        hand_top = top + (card_h + below_h + gap) * row
-        if index == active:
+    return best
+
+
+class CasinoScene(TableScene):
+    """A casino table: each seat's hands with their bets and outcomes, and
+    the player's bank at the top."""
+
+    def draw_seat(
+        self, surface: pygame.Surface, lay: Layout, rect: pygame.Rect, seat: Seat
+    ) -> None:
+        model = self.model
+        radius = lay.px(12)
+        mine, inner, title = seat_panel(surface, lay, rect, seat, model, radius)
+        label = seat_label(seat, model)
+        if seat.balance is not None:
+            long = f"{seat.balance:,} chips  ·  {label}"
+            fits = font(lay.px(18)).size(long)[0] <= inner
+            label = long if fits else f"{seat.balance:,} · {label}"
+        line = draw_text(
+            surface,
+            label,
+            lay.px(18),
+            STATE_COLOURS.get(seat.state, WHITE),
+            max_width=inner,
+            midtop=(rect.centerx, title.bottom + lay.px(3)),
+        )
+        top = line.bottom + lay.px(8)
+        # The countdown keeps the bottom of the panel.
+        grid = hand_grid(lay, seat.hands, inner, rect.bottom - lay.px(30) - top)
+        _, card_h = card_size(grid.card_width)
+        if not seat.hands and seat.bet and seat.state != LEFT:
+            # The bet placed, as a chip on the felt until the cards come.
+            size = min(grid.card_width, lay.px(64))
+            stake = pygame.Rect(0, 0, size, size)
+            stake.center = (rect.centerx, top + card_h // 2)
+            chip = Button("bet", f"{seat.bet}", stake, True, seat.bet)
+            draw_chip(surface, lay, chip)
+        elif not seat.hands:
+            slot = pygame.Rect(0, 0, grid.card_width, card_h)
+            slot.midtop = (rect.centerx, top)
+            empty_slot(surface, slot)
+        active = model.active_hand() if mine else None
+        left_edge = rect.centerx - inner / 2
+        gap = lay.px(6)
+        for index, hand in enumerate(seat.hands):
+            row, col = divmod(index, grid.columns)
+            where = (
+                round(left_edge + (grid.column + gap) * col + grid.column / 2),
+                top + (card_h + grid.below + gap) * row,
+            )
+            self._draw_hand(surface, lay, grid, hand, where, index == active)
+        if seat.state == LEFT:
+            veil(surface, rect, radius)
+            return
+        deadlines = [
+            hand.deadline
+            for hand in seat.hands
+            if hand.deadline is not None and hand.status == PLAYING
+        ]
+        if deadlines:
+            deadline = min(deadlines)
+            left = seconds_left(deadline, self.now)
+            if left is not None:
+                draw_countdown(surface, lay, rect, deadline, model, self.now, left)
+
+    def _draw_hand(
+        self,
+        surface: pygame.Surface,
+        lay: Layout,
+        grid: HandGrid,
+        hand: Hand,
+        midtop: tuple[int, int],
+        active: bool,
+    ) -> None:
+        """One hand of a seat: cards, total and badge below ``midtop``."""
+        cx, hand_top = midtop
+        card_w = grid.card_width
+        _, card_h = card_size(card_w)
+        if active:
             # The hand the keys act on: a gold frame round it.
-            frame = pygame.Rect(0, 0, round(column), card_h + below_h)
+            frame = pygame.Rect(0, 0, round(grid.column), card_h + grid.below)
             frame.midtop = (cx, hand_top - lay.px(4))
             panel(surface, frame, (246, 205, 88, 40), lay.px(8), GOLD, lay.px(2))
         hand_rect = draw_hand(
-            surface, hand, card_w, (cx, hand_top + card_h // 2), round(room_w)
+            surface, hand, card_w, (cx, hand_top + card_h // 2), round(grid.room)
         )
         total = draw_text(
             surface,
             f"{hand.points}",
-            total_size,
+            max(lay.px(14), min(lay.px(24), round(card_w * 0.42))),
             ERROR_RED if hand.points > 21 else WHITE,
             bold=True,
             midtop=(cx, hand_rect.bottom + lay.px(2)),
         )
+        badge_size = max(lay.px(11), min(lay.px(18), round(card_w * 0.34)))
         text, fill, ink = hand_badge(hand)
-        room = round(column) - lay.px(6)
+        room = round(grid.column) - lay.px(6)
         if text.startswith("bet ") and font(badge_size, True).size(text)[0] > room:
             text = text[4:]  # the amount alone, in a narrow column
         size = fit_size(text, badge_size, room, lay.px(9))
+        under = (cx, total.bottom + 1)
         if fill == FELT_EDGE:
-            draw_text(
-                surface, text, size, ink, bold=True, midtop=(cx, total.bottom + 1)
-            )
+            draw_text(surface, text, size, ink, bold=True, midtop=under)
         else:
-            badge(surface, text, size, fill, ink, midtop=(cx, total.bottom + 1))
-    if seat.state == LEFT:
-        veil = pygame.Surface(rect.size, pygame.SRCALPHA)
-        pygame.draw.rect(veil, (20, 30, 25, 140), veil.get_rect(), border_radius=radius)
-        surface.blit(veil, rect)
-        return
-    deadlines = [
-        hand.deadline
-        for hand in hands
-        if hand.deadline is not None and hand.status == PLAYING
-    ]
-    if deadlines:
-        deadline = min(deadlines)
-        left = seconds_left(deadline, now)
-        if left is not None:
-            draw_countdown(surface, lay, rect, deadline, model, now, left)
+            badge(surface, text, size, fill, ink, midtop=under)
+
+    def draw_extras(self, surface: pygame.Surface, lay: Layout) -> None:
+        draw_bank(surface, lay, self.model)
 
 
 def draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
@@ -212,16 +246,3 @@ def draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
             DIM,
             topright=(lay.width - lay.px(16), y),
         ).bottom + lay.px(2)
-
-
-class CasinoScene(TableScene):
-    """A casino table: each seat's hands with their bets and outcomes, and
-    the player's bank at the top."""
-
-    def draw_seat(
-        self, surface: pygame.Surface, lay: Layout, rect: pygame.Rect, seat: Seat
-    ) -> None:
-        draw_casino_seat(surface, lay, rect, seat, self.model, self.now)
-
-    def draw_extras(self, surface: pygame.Surface, lay: Layout) -> None:
-        draw_bank(surface, lay, self.model)

@@ -51,6 +51,7 @@ from blackjack_client.view.widgets import (
     draw_countdown,
     draw_status,
     panel,
+    veil,
 )
 from blackjack_client.view.words import (
     banner_text,
@@ -126,7 +127,56 @@ class ClassicScene(TableScene):
     def draw_seat(
         self, surface: pygame.Surface, lay: Layout, rect: pygame.Rect, seat: Seat
     ) -> None:
-        draw_classic_seat(surface, lay, rect, seat, self.model, self.now)
+        model, now = self.model, self.now
+        radius = lay.px(12)
+        _, inner, title = seat_panel(surface, lay, rect, seat, model, radius)
+        state = seat.state
+        if state == STOOD and seat.reason in ("timeout", "21"):
+            state_label = "stood (time)" if seat.reason == "timeout" else "stood on 21"
+        else:
+            state_label = state
+        state_rect = draw_text(
+            surface,
+            state_label,
+            lay.px(18),
+            STATE_COLOURS.get(state, WHITE),
+            max_width=inner,
+            midtop=(rect.centerx, title.bottom + lay.px(3)),
+        )
+        # The cards get what's left between the labels and the total.
+        bottom_room = lay.px(40)
+        room_h = rect.bottom - bottom_room - state_rect.bottom - lay.px(8)
+        count = len(seat.hand.cards)
+        # Two cards side by side; more cards overlap and, past that, shrink.
+        spread = 1.62 if count <= 2 else 1 + 0.34 * (count - 1)
+        card_w = min(lay.px(76), round(inner / spread), round(max(12, room_h) / 1.4))
+        _, card_h = card_size(card_w)
+        center = (rect.centerx, state_rect.bottom + lay.px(6) + card_h // 2)
+        hand_rect = draw_hand(surface, seat.hand, card_w, center, inner)
+        if seat.state == LEFT:
+            veil(surface, rect, radius)
+        below = hand_rect.bottom + lay.px(4)
+        if seat.hand.cards:
+            total_colour = ERROR_RED if seat.hand.points > 21 else WHITE
+            below = draw_text(
+                surface,
+                f"{seat.hand.points}",
+                lay.px(28),
+                total_colour,
+                bold=True,
+                midtop=(rect.centerx, below),
+            ).bottom
+        if seat.result:
+            badge(
+                surface,
+                seat.result.upper(),
+                lay.px(26),
+                RESULT_COLOURS.get(seat.result, (90, 90, 90)),
+                midtop=(rect.centerx, below + lay.px(4)),
+            )
+        left = seconds_left(seat.deadline, now)
+        if left is not None and seat.state == PLAYING:
+            draw_countdown(surface, lay, rect, seat.deadline, model, now, left)
 
 
 def draw_empty_seat(surface: pygame.Surface, lay: Layout, rect: pygame.Rect) -> None:
@@ -226,65 +276,3 @@ def seat_panel(
         midtop=(rect.centerx, rect.top + lay.px(8)),
     )
     return mine, inner, title
-
-
-def draw_classic_seat(
-    surface: pygame.Surface,
-    lay: Layout,
-    rect: pygame.Rect,
-    seat: Seat,
-    model: Model,
-    now: float,
-) -> None:
-    radius = lay.px(12)
-    _, inner, title = seat_panel(surface, lay, rect, seat, model, radius)
-    state = seat.state
-    if state == STOOD and seat.reason in ("timeout", "21"):
-        state_label = "stood (time)" if seat.reason == "timeout" else "stood on 21"
-    else:
-        state_label = state
-    state_rect = draw_text(
-        surface,
-        state_label,
-        lay.px(18),
-        STATE_COLOURS.get(state, WHITE),
-        max_width=inner,
-        midtop=(rect.centerx, title.bottom + lay.px(3)),
-    )
-    # The cards get what's left between the labels and the total.
-    bottom_room = lay.px(40)
-    room_h = rect.bottom - bottom_room - state_rect.bottom - lay.px(8)
-    count = len(seat.hand.cards)
-    # Two cards side by side; more cards overlap and, past that, shrink.
-    spread = 1.62 if count <= 2 else 1 + 0.34 * (count - 1)
-    card_w = min(lay.px(76), round(inner / spread), round(max(12, room_h) / 1.4))
-    _, card_h = card_size(card_w)
-    center = (rect.centerx, state_rect.bottom + lay.px(6) + card_h // 2)
-    hand_rect = draw_hand(surface, seat.hand, card_w, center, inner)
-    if seat.state == LEFT:
-        # Greyed out: the hand is gone from the game, kept only to read.
-        veil = pygame.Surface(rect.size, pygame.SRCALPHA)
-        pygame.draw.rect(veil, (20, 30, 25, 140), veil.get_rect(), border_radius=radius)
-        surface.blit(veil, rect)
-    below = hand_rect.bottom + lay.px(4)
-    if seat.hand.cards:
-        total_colour = ERROR_RED if seat.hand.points > 21 else WHITE
-        below = draw_text(
-            surface,
-            f"{seat.hand.points}",
-            lay.px(28),
-            total_colour,
-            bold=True,
-            midtop=(rect.centerx, below),
-        ).bottom
-    if seat.result:
-        badge(
-            surface,
-            seat.result.upper(),
-            lay.px(26),
-            RESULT_COLOURS.get(seat.result, (90, 90, 90)),
-            midtop=(rect.centerx, below + lay.px(4)),
-        )
-    left = seconds_left(seat.deadline, now)
-    if left is not None and seat.state == PLAYING:
-        draw_countdown(surface, lay, rect, seat.deadline, model, now, left)

@@ -133,3 +133,10 @@ def draw_status(surface: pygame.Surface, lay: Layout, model: Model) -> None:
         max_width=lay.width - lay.px(40),
         midleft=(lay.px(26), lay.status.centery),
     )
+
+
+def veil(surface: pygame.Surface, rect: pygame.Rect, radius: int) -> None:
+    """Grey out a seat whose player left: kept on the table only to read."""
+    layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+    pygame.draw.rect(layer, (20, 30, 25, 140), layer.get_rect(), border_radius=radius)
+    surface.blit(layer, rect)
