@@ -42,7 +42,6 @@ from blackjackd.strategy import (
 )
 
 BET, INSURE, DECLINE = "bet", "insure", "decline"
-HAND_ACTIONS = (HIT, STAND, DOUBLE, SPLIT, SURRENDER)
 BLACKJACK = 21
 #: The simple bot stands on this many points or more.
 STAND_ON = 17

@@ -36,6 +36,7 @@ def decode(message: object) -> Mapping[str, Any] | None:
 
 
 def player_id(value: object) -> int:
+    """A player's id: a whole number."""
     # bool is an int; a player id never is one.
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"not a player id: {value!r}")
@@ -43,10 +44,12 @@ def player_id(value: object) -> int:
 
 
 def text(value: object) -> str:
+    """A name or message, cut to ``MAX_TEXT``; "" for anything else."""
     return value[:MAX_TEXT] if isinstance(value, str) else ""
 
 
 def seat_number(value: object) -> int | None:
+    """A seat number below ``MAX_SEATS``, else None."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
     if not 0 <= value < MAX_SEATS:
@@ -55,6 +58,7 @@ def seat_number(value: object) -> int | None:
 
 
 def seat_count(value: object) -> int | None:
+    """A table's number of seats, 1 to ``MAX_SEATS``, else None."""
     # A sane count only: the view lays out one slot per seat.
     if (
         isinstance(value, int)
@@ -66,30 +70,35 @@ def seat_count(value: object) -> int | None:
 
 
 def points(value: object) -> int:
+    """A hand's total, as the server counted it."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"not points: {value!r}")
     return int(value)
 
 
 def cards(value: object) -> tuple[str, ...]:
+    """A list of cards (what is not a string is left out)."""
     if not isinstance(value, (list, tuple)):
         raise TypeError(f"not a hand: {value!r}")
     return tuple(card for card in value if isinstance(card, str))
 
 
 def chips(value: object, default: int | None) -> int | None:
+    """A number of chips, or ``default`` when it is not a whole number."""
     if isinstance(value, bool) or not isinstance(value, int):
         return default
     return value
 
 
 def seconds(value: object) -> float:
+    """A number of seconds."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"not seconds: {value!r}")
     return float(value)
 
 
 def hand_index(value: object) -> int:
+    """A hand's index, below ``MAX_HANDS``."""
     # Left out, it is the first hand: the server's own default.
     if value is None:
         return 0
@@ -114,14 +123,14 @@ def rules(value: object) -> Rules:
         if number is not None and number >= 1:
             fields[name] = number
     if isinstance(value.get("blackjack_pays"), str):
-        fields["blackjack_pays"] = value["blackjack_pays"]
+        fields["blackjack_pays"] = text(value["blackjack_pays"])
     timeout = value.get("bet_timeout")
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
         fields["bet_timeout"] = float(timeout)
-    rules = replace(default, **fields)
-    if rules.max_bet < rules.min_bet:
-        rules = replace(rules, max_bet=rules.min_bet)
-    return rules
+    told = replace(default, **fields)
+    if told.max_bet < told.min_bet:
+        told = replace(told, max_bet=told.min_bet)
+    return told
 
 
 def all_finite(value: object) -> bool:
