@@ -1,7 +1,7 @@
 """``blackjack-client``: play at a blackjackd table in a window.
 
-    blackjack-client [URL] [--name NAME] [--autoplay] [--rounds N]
-                     [--screenshot PATH]
+    blackjack-client [URL] [--name NAME] [--autoplay [--strategy basic]]
+                     [--rounds N] [--screenshot PATH]
 
 One thread: Twisted's reactor runs everything. The WebSocket (``net``) feeds
 the model's reducer; a ``LoopingCall`` about 60 times a second (``window``)
@@ -19,6 +19,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import pygame
@@ -39,7 +40,8 @@ from blackjack_client.model import (
     request_for,
 )
 from blackjack_client.net import TableConnection
-from blackjackd.bots import next_move
+from blackjackd.bots import BasicStrategyPolicy, next_move
+from blackjackd.casino import CasinoConfig
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: The least often the screen is redrawn when nothing happens (countdowns).
@@ -59,6 +61,12 @@ def _new_connection(url: str, listener: Callable[[Message], None]) -> TableConne
     return TableConnection(url, listener)
 
 
+@lru_cache(maxsize=8)
+def _basic_strategy(config: CasinoConfig) -> BasicStrategyPolicy:
+    # The charts are built once per table's rules, not every frame.
+    return BasicStrategyPolicy(config)
+
+
 class ClientApp:
     """The client: model, connection, input and drawing, minus the window."""
 
@@ -71,6 +79,7 @@ class ClientApp:
         url: str | None = None,
         name: str | None = None,
         autoplay: bool = False,
+        strategy: str = "simple",
         rounds: int | None = None,
         screenshot: Path | None = None,
         present: Callable[[], None] = lambda: None,
@@ -85,6 +94,7 @@ class ClientApp:
         self.present = present
         self.on_resize = on_resize
         self.autoplay = autoplay
+        self.strategy = strategy
         self.autoplay_delay = autoplay_delay
         self.rounds = rounds
         self.screenshot = screenshot
@@ -234,7 +244,10 @@ class ClientApp:
     def _autoplay_choice(self) -> tuple[str, int | None] | None:
         """What the auto-player does now, by the bot policy
         (``blackjackd.bots``); None for nothing."""
-        move = next_move(bot_turn(self.model))
+        policy = None
+        if self.strategy == "basic" and self.model.casino:
+            policy = _basic_strategy(self.model.rules.config)
+        move = next_move(bot_turn(self.model), policy)
         return None if move is None else (move.action, move.amount)
 
     # -- input -----------------------------------------------------------------
@@ -348,6 +361,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="play by itself: stand on 17 or more, else hit (at a casino "
         "table: bet the minimum and decline insurance)",
+    )
+    parser.add_argument(
+        "--strategy",
+        choices=["simple", "basic"],
+        default="simple",
+        help="how --autoplay plays its hands: hit below 17 (simple), or a "
+        "casino table's basic strategy (basic)",
     )
     parser.add_argument(
         "--rounds", type=_positive, metavar="N", help="quit after N rounds"

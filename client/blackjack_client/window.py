@@ -57,6 +57,7 @@ def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
         url=args.url,
         name=args.name,
         autoplay=args.autoplay,
+        strategy=args.strategy,
         rounds=args.rounds,
         screenshot=args.screenshot,
         config_file=config.config_path(),
