@@ -27,19 +27,22 @@ from twisted.internet import defer, protocol, task
 from twisted.internet.endpoints import clientFromString
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from blackjackd.bots import SeatNotes, next_move  # noqa: E402
 
 
 class Bot(WebSocketClientProtocol):
-    """Sits down, then hits below 17 and stands otherwise, as fast as it can.
-    At casino tables it bets the minimum and declines insurance."""
+    """Sits down, then plays by ``blackjackd.bots`` as fast as it can: hits
+    below 17 and stands otherwise; at casino tables it bets the minimum and
+    declines insurance."""
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         if code not in (1000, None) and not self.factory.stopping:
             self.factory.stats["closed_by_server"] += 1
 
     def onOpen(self) -> None:
-        self.my_id = None
-        self.points = 0
+        self.notes = SeatNotes()
         self.sent_at: float | None = None
         self.factory.stats["connected"] += 1
 
@@ -48,50 +51,28 @@ class Bot(WebSocketClientProtocol):
         stats["messages"] += 1
         message = json.loads(payload)
         kind = message.get("type")
-        mine = message.get("id") == self.my_id
+        mine = message.get("id") == self.notes.my_id
+        turn = self.notes.hear(message)
         if kind == "auth":
             self.sendMessage(b'{"type": "auth", "data": {"username": "bot"}}')
         elif kind == "id":
-            self.my_id = message["client_id"]
             # The first bot at each table counts that table's rounds.
             self.factory.round_counters.setdefault(message["table"], self)
         elif kind == "round_over" and self in self.factory.round_counters.values():
             stats["rounds"] += 1
         elif kind == "error":
             stats["errors"] += 1
-        elif kind == "betting":
-            self.sendMessage(
-                json.dumps({"type": "bet", "amount": message["min_bet"]}).encode()
-            )
-        elif kind == "insurance_offer":
-            self.sendMessage(b'{"type": "insurance", "take": false}')
-        if not mine:
-            return
-        if self.sent_at is not None and kind in ("hit", "stand"):
+        if mine and self.sent_at is not None and kind in ("hit", "stand"):
             stats["latencies"].append(time.perf_counter() - self.sent_at)
             self.sent_at = None
-        if kind == "hit":
-            self.points = message["points"]
-            if self.playing:
-                self.act()
-        elif kind == "deadline":
-            self.playing = True
-            self.act()
-        elif kind in ("bust", "stand"):
-            self.playing = False
-
-    playing = False
-
-    def act(self) -> None:
-        if self.points >= 21:
+        move = None if turn is None else next_move(turn)
+        if move is None:
             return
-        self.factory.stats["actions"] += 1
-        self.sent_at = time.perf_counter()
-        if self.points < 17:
-            self.sendMessage(b'{"type": "hit"}')
-        else:
-            self.playing = False
-            self.sendMessage(b'{"type": "stand"}')
+        if move.hand is not None:
+            # A hand's action: timed from here to the server's answer.
+            stats["actions"] += 1
+            self.sent_at = time.perf_counter()
+        self.sendMessage(json.dumps(move.message()).encode())
 
 
 class ServerProcess(protocol.ProcessProtocol):

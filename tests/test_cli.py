@@ -33,19 +33,19 @@ CONFIGS = {
 }
 
 
-@pytest.mark.parametrize("game", sorted(CONFIGS))
-@pytest_twisted.ensureDeferred
-async def test_the_auto_player_plays_rounds_and_leaves(game, capsys):
+async def _play(config, argv, seed=4):
+    """Run the terminal player with ``argv`` at a one-table server of
+    ``config`` until it leaves; what it printed."""
     # Real time for the network, and the reactor's time for the tables: the
     # bot answers at once, so no table timer ever fires.
-    lobby = Lobby.build(1, CONFIGS[game], reactor, random.Random(4))
+    lobby = Lobby.build(1, config, reactor, random.Random(seed))
     factory = BlackjackServerFactory(lobby, reactor)
     factory.protocol = _Watched
     factory.gone = Deferred()
     port = reactor.listenTCP(0, build_site(factory, Clock()), interface="127.0.0.1")
     url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
     try:
-        done = cli.run(reactor, [url, "--name", "bot", "--auto", "--rounds", "3"])
+        done = cli.run(reactor, [url, "--name", "bot", *argv])
         done.addTimeout(15, reactor)
         await done
         # The server has heard the close too: no connection is left behind.
@@ -54,6 +54,13 @@ async def test_the_auto_player_plays_rounds_and_leaves(game, capsys):
     finally:
         lobby.close()
         await port.stopListening()
+    assert factory.clients == set()
+
+
+@pytest.mark.parametrize("game", sorted(CONFIGS))
+@pytest_twisted.ensureDeferred
+async def test_the_auto_player_plays_rounds_and_leaves(game, capsys):
+    await _play(CONFIGS[game], ["--auto", "--rounds", "3"])
     out = capsys.readouterr().out
     assert out.count("round over;") == 3
     assert "error" not in out
@@ -62,7 +69,19 @@ async def test_the_auto_player_plays_rounds_and_leaves(game, capsys):
     if game == "casino":
         assert "you bet 10" in out
         assert "chips (" in out
-    assert factory.clients == set()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest_twisted.ensureDeferred
+async def test_basic_strategy_is_never_refused(seed, capsys):
+    # A pause between rounds keeps the bot within the server's message rate.
+    config = CasinoConfig(
+        seats=2, round_delay=0.25, starting_chips=1000, surrender=True, min_bet=2
+    )
+    await _play(config, ["--auto", "--strategy", "basic", "--rounds", "8"], seed)
+    out = capsys.readouterr().out
+    assert out.count("round over;") == 8
+    assert "error" not in out
 
 
 @pytest.mark.parametrize(

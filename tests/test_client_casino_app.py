@@ -263,6 +263,16 @@ def test_autoplay_bets_the_minimum_declines_insurance_and_plays(casino):
     assert h.app.frame_errors == 0
 
 
+def test_autoplay_can_play_basic_strategy(casino):
+    h = casino(autoplay=True, strategy="basic")
+    h.app.frame()
+    h.connection.sent.clear()
+    deal(h, ann=("8S", "8H"), upcard="6C")
+    h.app.frame()
+    assert h.connection.sent == [{"type": "split", "hand": 0}]
+    assert h.app.frame_errors == 0
+
+
 def test_autoplay_without_the_chips_waits(casino):
     h = casino(autoplay=True, balance=5)
     h.app.frame()

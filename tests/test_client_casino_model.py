@@ -35,9 +35,9 @@ from blackjack_client.model import (
     Model,
     Rules,
     Sent,
-    count_points,
     reduce,
 )
+from blackjackd.cards import points as hand_points
 
 RULES = {
     "decks": 6,
@@ -108,11 +108,11 @@ def dealt(ann=("8S", "8H"), bob=("TC", "7D"), upcard="6C", model=None, **rules):
     b1, b2 = bob
     return play(
         {"type": "restart"},
-        card(a1, 7, count_points((a1,))),
-        card(b1, 5, count_points((b1,))),
-        hit(upcard, "dealer", count_points((upcard,))),
-        card(a2, 7, count_points(ann)),
-        card(b2, 5, count_points(bob)),
+        card(a1, 7, hand_points((a1,))),
+        card(b1, 5, hand_points((b1,))),
+        hit(upcard, "dealer", hand_points((upcard,))),
+        card(a2, 7, hand_points(ann)),
+        card(b2, 5, hand_points(bob)),
         {"type": "hole_card", "id": "dealer"},
         {"type": "deadline", "id": 7, "hand": 0, "seconds": 30},
         {"type": "deadline", "id": 5, "hand": 0, "seconds": 30},
@@ -321,17 +321,17 @@ def test_split_to_four_hands_then_no_more():
 
     def split(hand, new, first, second, balance):
         return [
-            card(first[1], 7, count_points(first), hand),
-            card(second[1], 7, count_points(second), new),
+            card(first[1], 7, hand_points(first), hand),
+            card(second[1], 7, hand_points(second), new),
             {
                 "type": "split",
                 "id": 7,
                 "hand": hand,
                 "new_hand": new,
                 "hands": [
-                    {"hand": hand, "cards": list(first), "points": count_points(first),
+                    {"hand": hand, "cards": list(first), "points": hand_points(first),
                      "bet": 20, "status": "playing"},
-                    {"hand": new, "cards": list(second), "points": count_points(second),
+                    {"hand": new, "cards": list(second), "points": hand_points(second),
                      "bet": 20, "status": "playing"},
                 ],
                 "balance": balance,

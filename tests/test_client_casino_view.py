@@ -32,9 +32,12 @@ from blackjack_client.model import (
     Model,
     Rules,
     Sent,
-    count_points,
+    chip_values,
+    rebet_amount,
     reduce,
 )
+from blackjack_client.view.words import hand_badge
+from blackjackd.cards import points as hand_points
 
 SIZES = [(800, 600), (1280, 720)]
 
@@ -46,9 +49,9 @@ def split_message(hand, new, first, second, balance, who=7, stake=20):
         "hand": hand,
         "new_hand": new,
         "hands": [
-            {"hand": hand, "cards": list(first), "points": count_points(first),
+            {"hand": hand, "cards": list(first), "points": hand_points(first),
              "bet": stake, "status": "playing"},
-            {"hand": new, "cards": list(second), "points": count_points(second),
+            {"hand": new, "cards": list(second), "points": hand_points(second),
              "bet": stake, "status": "playing"},
         ],
         "balance": balance,
@@ -313,11 +316,11 @@ def test_chips_and_bet_while_betting():
 
 def test_b_bets_the_last_bet_again_when_it_is_allowed():
     model = replace(ALL["betting"], last_bet=100)
-    assert view.rebet_amount(model) == 100
+    assert rebet_amount(model) == 100
     assert view.buttons(model, (800, 600))[-1].label == "Bet 100  (B)"
-    assert view.rebet_amount(replace(model, last_bet=5000)) == 10
+    assert rebet_amount(replace(model, last_bet=5000)) == 10
     me = replace(model.me, balance=50)
-    assert view.rebet_amount(replace(model, seats={**model.seats, 7: me})) == 10
+    assert rebet_amount(replace(model, seats={**model.seats, 7: me})) == 10
 
 
 @pytest.mark.parametrize(
@@ -331,7 +334,7 @@ def test_b_bets_the_last_bet_again_when_it_is_allowed():
     ],
 )
 def test_chip_values(low, high, chips):
-    assert view.chip_values(low, high) == chips
+    assert chip_values(low, high) == chips
 
 
 def test_insurance_buttons_only_while_offered():
@@ -431,14 +434,12 @@ def test_casino_banner():
 
 
 def test_hand_badges_say_bet_and_payout():
-    assert view._hand_badge(Hand(bet=20, status="playing"))[0] == "bet 20"
-    assert view._hand_badge(Hand(bet=40, status="stood", doubled=True))[0] == (
-        "bet 40  x2"
-    )
-    assert view._hand_badge(Hand(bet=20, result="win", payout=50))[0] == "+30"
-    assert view._hand_badge(Hand(bet=20, result="lose", payout=0))[0] == "-20"
-    assert view._hand_badge(Hand(bet=20, result="push", payout=20))[0] == "push"
-    assert view._hand_badge(Hand(bet=20, status="surrendered", payout=10))[0] == (
+    assert hand_badge(Hand(bet=20, status="playing"))[0] == "bet 20"
+    assert hand_badge(Hand(bet=40, status="stood", doubled=True))[0] == ("bet 40  x2")
+    assert hand_badge(Hand(bet=20, result="win", payout=50))[0] == "+30"
+    assert hand_badge(Hand(bet=20, result="lose", payout=0))[0] == "-20"
+    assert hand_badge(Hand(bet=20, result="push", payout=20))[0] == "push"
+    assert hand_badge(Hand(bet=20, status="surrendered", payout=10))[0] == (
         "gave up -10"
     )
 

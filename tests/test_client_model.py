@@ -4,6 +4,7 @@ through the reducer, in order, out of order, malformed and unknown."""
 from __future__ import annotations
 
 from functools import reduce as fold
+from math import nan
 
 import pytest
 from hypothesis import given
@@ -467,3 +468,21 @@ def test_any_sequence_is_survived(messages):
     assert isinstance(model, Model)
     model.can_act()
     model.seats_in_order()
+
+
+def test_decoding_is_one_step_that_can_be_swapped():
+    model = play(ID)
+    # The default decoding refuses what no sane server sends.
+    for odd in (None, [ID], "id", {"type": "deadline", "id": 7, "seconds": nan}):
+        assert reduce(model, odd) == model
+    # Another decoder (a typed wire module, say) feeds the same handlers.
+    seen = []
+
+    def decode(message):
+        seen.append(message)
+        return {"type": "hit", "card": "5C", "id": 7, "points": 5}
+
+    after = reduce(model, object(), decode=decode)
+    assert len(seen) == 1
+    assert after.me.hand.cards == ("5C",)
+    assert reduce(model, ID, decode=lambda message: None) == model
