@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from blackjack_client.model.state import Model
-from blackjackd.bots import HIT, STAND, Turn
+from blackjackd.bots import Turn
+from blackjackd.strategy import HIT, STAND
 
 #: The denominations chips come in; a table shows those within its limits.
 CHIP_VALUES = (1, 5, 10, 25, 50, 100, 500, 1000, 5000)

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 
-from blackjackd.bots import DOUBLE, SPLIT, SURRENDER, hand_options, table_config
+from blackjackd.bots import hand_options, table_config
 from blackjackd.casino import CasinoConfig
+from blackjackd.strategy import DOUBLE, SPLIT, SURRENDER
 
 DEALER_ID = "dealer"
 BLACKJACK = 21
