@@ -43,23 +43,29 @@ def card_value(card: str) -> int:
     return RANK_VALUES[card[0]]
 
 
-def hand_value(cards: Iterable[str]) -> HandValue:
-    """The best total of ``cards``: one ace counts 11 unless that busts."""
+def hand_value(cards: Iterable[str]) -> tuple[int, bool]:
+    """The best total of ``cards`` and whether it is soft (an ace counted
+    as 11): one ace counts 11 unless that busts.
+
+    A plain tuple rather than a ``HandValue``, because the simulator calls
+    this millions of times; it compares equal to the ``HandValue`` of the
+    same figures.
+    """
     total = 0
     has_ace = False
     for card in cards:
-        rank = card[0]
-        total += RANK_VALUES[rank]
-        if rank == "A":
+        value = RANK_VALUES[card[0]]
+        total += value
+        if value == 1:
             has_ace = True
     if has_ace and total <= 11:
-        return HandValue(total + 10, True)
-    return HandValue(total, False)
+        return total + 10, True
+    return total, False
 
 
 def points(cards: Iterable[str]) -> int:
     """The best total of ``cards``, as the protocol's ``points`` field."""
-    return hand_value(cards).total
+    return hand_value(cards)[0]
 
 
 def is_blackjack(cards: Iterable[str]) -> bool:

@@ -5,26 +5,28 @@ rounds and ``ledger`` moves the chips. Every function answers from the cards,
 the bets and the ``CasinoConfig``, so the rules are tested (and simulated) on
 their own.
 
-Chips are whole numbers. Payouts that a fraction would split are rounded
-down, in the house's favour, as casinos do with odd chips:
+Chips are whole numbers, and every bet is a multiple of the table's betting
+unit, so that no payout splits a chip: by default the unit is the smallest
+that makes a blackjack's winnings and a surrender's refund whole (2 at 3:2,
+5 at 6:5, 10 at 6:5 with surrender), as real tables do with their chip
+denominations. Should an operator set a smaller unit, fractions are rounded
+down, in the house's favour:
 
-- a blackjack wins ``floor(bet * blackjack_pays)`` (3:2 on 15 wins 22;
-  6:5 on 15 wins 18);
+- a blackjack wins ``floor(bet * blackjack_pays)``;
 - insurance costs ``bet // 2`` and is offered only when that is at least 1;
-  it pays 2:1;
-- a surrender returns ``bet // 2``.
-
-Bets that are even (3:2, surrender, insurance) or multiples of 5 (6:5) are
-paid exactly.
+  it pays 2:1 on that cost, so its rounding costs the player nothing;
+- a surrender returns ``bet // 2``, and is refused when that is nothing.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from blackjackd.cards import RANK_VALUES
+from blackjackd.cards import RANK_VALUES, hand_value
+from blackjackd.shoe import DEFAULT_PENETRATION
 
 #: Payouts a blackjack may be set to: 3:2 (the fair game), 6:5 (what many
 #: casinos pay now) and even money.
@@ -70,6 +72,13 @@ class CasinoConfig:
     turn_timeout: float = 30.0
     round_delay: float = 3.0
     starting_chips: int = 1000
+    #: Bets are multiples of this; None: the smallest unit that pays every
+    #: blackjack and surrender in whole chips (see ``whole_payout_unit``).
+    bet_unit: int | None = None
+    #: Fraction of the shoe dealt before the reshuffle.
+    penetration: float = DEFAULT_PENETRATION
+    #: Shuffle the whole shoe before every round (no card counting).
+    shuffle_every_round: bool = False
 
     def __post_init__(self) -> None:
         if not MIN_SEATS <= self.seats <= MAX_SEATS:
@@ -92,6 +101,29 @@ class CasinoConfig:
             raise ValueError("round_delay can't be negative")
         if self.starting_chips < 0:
             raise ValueError("starting_chips can't be negative")
+        if self.bet_unit is None:
+            object.__setattr__(self, "bet_unit", whole_payout_unit(self))
+        if self.unit < 1:
+            raise ValueError("bet_unit must be at least 1 chip")
+        if self.smallest_bet > self.max_bet:
+            raise ValueError(
+                f"no bet from {self.min_bet} to {self.max_bet} is a multiple "
+                f"of the betting unit {self.unit}"
+            )
+        if not 0 < self.penetration <= 1:
+            raise ValueError("penetration is a fraction of the shoe, above 0 to 1")
+
+    @property
+    def unit(self) -> int:
+        """The betting unit: every bet is a multiple of it."""
+        assert self.bet_unit is not None  # set in __post_init__
+        return self.bet_unit
+
+    @property
+    def smallest_bet(self) -> int:
+        """The smallest bet the table takes: ``min_bet`` rounded up to the
+        betting unit."""
+        return -(-self.min_bet // self.unit) * self.unit
 
     def describe(self) -> dict[str, Any]:
         """The rules as JSON-ready values, for the ``id`` message."""
@@ -106,7 +138,19 @@ class CasinoConfig:
             "min_bet": self.min_bet,
             "max_bet": self.max_bet,
             "bet_timeout": self.bet_timeout,
+            "bet_unit": self.unit,
+            "penetration": self.penetration,
+            "shuffle_every_round": self.shuffle_every_round,
         }
+
+
+def whole_payout_unit(config: CasinoConfig) -> int:
+    """The smallest bet unit for which a blackjack's winnings (and, where
+    surrender is offered, its half-bet refund) are whole chips."""
+    unit = config.blackjack_pays.denominator
+    if config.surrender:
+        unit = math.lcm(unit, 2)
+    return unit
 
 
 # A hand's status, as it goes out in messages.
@@ -136,11 +180,11 @@ class PlayerHand:
 
     @property
     def total(self) -> int:
-        return hand_total(self.cards)[0]
+        return hand_value(self.cards)[0]
 
     @property
     def soft(self) -> bool:
-        return hand_total(self.cards)[1]
+        return hand_value(self.cards)[1]
 
     @property
     def done(self) -> bool:
@@ -162,25 +206,10 @@ class PlayerHand:
         }
 
 
-def hand_total(cards: list[str]) -> tuple[int, bool]:
-    """Best total and softness; ``cards.hand_value`` without the tuple class,
-    because the simulator calls it millions of times."""
-    total = 0
-    ace = False
-    for card in cards:
-        value = RANK_VALUES[card[0]]
-        total += value
-        if value == 1:
-            ace = True
-    if ace and total <= 11:
-        return total + 10, True
-    return total, False
-
-
 def is_natural(cards: list[str]) -> bool:
     """Two cards worth 21 (whether they count as a blackjack depends on
     where they came from: see ``PlayerHand.is_blackjack``)."""
-    return len(cards) == 2 and hand_total(cards)[0] == 21
+    return len(cards) == 2 and hand_value(cards)[0] == 21
 
 
 def is_pair(cards: list[str]) -> bool:
@@ -203,6 +232,16 @@ def upcard_label(card: str) -> str:
 
 
 # -- legality: each returns why an action is refused, or None ---------------
+
+
+def bet_refusal(amount: int, config: CasinoConfig) -> str | None:
+    """Why ``amount`` is not a bet this table takes (the table's limits and
+    its betting unit); None when it is."""
+    if not config.min_bet <= amount <= config.max_bet:
+        return f"bets are {config.min_bet} to {config.max_bet} chips"
+    if amount % config.unit:
+        return f"bets are multiples of {config.unit} chips at this table"
+    return None
 
 
 def double_refusal(hand: PlayerHand, config: CasinoConfig) -> str | None:
@@ -242,6 +281,8 @@ def surrender_refusal(hand: PlayerHand, config: CasinoConfig) -> str | None:
         return "that hand is over"
     if len(hand.cards) != 2 or hand.from_split:
         return "surrender only the first two cards"
+    if surrender_refund(hand.bet) < 1:
+        return "a bet this small has nothing to give back on a surrender"
     return None
 
 
@@ -281,7 +322,7 @@ def settle_hand(
     bet = hand.bet
     if hand.status == SURRENDERED:
         return "lose", 0
-    player = hand_total(hand.cards)[0]
+    player = hand_value(hand.cards)[0]
     if player > 21:
         return "lose", 0
     dealer_blackjack = is_natural(dealer_cards)
@@ -291,7 +332,7 @@ def settle_hand(
         return "win", bet + blackjack_winnings(bet, config.blackjack_pays)
     if dealer_blackjack:
         return "lose", 0
-    dealer = hand_total(dealer_cards)[0]
+    dealer = hand_value(dealer_cards)[0]
     if dealer > 21 or player > dealer:
         return "win", 2 * bet
     if player == dealer:

@@ -100,6 +100,7 @@ from automat import MethodicalMachine
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 
 from blackjackd import PROTOCOL_VERSION
+from blackjackd.cards import hand_value as hand_total
 from blackjackd.casino import (
     BLACKJACK,
     BUST,
@@ -110,7 +111,6 @@ from blackjackd.casino import (
     PlayerHand,
     dealer_peeks,
     double_refusal,
-    hand_total,
     insurance_cost,
     insurance_payout,
     is_natural,

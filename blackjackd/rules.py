@@ -28,8 +28,8 @@ def settle(player_cards: Sequence[str], dealer_cards: Sequence[str]) -> Outcome:
     A bust loses, even when the dealer busts too. Otherwise a dealer bust,
     or a higher total, wins; an equal total pushes.
     """
-    player = hand_value(player_cards).total
-    dealer = hand_value(dealer_cards).total
+    player = hand_value(player_cards)[0]
+    dealer = hand_value(dealer_cards)[0]
     if player > 21:
         return Outcome.LOSE
     if dealer > 21 or player > dealer:

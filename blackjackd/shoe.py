@@ -70,6 +70,12 @@ class Shoe:
         self._cut_at = round(len(cards) * (1 - self.penetration))
         self.shuffles += 1
 
+    def mirror(self, other: Shoe) -> None:
+        """Take on ``other``'s cards, in their order, and its cut card: the
+        simulator plays several rule sets on the same cards this way."""
+        self._cards = list(other._cards)
+        self._cut_at = other._cut_at
+
     def draw(self) -> str:
         """Deal the next card; ``ShoeEmpty`` when none is left."""
         if not self._cards:

@@ -1,10 +1,13 @@
-"""``python -m blackjackd.sim``: play basic strategy at a casino table.
+"""``python -m blackjackd.sim``: play basic strategy through the casino rules.
 
-One player sits at a real ``CasinoTable`` (a ``Clock`` for time, a seeded
-``random.Random`` shoe, no network, no database) and plays ``--hands``
-rounds with basic strategy for the table's rules, a flat bet of 10 chips
-(even and a multiple of 5, so 3:2, 6:5 and surrender pay exactly). Because
-every card goes through the table engine, the figures test the real rules.
+One player plays ``--hands`` rounds of basic strategy for the table's rules
+against a seeded shoe, with a flat bet of 10 chips (even and a multiple of
+5, so 3:2, 6:5 and surrender pay exactly). Every round is a real
+``CasinoRound``: the very rules code the casino tables run, driven here
+without a state machine, timers or messages, so the figures test the real
+rules at full speed. ``--processes N`` plays on N cores: each process plays
+its share of the hands on a shoe seeded from ``--seed`` and its number, so a
+run is reproducible for a given seed and process count.
 
 It prints the house edge (the player's expected loss per initial bet, as a
 fraction) with its standard error, the dealer's bust rate by upcard (rounds
@@ -20,31 +23,43 @@ import random
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from twisted.internet.task import Clock
-
+from blackjackd.cards import RANK_VALUES, hand_value
 from blackjackd.casino import (
     PLAYING,
     CasinoConfig,
     double_refusal,
-    hand_total,
     is_natural,
     parse_payout,
     split_refusal,
     surrender_refusal,
     upcard_label,
 )
-from blackjackd.casino_table import CasinoTable, Phase, quiet
+from blackjackd.casino_round import CasinoRound, Stage
 from blackjackd.ledger import Ledger
-from blackjackd.shoe import Shoe
+from blackjackd.shoe import DEFAULT_PENETRATION, Shoe
 from blackjackd.strategy import BasicStrategy
 
 UPCARD_LABELS = ("2", "3", "4", "5", "6", "7", "8", "9", "T", "A")
 PLAYER = 1
 BET = 10
+
+#: What each of the strategy's plays calls on the round.
+MOVES = {
+    "hit": CasinoRound.hit,
+    "stand": CasinoRound.stand,
+    "double": CasinoRound.double,
+    "split": CasinoRound.split,
+    "surrender": CasinoRound.surrender,
+}
+
+#: The basic-strategy charts are those for 4 to 8 decks; fewer decks call
+#: for other plays, so the simulator refuses them rather than mislead.
+MIN_SIM_DECKS = 4
 
 
 @dataclass
@@ -70,114 +85,162 @@ class SimResult:
         }
 
 
-class _SharedShoe(Shoe):
-    """A shoe that can take on another shoe's cards, so several tables play
-    the same cards in the same round (common random numbers)."""
+def check_config(config: CasinoConfig) -> None:
+    """``ValueError`` for rules the simulator's strategy doesn't fit."""
+    if config.decks < MIN_SIM_DECKS:
+        raise ValueError(
+            f"the simulator plays the {MIN_SIM_DECKS}-8 deck basic strategy; "
+            f"{config.decks} deck(s) call for another chart"
+        )
 
-    def mirror(self, other: Shoe) -> None:
-        self._cards = list(other._cards)
-        self._cut_at = other._cut_at
 
-
-class _BasicPlayer:
-    """One basic-strategy player alone at a real ``CasinoTable``."""
+class BasicPlayer:
+    """One basic-strategy player, alone against the dealer, round after
+    round of ``CasinoRound`` on one shoe."""
 
     def __init__(self, config: CasinoConfig, shoe: Shoe) -> None:
-        # No pause between rounds, and a table limit the flat bet fits.
-        config = replace(
+        check_config(config)
+        # A table limit the flat bet fits, whatever the rules' own limits.
+        self.config = replace(
             config,
             seats=1,
-            round_delay=0,
             min_bet=min(config.min_bet, BET),
             max_bet=max(config.max_bet, BET),
         )
-        self.config = config
-        self.clock = Clock()
+        self.shoe = shoe
         self.ledger = Ledger(keep_entries=False)
         # A bankroll the player never runs through.
         self.ledger.open(PLAYER, 10**15)
-        self.table = CasinoTable(1, config, shoe, self.clock, self.ledger)
-        self.table.sit(PLAYER, "basic", quiet)
-        self.seat = self.table.seat_of(PLAYER)
-        self.decide = BasicStrategy(config).decide
-        self.actions = {
-            "hit": self.table.hit,
-            "stand": self.table.stand,
-            "double": self.table.double,
-            "split": self.table.split,
-            "surrender": self.table.surrender,
-        }
+        self.decide = BasicStrategy(self.config).decide
+        self.bettors = [(PLAYER, "basic", BET)]
+        self.dealer: list[str] = []
 
     def play_round(self) -> int:
         """Bet, play one round by basic strategy; the chips won (or lost)."""
-        table, ledger, config = self.table, self.ledger, self.config
-        before = ledger.balance(PLAYER)
-        table.bet(PLAYER, BET)
-        if table.phase is Phase.INSURANCE:
-            table.insurance(PLAYER, False)  # basic strategy never insures
-        if table.phase is Phase.PLAYING:
-            upcard = table.dealer_hand[0]
-            player_hands = self.seat.hands
-            max_hands = config.max_split_hands
+        config = self.config
+        self.ledger.stake(PLAYER, BET, "bet")
+        game = CasinoRound(config, self.shoe, self.ledger, self.bettors)
+        if game.deal() is Stage.INSURANCE:
+            game.close_insurance()  # basic strategy never insures
+        if game.stage is Stage.PLAYING:
+            upcard = game.dealer[0]
+            hands = game.bettors[0].hands
+            decide = self.decide
+            surrender = config.surrender
             index = 0
-            while index < len(player_hands):
-                hand = player_hands[index]
+            while index < len(hands):
+                hand = hands[index]
                 if hand.status != PLAYING:
                     index += 1
                     continue
-                action = self.decide(
-                    hand.cards,
-                    upcard,
-                    double_refusal(hand, config) is None,
-                    len(player_hands) < max_hands
-                    and split_refusal(hand, len(player_hands), config) is None,
-                    config.surrender and surrender_refusal(hand, config) is None,
-                )
-                self.actions[action](PLAYER, index)
-        net = ledger.balance(PLAYER) - before
-        self.clock.advance(0)  # the round delay is 0: betting opens again
-        return net
+                cards = hand.cards
+                # The refusals are the rules' own; the cheap two-card and pair
+                # tests in front only spare the calls for most decisions.
+                if len(cards) == 2:
+                    action = decide(
+                        cards,
+                        upcard,
+                        double_refusal(hand, config) is None,
+                        RANK_VALUES[cards[0][0]] == RANK_VALUES[cards[1][0]]
+                        and split_refusal(hand, len(hands), config) is None,
+                        surrender and surrender_refusal(hand, config) is None,
+                    )
+                else:
+                    action = decide(cards, upcard, False, False, False)
+                MOVES[action](game, PLAYER, index)
+        game.settle()
+        self.dealer = game.dealer
+        return game.bettors[0].net
 
 
-class _Tally:
-    """Running sums of per-round results."""
+class Tally:
+    """Running sums of per-round results, and dealer busts by upcard."""
 
     def __init__(self) -> None:
+        self.hands = 0
         self.total = 0
         self.squares = 0
+        self.rounds = dict.fromkeys(UPCARD_LABELS, 0)
+        self.busts = dict.fromkeys(UPCARD_LABELS, 0)
 
     def add(self, net: int) -> None:
+        self.hands += 1
         self.total += net
         self.squares += net * net
 
-    def edge(self, hands: int) -> tuple[float, float]:
+    def add_dealer(self, dealer: list[str]) -> None:
+        if not is_natural(dealer):
+            label = upcard_label(dealer[0])
+            self.rounds[label] += 1
+            if hand_value(dealer)[0] > 21:
+                self.busts[label] += 1
+
+    def merge(self, other: Tally) -> None:
+        self.hands += other.hands
+        self.total += other.total
+        self.squares += other.squares
+        for label in UPCARD_LABELS:
+            self.rounds[label] += other.rounds[label]
+            self.busts[label] += other.busts[label]
+
+    def edge(self) -> tuple[float, float]:
         """House edge per initial bet and its standard error."""
+        hands = self.hands
         mean = self.total / hands
         variance = (self.squares - hands * mean * mean) / max(hands - 1, 1)
         return -mean / BET, math.sqrt(max(variance, 0.0) / hands) / BET
 
 
-def simulate(hands: int, config: CasinoConfig, seed: int | None = None) -> SimResult:
-    """Play ``hands`` rounds of basic strategy at one casino table."""
-    if hands < 1:
-        raise ValueError("simulate at least one hand")
-    player = _BasicPlayer(config, Shoe(config.decks, random.Random(seed)))
-    table = player.table
-    tally = _Tally()
-    rounds = dict.fromkeys(UPCARD_LABELS, 0)
-    busts = dict.fromkeys(UPCARD_LABELS, 0)
-    started = time.perf_counter()
+def _play(hands: int, config: CasinoConfig, seed: int | str | None) -> Tally:
+    """One process's share: ``hands`` rounds on a shoe seeded with ``seed``."""
+    shoe = Shoe(config.decks, random.Random(seed), config.penetration)
+    player = BasicPlayer(config, shoe)
+    tally = Tally()
     for _ in range(hands):
         tally.add(player.play_round())
-        dealer = table.dealer_hand
-        if not is_natural(dealer):
-            label = upcard_label(dealer[0])
-            rounds[label] += 1
-            if hand_total(dealer)[0] > 21:
-                busts[label] += 1
-    seconds = time.perf_counter() - started
+        tally.add_dealer(player.dealer)
+    return tally
 
-    edge, stderr = tally.edge(hands)
+
+def _shares(hands: int, processes: int) -> list[int]:
+    """``hands`` split as evenly as possible over ``processes``."""
+    share, extra = divmod(hands, processes)
+    return [share + (1 if number < extra else 0) for number in range(processes)]
+
+
+def simulate(
+    hands: int,
+    config: CasinoConfig,
+    seed: int | None = None,
+    processes: int = 1,
+) -> SimResult:
+    """Play ``hands`` rounds of basic strategy under ``config``.
+
+    With one process the shoe is seeded with ``seed`` itself; with several,
+    process ``n`` seeds its shoe with ``f"{seed}/{n}"`` (different, and
+    reproducible, streams).
+    """
+    if hands < 1:
+        raise ValueError("simulate at least one hand")
+    if processes < 1:
+        raise ValueError("simulate on at least one process")
+    check_config(config)
+    started = time.perf_counter()
+    if processes == 1:
+        tally = _play(hands, config, seed)
+    else:
+        seeds = [
+            None if seed is None else f"{seed}/{number}" for number in range(processes)
+        ]
+        tally = Tally()
+        with ProcessPoolExecutor(processes) as pool:
+            for part in pool.map(
+                _play, _shares(hands, processes), [config] * processes, seeds
+            ):
+                tally.merge(part)
+    seconds = time.perf_counter() - started
+    edge, stderr = tally.edge()
+    rounds, busts = tally.rounds, tally.busts
     return SimResult(
         hands=hands,
         house_edge=edge,
@@ -194,18 +257,18 @@ def simulate(hands: int, config: CasinoConfig, seed: int | None = None) -> SimRe
 
 def variants(config: CasinoConfig) -> dict[str, CasinoConfig]:
     """The rule changes ``--compare`` measures against ``config``."""
+    six_to_five = config.blackjack_pays == Fraction(6, 5)
     return {
         "h17" if not config.hit_soft_17 else "s17": replace(
             config, hit_soft_17=not config.hit_soft_17
         ),
-        "6:5" if config.blackjack_pays != Fraction(6, 5) else "3:2": replace(
+        "6:5" if not six_to_five else "3:2": replace(
             config,
-            blackjack_pays=Fraction(3, 2)
-            if config.blackjack_pays == Fraction(6, 5)
-            else Fraction(6, 5),
+            blackjack_pays=Fraction(3, 2) if six_to_five else Fraction(6, 5),
+            bet_unit=None,
         ),
         "surrender" if not config.surrender else "no_surrender": replace(
-            config, surrender=not config.surrender
+            config, surrender=not config.surrender, bet_unit=None
         ),
         "no_das" if config.das else "das": replace(config, das=not config.das),
     }
@@ -216,29 +279,29 @@ def compare(
 ) -> dict[str, Any]:
     """Play ``config`` and each of its ``variants`` on the same cards.
 
-    Every round, each variant's table starts from the base table's shoe, so
+    Every round, each variant's shoe starts from the base game's shoe, so
     the rounds are paired and the difference in edge has a small standard
     error (common random numbers). The shoe then moves on as the base game
     used it.
     """
     if hands < 1:
         raise ValueError("simulate at least one hand")
-    shoe = _SharedShoe(config.decks, random.Random(seed))
-    base = _BasicPlayer(config, shoe)
+    shoe = Shoe(config.decks, random.Random(seed), config.penetration)
+    base = BasicPlayer(config, shoe)
     others = {
-        name: (_BasicPlayer(rules, _SharedShoe(rules.decks, random.Random(seed))))
+        name: BasicPlayer(
+            rules, Shoe(rules.decks, random.Random(seed), rules.penetration)
+        )
         for name, rules in variants(config).items()
     }
-    base_tally = _Tally()
-    tallies = {name: (_Tally(), _Tally()) for name in others}
+    base_tally = Tally()
+    tallies = {name: (Tally(), Tally()) for name in others}
     started = time.perf_counter()
     for _ in range(hands):
         if shoe.needs_shuffle:
             shoe.shuffle()
         for player in others.values():
-            player_shoe = player.table._shoe
-            assert isinstance(player_shoe, _SharedShoe)
-            player_shoe.mirror(shoe)
+            player.shoe.mirror(shoe)
         net = base.play_round()
         base_tally.add(net)
         for name, player in others.items():
@@ -246,7 +309,7 @@ def compare(
             tallies[name][0].add(other)
             tallies[name][1].add(other - net)
     seconds = time.perf_counter() - started
-    edge, stderr = base_tally.edge(hands)
+    edge, stderr = base_tally.edge()
     result: dict[str, Any] = {
         "hands": hands,
         "house_edge": edge,
@@ -255,8 +318,8 @@ def compare(
         "seconds": seconds,
     }
     for name, (alone, paired) in tallies.items():
-        variant_edge, variant_stderr = alone.edge(hands)
-        difference, difference_stderr = paired.edge(hands)
+        variant_edge, variant_stderr = alone.edge()
+        difference, difference_stderr = paired.edge()
         result["variants"][name] = {
             "house_edge": variant_edge,
             "house_edge_stderr": variant_stderr,
@@ -268,24 +331,30 @@ def compare(
 
 def config_from_args(args: argparse.Namespace) -> CasinoConfig:
     """The table rules the command line asks for."""
-    return CasinoConfig(
+    config = CasinoConfig(
         decks=args.decks,
         hit_soft_17=args.h17,
         das=args.das,
         surrender=args.surrender,
         resplit_aces=args.resplit_aces,
         blackjack_pays=parse_payout(args.blackjack_pays),
+        penetration=args.penetration,
+        shuffle_every_round=args.shuffle_every_round,
     )
+    check_config(config)
+    return config
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The simulator's command line."""
     parser = argparse.ArgumentParser(
         prog="python -m blackjackd.sim",
-        description="Play basic strategy at a casino table and measure the game.",
+        description="Play basic strategy by the casino rules and measure the game.",
     )
     parser.add_argument("--hands", type=int, default=100_000, help="rounds to play")
-    parser.add_argument("--decks", type=int, default=6)
+    parser.add_argument(
+        "--decks", type=int, default=6, help=f"{MIN_SIM_DECKS} to 8 (default 6)"
+    )
     parser.add_argument("--h17", action="store_true", help="dealer hits soft 17")
     parser.add_argument(
         "--das",
@@ -298,7 +367,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--resplit-aces", action="store_true", help="split aces may be split again"
     )
     parser.add_argument("--blackjack-pays", default="3:2", help="3:2, 6:5 or 1:1")
+    parser.add_argument(
+        "--penetration",
+        type=float,
+        default=DEFAULT_PENETRATION,
+        help="fraction of the shoe dealt before the reshuffle (default 0.75)",
+    )
+    parser.add_argument(
+        "--shuffle-every-round",
+        action="store_true",
+        help="shuffle the whole shoe before every round",
+    )
     parser.add_argument("--seed", type=int, default=None, help="shoe seed")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="processes to play on (each plays its share of the hands)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--compare",
@@ -309,6 +395,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.hands < 1:
         parser.error("--hands must be at least 1")
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
+    if args.compare and args.processes != 1:
+        parser.error("--compare plays on one process")
     try:
         config_from_args(args)
     except ValueError as problem:
@@ -321,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.compare:
         return _print_comparison(args)
-    result = simulate(args.hands, config_from_args(args), args.seed)
+    result = simulate(args.hands, config_from_args(args), args.seed, args.processes)
     if args.json:
         print(json.dumps(result.as_json()))
         return 0
@@ -337,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  {label}: {result.dealer_bust_by_upcard[label] * 100:5.1f}%"
             f"  ({result.dealer_rounds_by_upcard[label]} rounds)"
         )
-    print(f"hands/s:     {result.hands_per_second:,.0f}")
+    print(f"hands/s:     {result.hands_per_second:,.0f} ({args.processes} process(es))")
     return 0
 
 

@@ -12,8 +12,8 @@ stand), ``Rp`` surrender (else split).
 
 from __future__ import annotations
 
-from blackjackd.cards import RANK_VALUES
-from blackjackd.casino import CasinoConfig, hand_total
+from blackjackd.cards import RANK_VALUES, hand_value
+from blackjackd.casino import CasinoConfig
 
 HIT, STAND, DOUBLE, SPLIT, SURRENDER = "hit", "stand", "double", "split", "surrender"
 
@@ -105,7 +105,7 @@ class BasicStrategy:
         up = RANK_VALUES[upcard[0]]
         if up == 1:
             up = 11
-        total, soft = hand_total(cards)
+        total, soft = hand_value(cards)
 
         if can_split:
             first = RANK_VALUES[cards[0][0]]

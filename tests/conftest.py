@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from twisted.logger import globalLogPublisher
+from twisted.trial.unittest import TestCase
 
 # The pygame client's tests draw without a display or a sound card.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -40,3 +41,21 @@ def logged_errors() -> Iterator[list[dict[str, Any]]]:
     """Every error-level event logged while the test runs."""
     with error_events() as events:
         yield events
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run trial's reactor-spinning test cases before anything else.
+
+    A ``twisted.trial.unittest.TestCase`` whose test returns a Deferred (or
+    is ``async def``) runs the global reactor itself, once per test. Once a
+    ``pytest_twisted`` test has started the reactor in pytest-twisted's
+    greenlet, the reactor never stops until the session ends, and such a
+    test fails with ``ReactorAlreadyRunning``. Running them first makes the
+    suite pass in any order of modules, as it does under trial.
+    """
+    items.sort(key=lambda item: not _spins_the_reactor(item))
+
+
+def _spins_the_reactor(item: pytest.Item) -> bool:
+    case = getattr(item, "cls", None)
+    return case is not None and issubclass(case, TestCase)

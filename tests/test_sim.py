@@ -8,6 +8,7 @@ import random
 from fractions import Fraction
 
 import pytest
+from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.shoe import Shoe
@@ -142,8 +143,16 @@ def replay(hands: int, config: CasinoConfig, seed: int) -> float:
                 played.append(new)
                 for each in (hand, new):
                     each["done"] = (
-                        aces and not (config.resplit_aces and _pair(each["cards"]))
+                        aces
+                        and not (
+                            config.resplit_aces
+                            and _pair(each["cards"])
+                            and len(played) < config.max_split_hands
+                        )
                     ) or _total(each["cards"]) == 21
+                if aces and len(played) >= config.max_split_hands:
+                    for each in played:
+                        each["done"] = True
             else:
                 hand["done"] = True
         while _total(dealer) < 17 or (config.hit_soft_17 and _soft_17(dealer)):
@@ -172,7 +181,7 @@ def replay(hands: int, config: CasinoConfig, seed: int) -> float:
     [
         CasinoConfig(),
         CasinoConfig(hit_soft_17=True, surrender=True, das=False),
-        CasinoConfig(decks=1, resplit_aces=True, blackjack_pays=Fraction(6, 5)),
+        CasinoConfig(decks=4, resplit_aces=True, blackjack_pays=Fraction(6, 5)),
     ],
 )
 def test_engine_agrees_with_a_plain_replay_of_the_same_cards(config):
@@ -188,3 +197,38 @@ def test_compare_pairs_rule_variants_on_the_same_cards():
     assert short["difference_stderr"] < found["house_edge_stderr"] / 5
     alone = simulate(2000, CasinoConfig(), seed=4)
     assert found["house_edge"] == alone.house_edge
+
+
+class SimulatorOptionsTests(SynchronousTestCase):
+    """The options the tables share with the simulator, and its processes."""
+
+    def test_fewer_than_four_decks_are_refused_with_the_reason(self) -> None:
+        for decks in ("1", "2", "3"):
+            with self.subTest(decks=decks):
+                with self.assertRaises(SystemExit):
+                    main(["--decks", decks, "--hands", "10"])
+                with self.assertRaises(ValueError) as refused:
+                    simulate(10, CasinoConfig(decks=int(decks)))
+                self.assertIn("4-8 deck basic strategy", str(refused.exception))
+
+    def test_resplitting_aces_plays_to_the_end(self) -> None:
+        # It used to stop with "split aces take one card each" within
+        # seconds: four split-ace hands and a pair of aces left to play.
+        result = simulate(20_000, CasinoConfig(resplit_aces=True), seed=11)
+        self.assertEqual(result.hands, 20_000)
+
+    def test_processes_split_the_hands_and_are_reproducible(self) -> None:
+        first = simulate(4_000, CasinoConfig(), seed=7, processes=2)
+        second = simulate(4_000, CasinoConfig(), seed=7, processes=2)
+        self.assertEqual(first.hands, 4_000)
+        self.assertEqual(first.house_edge, second.house_edge)
+        self.assertEqual(sum(first.dealer_rounds_by_upcard.values()) > 3_000, True)
+        alone = simulate(4_000, CasinoConfig(), seed=7)
+        self.assertNotEqual(first.house_edge, alone.house_edge)
+
+    def test_shuffle_every_round_and_penetration_are_played(self) -> None:
+        config = CasinoConfig(shuffle_every_round=True, penetration=0.5)
+        result = simulate(2_000, config, seed=3)
+        self.assertEqual(result.hands, 2_000)
+        with self.assertRaises(SystemExit):
+            main(["--penetration", "1.5"])

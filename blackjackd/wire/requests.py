@@ -1,0 +1,194 @@
+"""Every message a client sends, and the server's validation of them.
+
+``decode_request`` is all the checking a frame gets before the game sees
+it: bytes in, a validated request or ``BadMessage`` out, nothing changed.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from blackjackd.errors import Refusal
+from blackjackd.wire.base import Request
+
+MAX_USERNAME_LENGTH = 32
+
+#: Far above any table limit or balance; keeps numbers sane before the table
+#: looks at them.
+MAX_AMOUNT = 10**9
+
+#: A player holds at most a handful of hands; bigger indexes are nonsense.
+MAX_HAND_INDEX = 15
+
+# Unicode categories a username may not contain: controls, formatting
+# characters (bidirectional overrides can disguise a name), surrogates,
+# private-use and unassigned code points, and line/paragraph separators.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+class BadMessage(Refusal):
+    """A client message that the server refuses as malformed."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuthRequest(Request):
+    """Take a seat as ``username`` (white space around it removed)."""
+
+    TYPE: ClassVar[str] = "auth"
+    username: str
+
+    def as_dict(self) -> dict[str, Any]:
+        # The seed nests the name: {"type": "auth", "data": {"username": ...}}.
+        return {"type": self.TYPE, "data": {"username": self.username}}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BetRequest(Request):
+    """Stake ``amount`` chips on the coming round."""
+
+    TYPE: ClassVar[str] = "bet"
+    amount: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InsuranceRequest(Request):
+    """Take (the default) or decline the insurance offered."""
+
+    TYPE: ClassVar[str] = "insurance"
+    take: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandRequest(Request):
+    """An action on one hand: ``hand`` picks it by index, or ``None`` for
+    the player's first unfinished hand."""
+
+    hand: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HitRequest(HandRequest):
+    """One more card."""
+
+    TYPE: ClassVar[str] = "hit"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StandRequest(HandRequest):
+    """End the hand."""
+
+    TYPE: ClassVar[str] = "stand"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DoubleRequest(HandRequest):
+    """Double the bet and take exactly one card."""
+
+    TYPE: ClassVar[str] = "double"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SplitRequest(HandRequest):
+    """Split a pair into two hands."""
+
+    TYPE: ClassVar[str] = "split"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SurrenderRequest(HandRequest):
+    """Give the hand up for half its bet."""
+
+    TYPE: ClassVar[str] = "surrender"
+
+
+HAND_REQUESTS: dict[str, type[HandRequest]] = {
+    cls.TYPE: cls
+    for cls in (HitRequest, StandRequest, DoubleRequest, SplitRequest, SurrenderRequest)
+}
+
+#: Every request class by its ``type``.
+REQUESTS: dict[str, type[Request]] = {
+    "auth": AuthRequest,
+    "bet": BetRequest,
+    "insurance": InsuranceRequest,
+    **HAND_REQUESTS,
+}
+
+#: The message types a client may send.
+CLIENT_TYPES = frozenset(REQUESTS)
+
+
+def decode_request(payload: bytes) -> Request:
+    """Parse and validate one text frame from a client.
+
+    ``auth`` gets its username stripped of surrounding white space,
+    ``insurance`` a ``take`` of true when left out, and each hand action a
+    ``hand`` of ``None`` when left out. Fields a message type doesn't know
+    are ignored. ``BadMessage`` (400) for anything malformed.
+    """
+    try:
+        data = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadMessage(400, "data not json") from None
+    except RecursionError:
+        raise BadMessage(400, "data nested too deeply") from None
+    if not isinstance(data, dict):
+        raise BadMessage(400, "message must be a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        raise BadMessage(400, "field 'type' must be a string")
+    if kind == "auth":
+        return AuthRequest(username=_username(data.get("data")))
+    if kind == "bet":
+        return BetRequest(amount=_amount(data.get("amount")))
+    if kind == "insurance":
+        take = data.get("take", True)
+        if not isinstance(take, bool):
+            raise BadMessage(400, "field 'take' must be true or false")
+        return InsuranceRequest(take=take)
+    hand_request = HAND_REQUESTS.get(kind)
+    if hand_request is None:
+        raise BadMessage(400, f"unknown message type {kind[:40]!r}")
+    return hand_request(hand=_hand_index(data.get("hand")))
+
+
+def _whole_number(value: object) -> bool:
+    # JSON true/false arrive as bool, which is an int in Python.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _amount(value: Any) -> int:
+    if not _whole_number(value) or not 0 < value <= MAX_AMOUNT:
+        raise BadMessage(400, "field 'amount' must be a positive whole number")
+    return int(value)
+
+
+def _hand_index(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not _whole_number(value) or not 0 <= value <= MAX_HAND_INDEX:
+        raise BadMessage(
+            400, f"field 'hand' must be a hand index, 0 to {MAX_HAND_INDEX}"
+        )
+    return int(value)
+
+
+def _username(auth_data: object) -> str:
+    if not isinstance(auth_data, dict):
+        raise BadMessage(400, "field 'data' must be an object with a username")
+    username = auth_data.get("username")
+    if not isinstance(username, str):
+        raise BadMessage(400, "field 'data.username' must be a string")
+    username = username.strip()
+    if not username:
+        raise BadMessage(400, "username is empty")
+    if len(username) > MAX_USERNAME_LENGTH:
+        raise BadMessage(
+            400, f"username is longer than {MAX_USERNAME_LENGTH} characters"
+        )
+    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in username):
+        raise BadMessage(400, "username has control characters")
+    return username

@@ -1,0 +1,382 @@
+"""Every message the server sends, as docs/protocol.rst describes it.
+
+Fields only casino tables send default to ``None`` and are then left out of
+the JSON. Who receives each message is in its docstring: *you* (the player
+concerned), *table* (everyone seated) or *others* (the table but them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from blackjackd.wire.base import (
+    DEALER_ID,
+    Card,
+    Cards,
+    Owner,
+    ServerMessage,
+    WireObject,
+)
+
+# -- parts of messages --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rules(WireObject):
+    """A casino table's rules, in ``id``."""
+
+    decks: int
+    h17: bool
+    das: bool
+    resplit_aces: bool
+    surrender: bool
+    blackjack_pays: str
+    max_split_hands: int
+    min_bet: int
+    max_bet: int
+    bet_timeout: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandView(WireObject):
+    """One casino hand as ``split`` and ``other_players`` show it."""
+
+    hand: int
+    cards: Cards
+    points: int
+    bet: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealerResult(WireObject):
+    """The dealer's hand in ``round_over``."""
+
+    hand: Cards
+    points: int
+    blackjack: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandResult(WireObject):
+    """One settled hand in ``round_over`` (casino tables: one per hand)."""
+
+    id: int
+    username: str
+    index: int | None = None
+    hand: Cards
+    points: int
+    bet: int | None = None
+    result: str
+    blackjack: bool | None = None
+    doubled: bool | None = None
+    surrendered: bool | None = None
+    payout: int | None = None
+    balance: int | None = None
+
+
+# -- the seed's game, and every table -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Auth(ServerMessage):
+    """*You*, on connecting while a seat is free: answer with ``auth``."""
+
+    TYPE: ClassVar[str] = "auth"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Id(ServerMessage):
+    """*You*, on being seated, before anything else about the table."""
+
+    TYPE: ClassVar[str] = "id"
+    client_id: int
+    username: str
+    table: int
+    seat: int
+    seats: int
+    protocol: int
+    turn_timeout: float
+    game: str | None = None
+    rules: Rules | None = None
+    balance: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit(ServerMessage):
+    """*Table*: a card dealt face up, to a player's hand or the dealer's."""
+
+    TYPE: ClassVar[str] = "hit"
+    card: Card
+    id: Owner
+    points: int
+    hand: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OtherPlayers(ServerMessage):
+    """*You*, on being seated: one player already at the table."""
+
+    TYPE: ClassVar[str] = "other_players"
+    hand: Cards
+    id: int
+    points: int
+    username: str
+    seat: int
+    state: str
+    hands: tuple[HandView, ...] | None = None
+    balance: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewClient(ServerMessage):
+    """*Others*: a player sat down; ``message`` is their id (the seed's name)."""
+
+    TYPE: ClassVar[str] = "new_client"
+    message: int
+    username: str
+    seat: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deadline(ServerMessage):
+    """*Table*: a hand must act within ``seconds``."""
+
+    TYPE: ClassVar[str] = "deadline"
+    id: int
+    hand: int | None = None
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bust(ServerMessage):
+    """*You*: a card took your hand over 21."""
+
+    TYPE: ClassVar[str] = "bust"
+    id: int
+    hand: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stand(ServerMessage):
+    """*Table*: a hand is done without a bust, and why."""
+
+    TYPE: ClassVar[str] = "stand"
+    id: int
+    hand: int | None = None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Winner(ServerMessage):
+    """*Table*: a hand beat the dealer."""
+
+    TYPE: ClassVar[str] = "winner"
+    id: int
+    hand: int | None = None
+    payout: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lose(ServerMessage):
+    """*You*: your hand lost (a surrender included)."""
+
+    TYPE: ClassVar[str] = "lose"
+    id: int
+    hand: int | None = None
+    payout: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Push(ServerMessage):
+    """*You*: your hand tied the dealer's."""
+
+    TYPE: ClassVar[str] = "push"
+    id: int
+    hand: int | None = None
+    payout: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundOver(ServerMessage):
+    """*Table*: the whole result of a round, after the per-hand messages."""
+
+    TYPE: ClassVar[str] = "round_over"
+    dealer: DealerResult
+    results: tuple[HandResult, ...]
+    next_round_in: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Restart(ServerMessage):
+    """*Table*: a new round is dealt."""
+
+    TYPE: ClassVar[str] = "restart"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Wait(ServerMessage):
+    """*You*: seated mid-round; dealt in (or betting) from the next one."""
+
+    TYPE: ClassVar[str] = "wait"
+    message: str
+    dealer: Cards | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Left(ServerMessage):
+    """*Table*: a player left; their seat is free."""
+
+    TYPE: ClassVar[str] = "left"
+    id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shuffle(ServerMessage):
+    """*Table*: the dealer shuffled the shoe."""
+
+    TYPE: ClassVar[str] = "shuffle"
+
+
+@dataclass(frozen=True, slots=True)
+class Error(ServerMessage):
+    """*You*: what you sent was refused, and nothing changed (the seed's
+    shape: ``Error(409, "your hand is over")``)."""
+
+    TYPE: ClassVar[str] = "error"
+    status_code: int
+    message: str
+
+
+# -- casino tables --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Betting(ServerMessage):
+    """*Table* when betting opens, *you* on sitting down while it is open."""
+
+    TYPE: ClassVar[str] = "betting"
+    min_bet: int
+    max_bet: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Bet(ServerMessage):
+    """*Table*: a bet was placed; ``balance`` is after the stake."""
+
+    TYPE: ClassVar[str] = "bet"
+    id: int
+    amount: int
+    balance: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SitOut(ServerMessage):
+    """*Table*, as betting closes: a player who didn't bet sits out."""
+
+    TYPE: ClassVar[str] = "sit_out"
+    id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HoleCard(ServerMessage):
+    """*Table*: the dealer took a card face down (never named)."""
+
+    TYPE: ClassVar[str] = "hole_card"
+    id: Owner = DEALER_ID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InsuranceOffer(ServerMessage):
+    """*You*, with an ace up: insurance costs ``amount``; answer in time."""
+
+    TYPE: ClassVar[str] = "insurance_offer"
+    amount: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Insurance(ServerMessage):
+    """*Table*: a player's answer to the insurance offer."""
+
+    TYPE: ClassVar[str] = "insurance"
+    id: int
+    taken: bool
+    amount: int
+    balance: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Peek(ServerMessage):
+    """*Table*: whether the dealer's hole card makes a blackjack."""
+
+    TYPE: ClassVar[str] = "peek"
+    blackjack: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InsuranceResult(ServerMessage):
+    """*Table*, after the peek: what an insured player's insurance paid."""
+
+    TYPE: ClassVar[str] = "insurance_result"
+    id: int
+    amount: int
+    payout: int
+    balance: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Double(ServerMessage):
+    """*Table*: a hand doubled; ``bet`` is its whole stake now."""
+
+    TYPE: ClassVar[str] = "double"
+    id: int
+    hand: int
+    bet: int
+    balance: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Split(ServerMessage):
+    """*Table*: ``hand`` was split; ``new_hand`` holds its second card."""
+
+    TYPE: ClassVar[str] = "split"
+    id: int
+    hand: int
+    new_hand: int
+    hands: tuple[HandView, ...]
+    balance: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Surrender(ServerMessage):
+    """*Table*: a hand was given up for ``refund``."""
+
+    TYPE: ClassVar[str] = "surrender"
+    id: int
+    hand: int
+    refund: int
+    balance: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Balance(ServerMessage):
+    """*You*, after every round: your chips and the round's ``net``."""
+
+    TYPE: ClassVar[str] = "balance"
+    balance: int
+    net: int
+
+
+#: Every server message class by its ``type``.
+SERVER_MESSAGES: dict[str, type[ServerMessage]] = {
+    cls.TYPE: cls
+    for cls in (
+        Auth, Id, Hit, OtherPlayers, NewClient, Deadline, Bust, Stand, Winner,
+        Lose, Push, RoundOver, Restart, Wait, Left, Shuffle, Error, Betting, Bet,
+        SitOut, HoleCard, InsuranceOffer, Insurance, Peek, InsuranceResult,
+        Double, Split, Surrender, Balance,
+    )
+}  # fmt: skip

@@ -1,0 +1,558 @@
+"""The wire module: every message encodes to the bytes the tables sent as
+dicts, requests are validated as the protocol promises, and a client's
+decoder refuses whatever a hostile server might send."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from blackjackd import wire
+from blackjackd.wire import (
+    REQUESTS,
+    SERVER_MESSAGES,
+    BadMessage,
+    BadServerMessage,
+    DealerResult,
+    HandResult,
+    HandView,
+    Rules,
+    Unknown,
+    decode_request,
+    decode_server_message,
+    encode,
+)
+
+RULES = Rules(
+    decks=6,
+    h17=False,
+    das=True,
+    resplit_aces=False,
+    surrender=False,
+    blackjack_pays="3:2",
+    max_split_hands=4,
+    min_bet=10,
+    max_bet=500,
+    bet_timeout=15.0,
+)
+RULES_DICT = {
+    "decks": 6,
+    "h17": False,
+    "das": True,
+    "resplit_aces": False,
+    "surrender": False,
+    "blackjack_pays": "3:2",
+    "max_split_hands": 4,
+    "min_bet": 10,
+    "max_bet": 500,
+    "bet_timeout": 15.0,
+}
+HAND_8C = HandView(hand=0, cards=("8C",), points=8, bet=50, status="playing")
+HAND_8C_DICT = {"hand": 0, "cards": ["8C"], "points": 8, "bet": 50, "status": "playing"}
+HAND_8D = HandView(hand=1, cards=("8D",), points=8, bet=50, status="playing")
+HAND_8D_DICT = {**HAND_8C_DICT, "hand": 1, "cards": ["8D"]}
+
+# Each message beside the dict the tables built for it before this module.
+SERVER_CASES: list[tuple[wire.ServerMessage, dict[str, Any]]] = [
+    (wire.Auth(), {"type": "auth"}),
+    (
+        wire.Id(
+            client_id=7,
+            username="ann",
+            table=1,
+            seat=0,
+            seats=5,
+            protocol=1,
+            turn_timeout=30,
+        ),
+        {
+            "type": "id",
+            "client_id": 7,
+            "username": "ann",
+            "table": 1,
+            "seat": 0,
+            "seats": 5,
+            "protocol": 1,
+            "turn_timeout": 30,
+        },
+    ),
+    (
+        wire.Id(
+            client_id=7,
+            username="ann",
+            table=1,
+            seat=0,
+            seats=5,
+            protocol=1,
+            turn_timeout=30.0,
+            game="casino",
+            rules=RULES,
+            balance=1000,
+        ),
+        {
+            "type": "id",
+            "client_id": 7,
+            "username": "ann",
+            "table": 1,
+            "seat": 0,
+            "seats": 5,
+            "protocol": 1,
+            "turn_timeout": 30.0,
+            "game": "casino",
+            "rules": RULES_DICT,
+            "balance": 1000,
+        },
+    ),
+    (
+        wire.Hit(card="QH", id=7, points=17),
+        {"type": "hit", "card": "QH", "id": 7, "points": 17},
+    ),
+    (
+        wire.Hit(card="9C", id="dealer", points=9),
+        {"type": "hit", "card": "9C", "id": "dealer", "points": 9},
+    ),
+    (
+        wire.Hit(card="8C", id=7, points=8, hand=0),
+        {"type": "hit", "card": "8C", "id": 7, "points": 8, "hand": 0},
+    ),
+    (
+        wire.OtherPlayers(
+            hand=("9C", "3D"), id=5, points=12, username="bob", seat=1, state="playing"
+        ),
+        {
+            "type": "other_players",
+            "hand": ["9C", "3D"],
+            "id": 5,
+            "points": 12,
+            "username": "bob",
+            "seat": 1,
+            "state": "playing",
+        },
+    ),
+    (
+        wire.OtherPlayers(
+            hand=("8C",),
+            id=5,
+            points=8,
+            username="bob",
+            seat=1,
+            state="playing",
+            hands=(HAND_8C, HAND_8D),
+            balance=900,
+        ),
+        {
+            "type": "other_players",
+            "hand": ["8C"],
+            "id": 5,
+            "points": 8,
+            "username": "bob",
+            "seat": 1,
+            "state": "playing",
+            "hands": [HAND_8C_DICT, HAND_8D_DICT],
+            "balance": 900,
+        },
+    ),
+    (
+        wire.NewClient(message=8, username="cy", seat=2),
+        {"type": "new_client", "message": 8, "username": "cy", "seat": 2},
+    ),
+    (
+        wire.Deadline(id=7, seconds=30),
+        {"type": "deadline", "id": 7, "seconds": 30},
+    ),
+    (
+        wire.Deadline(id=7, hand=1, seconds=30.0),
+        {"type": "deadline", "id": 7, "hand": 1, "seconds": 30.0},
+    ),
+    (wire.Bust(id=7), {"type": "bust", "id": 7}),
+    (wire.Bust(id=7, hand=2), {"type": "bust", "id": 7, "hand": 2}),
+    (
+        wire.Stand(id=7, reason="timeout"),
+        {"type": "stand", "id": 7, "reason": "timeout"},
+    ),
+    (
+        wire.Stand(id=7, hand=0, reason="double"),
+        {"type": "stand", "id": 7, "hand": 0, "reason": "double"},
+    ),
+    (wire.Winner(id=7), {"type": "winner", "id": 7}),
+    (
+        wire.Winner(id=7, hand=0, payout=200),
+        {"type": "winner", "id": 7, "hand": 0, "payout": 200},
+    ),
+    (wire.Lose(id=7), {"type": "lose", "id": 7}),
+    (
+        wire.Lose(id=7, hand=1, payout=0),
+        {"type": "lose", "id": 7, "hand": 1, "payout": 0},
+    ),
+    (wire.Push(id=7), {"type": "push", "id": 7}),
+    (
+        wire.Push(id=7, hand=0, payout=50),
+        {"type": "push", "id": 7, "hand": 0, "payout": 50},
+    ),
+    (
+        wire.RoundOver(
+            dealer=DealerResult(hand=("9C", "8C"), points=17),
+            results=(
+                HandResult(
+                    id=7, username="ann", hand=("TS", "6H"), points=16, result="lose"
+                ),
+            ),
+            next_round_in=3,
+        ),
+        {
+            "type": "round_over",
+            "dealer": {"hand": ["9C", "8C"], "points": 17},
+            "results": [
+                {
+                    "id": 7,
+                    "username": "ann",
+                    "hand": ["TS", "6H"],
+                    "points": 16,
+                    "result": "lose",
+                }
+            ],
+            "next_round_in": 3,
+        },
+    ),
+    (
+        wire.RoundOver(
+            dealer=DealerResult(hand=("AS", "KD"), points=21, blackjack=True),
+            results=(
+                HandResult(
+                    id=7,
+                    username="ann",
+                    index=0,
+                    hand=("TS", "QH"),
+                    points=20,
+                    bet=50,
+                    result="lose",
+                    blackjack=False,
+                    doubled=False,
+                    surrendered=False,
+                    payout=0,
+                    balance=950,
+                ),
+            ),
+            next_round_in=3.0,
+        ),
+        {
+            "type": "round_over",
+            "dealer": {"hand": ["AS", "KD"], "points": 21, "blackjack": True},
+            "results": [
+                {
+                    "id": 7,
+                    "username": "ann",
+                    "index": 0,
+                    "hand": ["TS", "QH"],
+                    "points": 20,
+                    "bet": 50,
+                    "result": "lose",
+                    "blackjack": False,
+                    "doubled": False,
+                    "surrendered": False,
+                    "payout": 0,
+                    "balance": 950,
+                }
+            ],
+            "next_round_in": 3.0,
+        },
+    ),
+    (wire.Restart(), {"type": "restart"}),
+    (
+        wire.Wait(message="dealt in at the next round"),
+        {"type": "wait", "message": "dealt in at the next round"},
+    ),
+    (
+        wire.Wait(message="you can bet at the next betting phase", dealer=("6H",)),
+        {
+            "type": "wait",
+            "message": "you can bet at the next betting phase",
+            "dealer": ["6H"],
+        },
+    ),
+    (
+        wire.Wait(message="you can bet at the next betting phase", dealer=()),
+        {
+            "type": "wait",
+            "message": "you can bet at the next betting phase",
+            "dealer": [],
+        },
+    ),
+    (wire.Left(id=5), {"type": "left", "id": 5}),
+    (wire.Shuffle(), {"type": "shuffle"}),
+    (
+        wire.Error(409, "your hand is over"),
+        {"type": "error", "status_code": 409, "message": "your hand is over"},
+    ),
+    (
+        wire.Betting(min_bet=10, max_bet=500, seconds=15.0),
+        {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15.0},
+    ),
+    (
+        wire.Bet(id=7, amount=50, balance=950),
+        {"type": "bet", "id": 7, "amount": 50, "balance": 950},
+    ),
+    (wire.SitOut(id=8), {"type": "sit_out", "id": 8}),
+    (wire.HoleCard(), {"type": "hole_card", "id": "dealer"}),
+    (
+        wire.InsuranceOffer(amount=25, seconds=30.0),
+        {"type": "insurance_offer", "amount": 25, "seconds": 30.0},
+    ),
+    (
+        wire.Insurance(id=7, taken=True, amount=25, balance=925),
+        {"type": "insurance", "id": 7, "taken": True, "amount": 25, "balance": 925},
+    ),
+    (wire.Peek(blackjack=False), {"type": "peek", "blackjack": False}),
+    (
+        wire.InsuranceResult(id=7, amount=25, payout=0, balance=925),
+        {
+            "type": "insurance_result",
+            "id": 7,
+            "amount": 25,
+            "payout": 0,
+            "balance": 925,
+        },
+    ),
+    (
+        wire.Double(id=7, hand=0, bet=100, balance=850),
+        {"type": "double", "id": 7, "hand": 0, "bet": 100, "balance": 850},
+    ),
+    (
+        wire.Split(id=7, hand=0, new_hand=1, hands=(HAND_8C, HAND_8D), balance=900),
+        {
+            "type": "split",
+            "id": 7,
+            "hand": 0,
+            "new_hand": 1,
+            "hands": [HAND_8C_DICT, HAND_8D_DICT],
+            "balance": 900,
+        },
+    ),
+    (
+        wire.Surrender(id=7, hand=0, refund=25, balance=975),
+        {"type": "surrender", "id": 7, "hand": 0, "refund": 25, "balance": 975},
+    ),
+    (
+        wire.Balance(balance=1150, net=150),
+        {"type": "balance", "balance": 1150, "net": 150},
+    ),
+    (
+        wire.Hit(card="QH", id=7, points=17),
+        {"type": "hit", "card": "QH", "id": 7, "points": 17},
+    ),
+]
+
+
+def _old_encode(message: dict[str, Any]) -> bytes:
+    # What blackjackd.messages.encode did with the tables' dicts.
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(("message", "expected"), SERVER_CASES)
+def test_each_server_message_encodes_to_the_bytes_sent_before(message, expected):
+    assert encode(message) == _old_encode(expected)
+    assert wire.as_dict(message) == expected
+
+
+def test_every_server_message_is_covered():
+    assert {message.TYPE for message, _ in SERVER_CASES} == set(SERVER_MESSAGES)
+
+
+def test_names_follow_the_wire_types():
+    for kind, cls in SERVER_MESSAGES.items():
+        assert cls.__name__ == kind.title().replace("_", "")
+    for kind, cls in REQUESTS.items():
+        assert cls.__name__ == kind.title() + "Request"
+
+
+@pytest.mark.parametrize(("message", "expected"), SERVER_CASES)
+def test_a_client_decodes_what_the_server_encodes(message, expected):
+    assert decode_server_message(encode(message)) == message
+    assert decode_server_message(expected) == message
+
+
+def test_encoding_keeps_non_ascii_text():
+    message = wire.NewClient(message=8, username="Zoë 🂡", seat=2)
+    assert "Zoë 🂡".encode() in encode(message)
+
+
+# -- requests ---------------------------------------------------------------
+
+REQUEST_CASES = [
+    (
+        b'{"type": "auth", "data": {"username": " ann "}}',
+        wire.AuthRequest(username="ann"),
+    ),
+    (b'{"type": "bet", "amount": 50}', wire.BetRequest(amount=50)),
+    (b'{"type": "insurance"}', wire.InsuranceRequest(take=True)),
+    (b'{"type": "insurance", "take": false}', wire.InsuranceRequest(take=False)),
+    (b'{"type": "hit"}', wire.HitRequest()),
+    (b'{"type": "stand", "hand": 0}', wire.StandRequest(hand=0)),
+    (b'{"type": "double", "hand": 2, "x": 1}', wire.DoubleRequest(hand=2)),
+    (b'{"type": "split", "hand": null}', wire.SplitRequest()),
+    (b'{"type": "surrender", "hand": 15}', wire.SurrenderRequest(hand=15)),
+]
+
+
+@pytest.mark.parametrize(("frame", "expected"), REQUEST_CASES)
+def test_requests_decode(frame, expected):
+    request = decode_request(frame)
+    assert request == expected
+    assert decode_request(encode(request)) == request
+
+
+def test_every_request_type_decodes():
+    assert {type(request) for _, request in REQUEST_CASES} == set(REQUESTS.values())
+
+
+def test_the_auth_request_nests_its_username_as_the_seed_does():
+    assert json.loads(encode(wire.AuthRequest(username="ann"))) == {
+        "type": "auth",
+        "data": {"username": "ann"},
+    }
+
+
+_BAD_AMOUNT = "field 'amount' must be a positive whole number"
+_BAD_HAND = "field 'hand' must be a hand index, 0 to 15"
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (b"not json", "data not json"),
+        (b"\xff\xfe", "data not json"),
+        (b"[1, 2]", "message must be a JSON object"),
+        (b'"auth"', "message must be a JSON object"),
+        (b"{}", "field 'type' must be a string"),
+        (b'{"type": 3}', "field 'type' must be a string"),
+        (b'{"type": "fold"}', "unknown message type 'fold'"),
+        (b'{"type": "auth"}', "field 'data' must be an object with a username"),
+        (
+            b'{"type": "auth", "data": {"username": 5}}',
+            "field 'data.username' must be a string",
+        ),
+        (b'{"type": "auth", "data": {"username": "  "}}', "username is empty"),
+        (
+            json.dumps({"type": "auth", "data": {"username": "x" * 33}}).encode(),
+            "username is longer than 32 characters",
+        ),
+        (
+            b'{"type": "auth", "data": {"username": "a\\u0007b"}}',
+            "username has control characters",
+        ),
+        (
+            b'{"type": "auth", "data": {"username": "a\\u202eb"}}',
+            "username has control characters",
+        ),
+        (b"[" * 2000 + b"]" * 2000, "data nested too deeply"),
+        (b'{"type": "bet"}', _BAD_AMOUNT),
+        (b'{"type": "bet", "amount": "50"}', _BAD_AMOUNT),
+        (b'{"type": "bet", "amount": 0}', _BAD_AMOUNT),
+        (b'{"type": "bet", "amount": 12.5}', _BAD_AMOUNT),
+        (b'{"type": "bet", "amount": true}', _BAD_AMOUNT),
+        (b'{"type": "bet", "amount": 1e400}', _BAD_AMOUNT),
+        (b'{"type": "bet", "amount": 1000000001}', _BAD_AMOUNT),
+        (b'{"type": "hit", "hand": -1}', _BAD_HAND),
+        (b'{"type": "split", "hand": "0"}', _BAD_HAND),
+        (b'{"type": "double", "hand": false}', _BAD_HAND),
+        (b'{"type": "surrender", "hand": 99}', _BAD_HAND),
+        (b'{"type": "insurance", "take": "yes"}', "field 'take' must be true or false"),
+        (b'{"type": "error"}', "unknown message type 'error'"),
+    ],
+)
+def test_bad_requests_are_400(frame, message):
+    with pytest.raises(BadMessage) as refusal:
+        decode_request(frame)
+    assert (refusal.value.status_code, refusal.value.message) == (400, message)
+
+
+# -- a client's decoder against a hostile server ----------------------------
+
+
+def test_an_unknown_type_is_unknown_and_extra_fields_are_ignored():
+    assert decode_server_message(b'{"type": "tip", "amount": 5}') == Unknown("tip", {})
+    assert decode_server_message(
+        b'{"type": "left", "id": 5, "farewell": "bye"}'
+    ) == wire.Left(id=5)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        b"",
+        b"not json",
+        b"\xff",
+        b"[]",
+        b"{}",
+        b'{"type": 7}',
+        b'{"type": "left"}',
+        b'{"type": "left", "id": "5"}',
+        b'{"type": "left", "id": true}',
+        b'{"type": "left", "id": 1.5}',
+        b'{"type": "left", "id": 10000000000000000}',
+        b'{"type": "left", "id": ' + b"9" * 5000 + b"}",
+        b'{"type": "deadline", "id": 7, "seconds": NaN}',
+        b'{"type": "deadline", "id": 7, "seconds": Infinity}',
+        b'{"type": "deadline", "id": 7, "seconds": -Infinity}',
+        b'{"type": "deadline", "id": 7, "seconds": 1e400}',
+        b'{"type": "hit", "card": "ZZ", "id": 7, "points": 1}',
+        b'{"type": "hit", "card": "AS", "id": "bob", "points": 11}',
+        b'{"type": "hit", "card": "AS", "id": null, "points": 11}',
+        b'{"type": "wait", "message": "' + b"x" * 5000 + b'"}',
+        b'{"type": "wait", "message": "ok", "dealer": "AS"}',
+        b'{"type": "wait", "message": "ok", "dealer": '
+        + b'["AS",' * 99
+        + b'"AS"'
+        + b"]" * 99
+        + b"}",
+        b'{"type": "round_over", "dealer": [], "results": [], "next_round_in": 3}',
+        b'{"type": "split", "id": 7, "hand": 0, "new_hand": 1, "balance": 1, '
+        b'"hands": [{"hand": 0}]}',
+        b'{"type": "other_players", "hand": [], "id": 5, "points": 0, '
+        b'"username": "b", "seat": 1, "state": "x", "hands": ' + b"[" * 5000 + b"}",
+        b'{"type": "' + b"x" * 5000 + b'"}',
+        b"[" * 100000,
+        b" " * (2 << 20),
+    ],
+)
+def test_hostile_server_messages_are_refused(frame):
+    with pytest.raises(BadServerMessage):
+        decode_server_message(frame)
+    with pytest.raises(ValueError):
+        decode_server_message(frame)
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=5)
+    | st.sampled_from(["AS", "dealer", "TD"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    kind=st.sampled_from(sorted(SERVER_MESSAGES)),
+    fields=st.dictionaries(
+        st.sampled_from(
+            "id hand card points seconds dealer results hands message cards balance"
+            " amount rules username seat".split()
+        ),
+        JSON,
+    ),
+)
+def test_anything_a_server_sends_decodes_or_is_refused(kind, fields):
+    try:
+        decode_server_message({**fields, "type": kind})
+    except BadServerMessage:
+        pass
