@@ -7,19 +7,21 @@ from __future__ import annotations
 import pygame
 import pytest
 from test_client_app import SIZE, Harness
-from test_client_casino_model import (
+
+from blackjack_client import view
+from blackjack_client.model import Connected
+from tests.client_messages import (
     BOB,
     CASINO_ID,
+    ID,
     RULES,
     bet,
     betting,
     card,
+    deadlines,
+    hit,
+    split_message,
 )
-from test_client_casino_view import deadlines, split_message
-from test_client_model import ID, hit
-
-from blackjack_client import view
-from blackjack_client.model import Connected
 
 
 @pytest.fixture
