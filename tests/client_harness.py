@@ -3,8 +3,6 @@ a Clock and injected pygame events."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pygame
 from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
@@ -13,6 +11,7 @@ from twisted.trial.unittest import SynchronousTestCase
 from blackjack_client import app as client_app
 from blackjack_client.model import Connected, Disconnected
 from tests.client_messages import ID, hit
+from tests.scratch import scratch_directory
 
 SIZE = (800, 600)
 
@@ -110,8 +109,7 @@ class AppTestCase(SynchronousTestCase):
 
     def setUp(self):
         pygame.font.init()
-        self.tmp_path = Path(self.mktemp())
-        self.tmp_path.mkdir(parents=True)
+        self.tmp_path = scratch_directory(self)
 
     def harness(self, **options):
         return Harness(self.tmp_path, **options)
