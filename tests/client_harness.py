@@ -112,4 +112,5 @@ class AppTestCase(SynchronousTestCase):
         self.tmp_path = scratch_directory(self)
 
     def harness(self, **options):
+        """A Harness with ``options``, its config file in this test's directory."""
         return Harness(self.tmp_path, **options)

@@ -36,6 +36,7 @@ def play(*messages, model=None, now=0.0):
 
 
 def hit(card, who, points):
+    """A classic ``hit``: ``who`` (an id or "dealer") is dealt ``card``."""
     return {"type": "hit", "card": card, "id": who, "points": points}
 
 
@@ -102,14 +103,17 @@ BOB = {
 
 
 def betting(seconds=15):
+    """Betting opens at a casino table, 10 to 500, for ``seconds``."""
     return {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": seconds}
 
 
 def bet(who, amount, balance):
+    """``who`` has bet ``amount`` and has ``balance`` left."""
     return {"type": "bet", "id": who, "amount": amount, "balance": balance}
 
 
 def card(value, who, points, hand=0):
+    """A casino ``hit``: a card for one of ``who``'s hands."""
     return {**hit(value, who, points), "hand": hand}
 
 
@@ -145,6 +149,8 @@ def dealt(ann=("8S", "8H"), bob=("TC", "7D"), upcard="6C", model=None, **rules):
 
 
 def round_over(model, ann_results, bob_result=("lose", 0, 770)):
+    """A casino ``round_over`` for ann's hands in ``model`` and bob's one,
+    each result a (result, payout, balance)."""
     pairs = zip(model.me.hands, ann_results, strict=True)
     results = [
         {"id": 7, "username": "ann", "index": i, "hand": list(h.cards),
@@ -229,6 +235,7 @@ casino_message = st.builds(
 
 
 def split_message(hand, new, first, second, balance, who=7, stake=20):
+    """``who`` splits ``hand`` into ``first`` and a ``new`` hand ``second``."""
     return {
         "type": "split",
         "id": who,
@@ -245,4 +252,5 @@ def split_message(hand, new, first, second, balance, who=7, stake=20):
 
 
 def deadlines(*hands, who=7):
+    """A turn deadline for each of ``who``'s ``hands``."""
     return [{"type": "deadline", "id": who, "hand": h, "seconds": 30} for h in hands]
