@@ -32,7 +32,13 @@ setup(
     # twisted.plugins has no __init__.py on purpose: it is Twisted's plugin
     # namespace, and installing our plugin module into it is how
     # `twistd blackjack` finds the server.
-    packages=["blackjackd", "blackjack_client", "twisted.plugins"],
+    packages=[
+        "blackjackd",
+        "blackjack_client",
+        "blackjack_client.model",
+        "blackjack_client.view",
+        "twisted.plugins",
+    ],
     package_dir={"blackjack_client": "client/blackjack_client"},
     install_requires=[
         "twisted>=24.7,<27",

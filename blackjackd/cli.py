@@ -1,13 +1,15 @@
 """Play at a blackjackd table from a terminal.
 
-    python -m blackjackd.cli [URL] [--name NAME] [--auto] [--rounds N]
+    python -m blackjackd.cli [URL] [--name NAME] [--auto] [--strategy basic]
+                             [--rounds N]
 
 Type ``h`` to hit, ``s`` to stand and ``q`` to quit. At casino tables also
 ``b N`` to bet N chips, ``d`` to double, ``p`` to split, ``u`` to surrender,
 ``i`` or ``n`` to take or decline insurance; add a hand number to act on
-one hand after a split (``h 1``). With ``--auto`` it plays by itself (hit
-below 17; at casino tables it bets the minimum and declines insurance),
-which makes it a small bot for filling a table.
+one hand after a split (``h 1``). With ``--auto`` it plays by itself, by
+``blackjackd.bots`` (hit below 17; at casino tables it bets the minimum and
+declines insurance; ``--strategy basic`` plays basic strategy there), which
+makes it a small bot for filling a table.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from autobahn.twisted.websocket import (
 )
 from autobahn.websocket.protocol import WebSocketProtocol
 from twisted.internet import defer, task
-from twisted.internet.interfaces import IReactorCore
+from twisted.internet.interfaces import IConnector, IReactorCore
 from twisted.internet.protocol import Protocol
 from twisted.internet.stdio import StandardIO
+from twisted.python.failure import Failure
+
+from blackjackd.bots import BasicStrategyPolicy, Policy, SeatNotes, StandOn17, next_move
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
-AUTOPLAY_STAND_ON = 17
 
 #: What each typed word sends; a hand number may follow (``h 1``).
 HAND_COMMANDS = {
@@ -123,10 +127,8 @@ class TerminalPlayer(WebSocketClientProtocol):
 
     def onOpen(self) -> None:
         self.factory.player = self
-        self.my_id: object = None
-        #: My hands' points by hand index, and which of them are still open.
-        self.points: dict[int, int] = {}
-        self.open_hands: set[int] = set()
+        self.notes = SeatNotes()
+        self.policy: Policy = StandOn17()
         self.rounds = 0
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
@@ -138,26 +140,10 @@ class TerminalPlayer(WebSocketClientProtocol):
         kind = message.get("type")
         if kind == "auth":
             self.send({"type": "auth", "data": {"username": settings.name}})
-        elif kind == "id":
-            self.my_id = message["client_id"]
-        mine = message.get("id") == self.my_id
-        hand = message.get("hand", 0) if mine else None
-        # The moments the auto-player acts on a hand: its deal is done
-        # (deadline), or a card it asked for came while the hand is open.
-        decide = None
-        if kind == "deadline" and mine:
-            self.open_hands.add(hand)
-            decide = hand
-        elif kind == "hit" and mine:
-            self.points[hand] = message["points"]
-            if hand in self.open_hands:
-                decide = hand
-        elif kind in ("bust", "stand") and mine:
-            self.open_hands.discard(hand)
-        elif kind == "restart":
-            self.open_hands.clear()
-            self.points.clear()
-        line = describe(message, self.my_id)
+        turn = self.notes.hear(message)
+        if kind == "id" and settings.strategy == "basic" and self.notes.config:
+            self.policy = BasicStrategyPolicy(self.notes.config)
+        line = describe(message, self.notes.my_id)
         if line:
             print(line, flush=True)
         if kind == "round_over":
@@ -165,19 +151,10 @@ class TerminalPlayer(WebSocketClientProtocol):
             if settings.rounds and self.rounds >= settings.rounds:
                 self.sendClose()
                 return
-        if settings.auto:
-            self._autoplay(kind, message, decide)
-
-    def _autoplay(self, kind: str, message: dict[str, Any], hand: int | None) -> None:
-        if kind == "betting":
-            self.send({"type": "bet", "amount": message["min_bet"]})
-        elif kind == "insurance_offer":
-            self.send({"type": "insurance", "take": False})
-        elif hand is not None:
-            points = self.points.get(hand, 0)
-            if points < 21:
-                action = "hit" if points < AUTOPLAY_STAND_ON else "stand"
-                self.send({"type": action, "hand": hand})
+        if settings.auto and turn is not None:
+            move = next_move(turn, self.policy)
+            if move is not None:
+                self.send(move.message())
 
     def command(self, line: str) -> None:
         """Act on what the player typed."""
@@ -209,12 +186,29 @@ class TerminalPlayer(WebSocketClientProtocol):
             self.factory.done.callback(None)
 
 
+class _PlayerFactory(WebSocketClientFactory):
+    """Makes the one ``TerminalPlayer``; ``done`` fires when it is gone."""
+
+    # autobahn is untyped: mypy can't tell its protocols are Twisted's.
+    protocol = TerminalPlayer  # type: ignore[assignment]
+
+    def __init__(self, settings: argparse.Namespace) -> None:
+        super().__init__(settings.url)
+        self.settings = settings
+        self.done: defer.Deferred[None] = defer.Deferred()
+        self.player: TerminalPlayer | None = None
+
+    def clientConnectionFailed(self, connector: IConnector, reason: Failure) -> None:
+        print(f"cannot connect: {reason.getErrorMessage()}", flush=True)
+        self.done.callback(None)
+
+
 class _Keyboard(Protocol):
-    def __init__(self, factory: WebSocketClientFactory) -> None:
+    def __init__(self, factory: _PlayerFactory) -> None:
         self._factory = factory
 
     def dataReceived(self, data: bytes) -> None:
-        player = getattr(self._factory, "player", None)
+        player = self._factory.player
         for line in data.decode(errors="replace").splitlines():
             if player is not None:
                 player.command(line)
@@ -227,6 +221,13 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("url", nargs="?", default=DEFAULT_URL)
     parser.add_argument("--name", default="player")
     parser.add_argument("--auto", action="store_true", help="play by itself")
+    parser.add_argument(
+        "--strategy",
+        choices=["simple", "basic"],
+        default="simple",
+        help="how --auto plays: hit below 17 (simple), or a casino table's "
+        "basic strategy (basic)",
+    )
     parser.add_argument("--rounds", type=int, default=0, help="quit after N rounds")
     return parser.parse_args(argv)
 
@@ -234,14 +235,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[None]:
     """Connect to the table and play until the connection closes."""
     settings = _parse(argv)
-    factory = WebSocketClientFactory(settings.url)
-    factory.protocol = TerminalPlayer
-    factory.settings = settings
-    factory.done = defer.Deferred()
-    factory.clientConnectionFailed = lambda connector, reason: (
-        print(f"cannot connect: {reason.getErrorMessage()}", flush=True),
-        factory.done.callback(None),
-    )
+    factory = _PlayerFactory(settings)
     if not settings.auto:
         StandardIO(_Keyboard(factory), reactor=reactor)
     connectWS(factory)

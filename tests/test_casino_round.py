@@ -125,14 +125,13 @@ class BetUnitTests(SynchronousTestCase):
         }
         for (pays, surrender), unit in cases.items():
             config = CasinoConfig(blackjack_pays=pays, surrender=surrender)
-            with self.subTest(pays=pays, surrender=surrender):
-                self.assertEqual(whole_payout_unit(config), unit)
-                self.assertEqual(config.unit, unit)
-                for bet in range(config.smallest_bet, 200, unit):
-                    winnings = bet * pays
-                    self.assertEqual(winnings.denominator, 1)
-                    if surrender:
-                        self.assertEqual(bet % 2, 0)
+            case = f"{pays} surrender={surrender}"
+            self.assertEqual(whole_payout_unit(config), unit, case)
+            self.assertEqual(config.unit, unit, case)
+            for bet in range(config.smallest_bet, 200, unit):
+                self.assertEqual((bet * pays).denominator, 1, f"{case} bet {bet}")
+                if surrender:
+                    self.assertEqual(bet % 2, 0, f"{case} bet {bet}")
 
     def test_bets_off_the_unit_are_refused(self) -> None:
         config = CasinoConfig()  # 3:2: unit 2

@@ -3,11 +3,12 @@ rule changes move the edge the right way on the same cards."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import random
 from fractions import Fraction
 
-import pytest
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
@@ -16,51 +17,82 @@ from blackjackd.sim import UPCARD_LABELS, compare, main, simulate
 from blackjackd.strategy import BasicStrategy
 
 
-def test_json_output(capsys):
-    assert main(["--hands", "2000", "--seed", "1", "--json"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    assert set(result) == {
-        "house_edge",
-        "house_edge_stderr",
-        "dealer_bust_by_upcard",
-        "hands",
-        "hands_per_second",
-    }
-    assert result["hands"] == 2000
-    assert -0.1 < result["house_edge"] < 0.1
-    assert 0 < result["house_edge_stderr"] < 0.05
-    assert list(result["dealer_bust_by_upcard"]) == list(UPCARD_LABELS)
-    assert all(0 <= rate <= 1 for rate in result["dealer_bust_by_upcard"].values())
-    assert result["hands_per_second"] > 0
+def _output(argv: list[str]) -> tuple[int, str]:
+    """What ``main(argv)`` returns and prints."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = main(argv)
+    return code, printed.getvalue()
 
 
-def test_text_output(capsys):
-    main(["--hands", "500", "--seed", "2", "--h17", "--no-das", "--surrender"])
-    out = capsys.readouterr().out
-    assert "house edge" in out
-    assert "hands/s" in out
+class CommandLineTests(SynchronousTestCase):
+    """What ``python -m blackjackd.sim`` prints and refuses."""
+
+    def test_json_output(self) -> None:
+        code, out = _output(["--hands", "2000", "--seed", "1", "--json"])
+        self.assertEqual(code, 0)
+        result = json.loads(out)
+        self.assertEqual(
+            set(result),
+            {
+                "house_edge",
+                "house_edge_stderr",
+                "dealer_bust_by_upcard",
+                "hands",
+                "hands_per_second",
+            },
+        )
+        self.assertEqual(result["hands"], 2000)
+        self.assertLess(abs(result["house_edge"]), 0.1)
+        self.assertGreater(result["house_edge_stderr"], 0)
+        self.assertLess(result["house_edge_stderr"], 0.05)
+        self.assertEqual(list(result["dealer_bust_by_upcard"]), list(UPCARD_LABELS))
+        for rate in result["dealer_bust_by_upcard"].values():
+            self.assertTrue(0 <= rate <= 1, rate)
+        self.assertGreater(result["hands_per_second"], 0)
+
+    def test_text_output(self) -> None:
+        _, out = _output(
+            ["--hands", "500", "--seed", "2", "--h17", "--no-das", "--surrender"]
+        )
+        self.assertIn("house edge", out)
+        self.assertIn("hands/s", out)
+
+    def test_bad_arguments_exit(self) -> None:
+        errors = io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            self.assertRaises(SystemExit, main, ["--hands", "0"])
+            self.assertRaises(SystemExit, main, ["--blackjack-pays", "7:5"])
+            self.assertRaises(SystemExit, main, ["--processes", "0"])
+        self.assertIn("--hands must be at least 1", errors.getvalue())
 
 
-def test_same_seed_same_figures():
-    first = simulate(1000, CasinoConfig(), seed=5)
-    second = simulate(1000, CasinoConfig(), seed=5)
-    assert first.house_edge == second.house_edge
+class SeedTests(SynchronousTestCase):
+    """Seeds make runs repeatable, and pair rule sets on the same cards."""
 
+    def test_same_seed_same_figures(self) -> None:
+        first = simulate(1000, CasinoConfig(), seed=5)
+        second = simulate(1000, CasinoConfig(), seed=5)
+        self.assertEqual(first.house_edge, second.house_edge)
 
-def test_6_to_5_costs_the_player_on_the_same_cards():
-    fair = simulate(3000, CasinoConfig(), seed=9)
-    short = simulate(3000, CasinoConfig(blackjack_pays=Fraction(6, 5)), seed=9)
-    # Same cards, same plays: only blackjacks pay less, 0.3 bets each.
-    difference = short.house_edge - fair.house_edge
-    assert difference > 0
-    assert (difference * 3000 / 0.3) == pytest.approx(round(difference * 3000 / 0.3))
+    def test_6_to_5_costs_the_player_on_the_same_cards(self) -> None:
+        fair = simulate(3000, CasinoConfig(), seed=9)
+        short = simulate(3000, CasinoConfig(blackjack_pays=Fraction(6, 5)), seed=9)
+        # Same cards, same plays: only blackjacks pay less, 0.3 bets each.
+        difference = short.house_edge - fair.house_edge
+        self.assertGreater(difference, 0)
+        blackjacks = difference * 3000 / 0.3
+        self.assertAlmostEqual(blackjacks, round(blackjacks), places=6)
 
-
-def test_bad_arguments_exit():
-    with pytest.raises(SystemExit):
-        main(["--hands", "0"])
-    with pytest.raises(SystemExit):
-        main(["--blackjack-pays", "7:5"])
+    def test_compare_pairs_rule_variants_on_the_same_cards(self) -> None:
+        found = compare(2000, CasinoConfig(), seed=4)
+        self.assertEqual(set(found["variants"]), {"h17", "6:5", "surrender", "no_das"})
+        short = found["variants"]["6:5"]
+        # 6:5 changes no play, only what a blackjack pays: always a cost.
+        self.assertGreater(short["difference"], 0)
+        self.assertLess(short["difference_stderr"], found["house_edge_stderr"] / 5)
+        alone = simulate(2000, CasinoConfig(), seed=4)
+        self.assertEqual(found["house_edge"], alone.house_edge)
 
 
 # -- the engine against a plain re-implementation, on the same cards ----------
@@ -176,27 +208,21 @@ def replay(hands: int, config: CasinoConfig, seed: int) -> float:
     return -net / hands / 10
 
 
-@pytest.mark.parametrize(
-    "config",
-    [
-        CasinoConfig(),
-        CasinoConfig(hit_soft_17=True, surrender=True, das=False),
-        CasinoConfig(decks=4, resplit_aces=True, blackjack_pays=Fraction(6, 5)),
-    ],
-)
-def test_engine_agrees_with_a_plain_replay_of_the_same_cards(config):
-    assert simulate(4000, config, seed=3).house_edge == replay(4000, config, seed=3)
+REPLAYED_RULES = [
+    CasinoConfig(),
+    CasinoConfig(hit_soft_17=True, surrender=True, das=False),
+    CasinoConfig(decks=4, resplit_aces=True, blackjack_pays=Fraction(6, 5)),
+]
 
 
-def test_compare_pairs_rule_variants_on_the_same_cards():
-    found = compare(2000, CasinoConfig(), seed=4)
-    assert set(found["variants"]) == {"h17", "6:5", "surrender", "no_das"}
-    short = found["variants"]["6:5"]
-    # 6:5 changes no play, only what a blackjack pays: always a cost.
-    assert short["difference"] > 0
-    assert short["difference_stderr"] < found["house_edge_stderr"] / 5
-    alone = simulate(2000, CasinoConfig(), seed=4)
-    assert found["house_edge"] == alone.house_edge
+class ReplayTests(SynchronousTestCase):
+    def test_engine_agrees_with_a_plain_replay_of_the_same_cards(self) -> None:
+        for config in REPLAYED_RULES:
+            self.assertEqual(
+                simulate(4000, config, seed=3).house_edge,
+                replay(4000, config, seed=3),
+                config,
+            )
 
 
 class SimulatorOptionsTests(SynchronousTestCase):
@@ -204,12 +230,13 @@ class SimulatorOptionsTests(SynchronousTestCase):
 
     def test_fewer_than_four_decks_are_refused_with_the_reason(self) -> None:
         for decks in ("1", "2", "3"):
-            with self.subTest(decks=decks):
-                with self.assertRaises(SystemExit):
-                    main(["--decks", decks, "--hands", "10"])
-                with self.assertRaises(ValueError) as refused:
-                    simulate(10, CasinoConfig(decks=int(decks)))
-                self.assertIn("4-8 deck basic strategy", str(refused.exception))
+            with contextlib.redirect_stderr(io.StringIO()) as errors:
+                self.assertRaises(SystemExit, main, ["--decks", decks, "--hands", "10"])
+            self.assertIn("4-8 deck basic strategy", errors.getvalue(), decks)
+            refused = self.assertRaises(
+                ValueError, simulate, 10, CasinoConfig(decks=int(decks))
+            )
+            self.assertIn("4-8 deck basic strategy", str(refused), decks)
 
     def test_resplitting_aces_plays_to_the_end(self) -> None:
         # It used to stop with "split aces take one card each" within
@@ -222,7 +249,7 @@ class SimulatorOptionsTests(SynchronousTestCase):
         second = simulate(4_000, CasinoConfig(), seed=7, processes=2)
         self.assertEqual(first.hands, 4_000)
         self.assertEqual(first.house_edge, second.house_edge)
-        self.assertEqual(sum(first.dealer_rounds_by_upcard.values()) > 3_000, True)
+        self.assertGreater(sum(first.dealer_rounds_by_upcard.values()), 3_000)
         alone = simulate(4_000, CasinoConfig(), seed=7)
         self.assertNotEqual(first.house_edge, alone.house_edge)
 
@@ -230,5 +257,5 @@ class SimulatorOptionsTests(SynchronousTestCase):
         config = CasinoConfig(shuffle_every_round=True, penetration=0.5)
         result = simulate(2_000, config, seed=3)
         self.assertEqual(result.hands, 2_000)
-        with self.assertRaises(SystemExit):
-            main(["--penetration", "1.5"])
+        with contextlib.redirect_stderr(io.StringIO()):
+            self.assertRaises(SystemExit, main, ["--penetration", "1.5"])

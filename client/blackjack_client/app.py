@@ -1,11 +1,12 @@
 """``blackjack-client``: play at a blackjackd table in a window.
 
-    blackjack-client [URL] [--name NAME] [--autoplay] [--rounds N]
-                     [--screenshot PATH]
+    blackjack-client [URL] [--name NAME] [--autoplay [--strategy basic]]
+                     [--rounds N] [--screenshot PATH]
 
 One thread: Twisted's reactor runs everything. The WebSocket (``net``) feeds
-the model's reducer; a ``LoopingCall`` about 60 times a second takes
-pygame's events, lets the auto-player act and draws the model (``view``).
+the model's reducer; a ``LoopingCall`` about 60 times a second (``window``)
+takes pygame's events (``controls`` says what they mean), lets the
+auto-player act (``blackjackd.bots``) and draws the model (``view``).
 
 ``ClientApp`` is the whole client but the window: it draws on whatever
 surface it is given and reads events from whatever source it is given, so
@@ -18,15 +19,15 @@ import argparse
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pygame
 from twisted.internet import defer, task
-from twisted.internet.interfaces import IReactorCore, IReactorTime
+from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 
-from blackjack_client import config, view
+from blackjack_client import config, controls, view
 from blackjack_client.model import (
     DISCONNECTED,
     FULL,
@@ -34,60 +35,36 @@ from blackjack_client.model import (
     Message,
     Model,
     Sent,
+    bot_turn,
     reduce,
+    request_for,
 )
 from blackjack_client.net import TableConnection
+from blackjackd.bots import BasicStrategyPolicy, next_move
+from blackjackd.casino import CasinoConfig
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
-FPS = 60
 #: The least often the screen is redrawn when nothing happens (countdowns).
 REDRAWS_A_SECOND = 10
-WINDOW_SIZE = (1024, 720)
-MIN_SIZE = view.BASE_SIZE
-AUTOPLAY_STAND_ON = 17
 #: Seconds the auto-player waits before acting, so people can follow it.
 AUTOPLAY_DELAY = 0.6
 #: Seconds to wait for the server to answer our close before leaving anyway.
 QUIT_TIMEOUT = 3.0
-MAX_NAME = 32
 MAX_LOGGED_FRAME_ERRORS = 5
-MAX_URL = 300
 
 _log = Logger(namespace="blackjack_client")
-
-#: Keys for actions (R and Q are Reconnect and Quit). A classic table takes
-#: H and S only; the rest are a casino table's.
-ACTION_KEYS = {
-    pygame.K_h: "hit",
-    pygame.K_s: "stand",
-    pygame.K_d: "double",
-    pygame.K_p: "split",
-    pygame.K_u: "surrender",
-    pygame.K_i: "insure",
-    pygame.K_n: "decline",
-    pygame.K_b: "bet",
-}
-#: 1 to 5 (or the keypad's) bet the chips shown, left to right.
-CHIP_KEYS = {
-    **{
-        key: n
-        for n, key in enumerate(
-            (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5)
-        )
-    },
-    **{
-        key: n
-        for n, key in enumerate(
-            (pygame.K_KP1, pygame.K_KP2, pygame.K_KP3, pygame.K_KP4, pygame.K_KP5)
-        )
-    },
-}
 
 Connect = Callable[[str, Callable[[Message], None]], TableConnection]
 
 
 def _new_connection(url: str, listener: Callable[[Message], None]) -> TableConnection:
     return TableConnection(url, listener)
+
+
+@lru_cache(maxsize=8)
+def _basic_strategy(config: CasinoConfig) -> BasicStrategyPolicy:
+    # The charts are built once per table's rules, not every frame.
+    return BasicStrategyPolicy(config)
 
 
 class ClientApp:
@@ -102,6 +79,7 @@ class ClientApp:
         url: str | None = None,
         name: str | None = None,
         autoplay: bool = False,
+        strategy: str = "simple",
         rounds: int | None = None,
         screenshot: Path | None = None,
         present: Callable[[], None] = lambda: None,
@@ -116,6 +94,7 @@ class ClientApp:
         self.present = present
         self.on_resize = on_resize
         self.autoplay = autoplay
+        self.strategy = strategy
         self.autoplay_delay = autoplay_delay
         self.rounds = rounds
         self.screenshot = screenshot
@@ -182,41 +161,13 @@ class ClientApp:
         """Hit or stand (and, at a casino table, bet, insure or decline,
         double, split, surrender), if that's allowed now. ``amount`` is what
         a bet stakes (by default the last bet again, or the minimum)."""
-        message = self._message_for(action, amount)
+        message = request_for(self.model, action, amount)
         if message is None:
             return False
         if self.connection is None or not self.connection.send(message):
             return False
         self.model = reduce(self.model, Sent(message["type"]), self.clock.seconds())
         return True
-
-    def _message_for(self, action: str, amount: int | None) -> dict[str, Any] | None:
-        """The message that does ``action`` now, or None if it isn't allowed."""
-        model = self.model
-        if not model.casino:
-            if action not in ("hit", "stand") or not model.can_act():
-                return None
-            return {"type": action}
-        if action == "bet":
-            stake = view.rebet_amount(model) if amount is None else amount
-            return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
-        if action in ("insure", "decline"):
-            take = action == "insure"
-            return (
-                {"type": "insurance", "take": take} if model.can_insure(take) else None
-            )
-        allowed = {
-            "hit": model.can_act,
-            "stand": model.can_act,
-            "double": model.can_double,
-            "split": model.can_split,
-            "surrender": model.can_surrender,
-        }.get(action)
-        index = model.active_hand()
-        if allowed is None or index is None or not allowed():
-            return None
-        # The hand is named: after a split the player acts on the framed one.
-        return {"type": action, "hand": index}
 
     def reconnect(self) -> bool:
         """Try again after a disconnect or a full table."""
@@ -291,23 +242,13 @@ class ClientApp:
         self._ready_since = None
 
     def _autoplay_choice(self) -> tuple[str, int | None] | None:
-        """What the auto-player does now: bet the table minimum, decline
-        insurance, hit below 17 and stand from 17; None for nothing."""
-        model = self.model
-        me = model.me
-        if model.casino:
-            if model.can_bet(model.rules.min_bet):
-                return "bet", model.rules.min_bet
-            if model.can_insure(False):
-                return "decline", None
-            index = model.active_hand()
-            if index is None or me is None:
-                return None
-            points = me.hands[index].points
-            return ("hit" if points < AUTOPLAY_STAND_ON else "stand"), None
-        if not model.can_act() or me is None:
-            return None
-        return ("hit" if me.hand.points < AUTOPLAY_STAND_ON else "stand"), None
+        """What the auto-player does now, by the bot policy
+        (``blackjackd.bots``); None for nothing."""
+        policy = None
+        if self.strategy == "basic" and self.model.casino:
+            policy = _basic_strategy(self.model.rules.config)
+        move = next_move(bot_turn(self.model), policy)
+        return None if move is None else (move.action, move.amount)
 
     # -- input -----------------------------------------------------------------
 
@@ -325,58 +266,26 @@ class ClientApp:
             self._handle_table(event)
 
     def _handle_table(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in (pygame.K_q, pygame.K_ESCAPE):
-                self.quit()
-            elif event.key == pygame.K_r:
-                self.reconnect()
-            elif event.key in ACTION_KEYS:
-                self.act(ACTION_KEYS[event.key])
-            elif event.key in CHIP_KEYS and self.model.casino:
-                chips = view.chip_values(
-                    self.model.rules.min_bet, self.model.rules.max_bet
-                )
-                number = CHIP_KEYS[event.key]
-                if number < len(chips):
-                    self.act("bet", chips[number])
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            size = self.surface().get_size()
-            for button in view.buttons(self.model, size):
-                if button.enabled and button.rect.collidepoint(event.pos):
-                    if button.action == "reconnect":
-                        self.reconnect()
-                    else:
-                        self.act(button.action, button.amount)
+        size = self.surface().get_size()
+        self._carry_out(controls.table_command(event, self.model, size))
 
     def _handle_start(self, event: pygame.event.Event) -> None:
-        form = self.form
-        assert form is not None
-        if event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_ESCAPE:
-                self.quit()
-            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.submit()
-            elif event.key == pygame.K_TAB:
-                self.form = replace(form, focus=1 - form.focus)
-            elif event.key == pygame.K_BACKSPACE:
-                self._edit(lambda text: text[:-1])
-        elif event.type == pygame.TEXTINPUT:
-            self._edit(lambda text: text + event.text)
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
-            size = self.surface().get_size()
-            for index, rect in enumerate(view.start_fields(size)):
-                if rect.collidepoint(event.pos):
-                    self.form = replace(form, focus=index)
-            if view.start_button(size).rect.collidepoint(event.pos):
-                self.submit()
+        assert self.form is not None
+        size = self.surface().get_size()
+        self.form, command = controls.start_command(event, self.form, size)
+        self._carry_out(command)
 
-    def _edit(self, change: Callable[[str], str]) -> None:
-        form = self.form
-        assert form is not None
-        if form.focus == 0:
-            self.form = replace(form, server=change(form.server)[:MAX_URL])
+    def _carry_out(self, command: controls.Command | None) -> None:
+        if command is None:
+            return
+        if command.kind == controls.QUIT:
+            self.quit()
+        elif command.kind == controls.RECONNECT:
+            self.reconnect()
+        elif command.kind == controls.SUBMIT:
+            self.submit()
         else:
-            self.form = replace(form, name=change(form.name)[:MAX_NAME])
+            self.act(command.action, command.amount)
 
     def submit(self) -> bool:
         """Connect with what the start screen says, and remember it."""
@@ -384,11 +293,7 @@ class ClientApp:
         if form is None:
             return False
         server, name = form.server.strip(), form.name.strip()
-        problem = ""
-        if not server.startswith(("ws://", "wss://")):
-            problem = "The server is a ws:// or wss:// address"
-        elif not name:
-            problem = "Type a name to sit down with"
+        problem = controls.form_problem(server, name)
         if problem:
             self.form = replace(form, message=problem)
             return False
@@ -458,6 +363,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "table: bet the minimum and decline insurance)",
     )
     parser.add_argument(
+        "--strategy",
+        choices=["simple", "basic"],
+        default="simple",
+        help="how --autoplay plays its hands: hit below 17 (simple), or a "
+        "casino table's basic strategy (basic)",
+    )
+    parser.add_argument(
         "--rounds", type=_positive, metavar="N", help="quit after N rounds"
     )
     parser.add_argument(
@@ -469,67 +381,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _keep_min_size(size: tuple[int, int]) -> None:
-    width, height = size
-    if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
-        pygame.display.set_mode(
-            (max(width, MIN_SIZE[0]), max(height, MIN_SIZE[1])), pygame.RESIZABLE
-        )
-
-
-def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
-    """Open the window and play until the player quits."""
-    args = parse_args(argv)
-    # Only video and fonts: no audio device is needed, or wanted.
-    pygame.display.init()
-    pygame.font.init()
-    try:
-        pygame.display.set_mode(WINDOW_SIZE, pygame.RESIZABLE)
-    except pygame.error as failed:
-        print(f"blackjack-client: cannot open a window: {failed}", file=sys.stderr)
-        pygame.quit()
-        raise SystemExit(1) from None
-    pygame.display.set_caption("blackjackd")
-    caption = ["blackjackd"]
-
-    def present() -> None:
-        # The title says who is playing, to tell several windows apart.
-        title = f"blackjackd: {app.name}" if app.name else "blackjackd"
-        if title != caption[0]:
-            caption[0] = title
-            pygame.display.set_caption(title)
-        pygame.display.flip()
-
-    app = ClientApp(
-        clock=reactor,  # type: ignore[arg-type]
-        surface=pygame.display.get_surface,
-        events=pygame.event.get,
-        present=present,
-        on_resize=_keep_min_size,
-        url=args.url,
-        name=args.name,
-        autoplay=args.autoplay,
-        rounds=args.rounds,
-        screenshot=args.screenshot,
-        config_file=config.config_path(),
-    )
-    # Ctrl-C stops the reactor: close the WebSocket properly first.
-    reactor.addSystemEventTrigger("before", "shutdown", app.quit)
-    loop = task.LoopingCall(app.frame)
-    loop.clock = reactor  # type: ignore[assignment]
-    app.start()
-    loop.start(1 / FPS)
-
-    def finished(_: object) -> None:
-        if loop.running:
-            loop.stop()
-        pygame.quit()
-
-    return app.done.addBoth(finished)
-
-
 def main(argv: list[str] | None = None) -> None:
     """The ``blackjack-client`` command."""
+    # The window module builds on this one: imported when the program runs.
+    from blackjack_client.window import run
+
     task.react(run, (sys.argv[1:] if argv is None else argv,))
 
 

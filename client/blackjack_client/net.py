@@ -18,7 +18,7 @@ from typing import Any
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.internet.endpoints import HostnameEndpoint, wrapClientTLS
-from twisted.internet.interfaces import IReactorCore
+from twisted.internet.interfaces import IReactorCore, IStreamClientEndpoint
 from twisted.python.failure import Failure
 
 from blackjack_client.model import Connected, Disconnected, Message
@@ -93,7 +93,8 @@ class TableClientProtocol(WebSocketClientProtocol):
 
 
 class _Factory(WebSocketClientFactory):
-    protocol = TableClientProtocol
+    # autobahn is untyped: mypy can't tell its protocols are Twisted's.
+    protocol = TableClientProtocol  # type: ignore[assignment]
     connection: TableConnection
 
 
@@ -134,7 +135,7 @@ class TableConnection:
             closeHandshakeTimeout=CLOSE_HANDSHAKE_TIMEOUT,
         )
         try:
-            endpoint = HostnameEndpoint(
+            endpoint: IStreamClientEndpoint = HostnameEndpoint(
                 self._reactor, factory.host, factory.port, timeout=CONNECT_TIMEOUT
             )
             if factory.isSecure:

@@ -1,0 +1,381 @@
+"""One bot policy: what a player sends next, from what it knows of the table.
+
+Pure: no sockets and no clocks. A caller describes the moment in a ``Turn``
+(the hand whose turn it is, the dealer's upcard, the legal actions, the
+balance and the table's bet limits) and ``next_move`` answers with the
+``Move`` to send, or None. The terminal client (``cli --auto``), the pygame
+client's ``--autoplay`` and ``bench/load.py`` all play by it.
+
+Two policies: ``StandOn17``, the simple bot (bet the minimum, decline
+insurance, hit below 17 and stand from 17), which every autoplay uses by
+default; and ``BasicStrategyPolicy``, which plays a casino table's basic
+strategy (``blackjackd.strategy``).
+
+``SeatNotes`` follows the server's messages (decoded JSON objects) for a bot
+that keeps no model of its own, and says when a decision is due.
+``hand_options`` says which of double, split and surrender the server's
+rules allow on a hand: the pygame client asks it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from blackjackd.cards import is_card
+from blackjackd.casino import (
+    CasinoConfig,
+    PlayerHand,
+    double_refusal,
+    parse_payout,
+    split_refusal,
+    surrender_refusal,
+)
+from blackjackd.strategy import (
+    DOUBLE,
+    HIT,
+    SPLIT,
+    STAND,
+    SURRENDER,
+    BasicStrategy,
+)
+
+BET, INSURE, DECLINE = "bet", "insure", "decline"
+BLACKJACK = 21
+#: The simple bot stands on this many points or more.
+STAND_ON = 17
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """What to send: ``action`` is ``"bet"`` (``amount`` chips),
+    ``"insure"`` or ``"decline"``, or an action on hand ``hand`` (None: the
+    table's only hand, left unnamed as a classic table expects)."""
+
+    action: str
+    hand: int | None = None
+    amount: int | None = None
+
+    def message(self) -> dict[str, Any]:
+        """The request as a JSON-ready object."""
+        if self.action == BET:
+            return {"type": "bet", "amount": self.amount}
+        if self.action in (INSURE, DECLINE):
+            return {"type": "insurance", "take": self.action == INSURE}
+        request: dict[str, Any] = {"type": self.action}
+        if self.hand is not None:
+            request["hand"] = self.hand
+        return request
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one player knows of the table at a moment it might act."""
+
+    #: Bets are open and this player has not bet yet.
+    may_bet: bool = False
+    min_bet: int = 0
+    max_bet: int = 0
+    #: The player's chips (None: not told, or a classic table).
+    balance: int | None = None
+    #: What insurance costs, while it is offered to this player.
+    insurance_cost: int | None = None
+    #: The index of the hand whose turn it is (None: a classic table's one
+    #: hand, which requests leave unnamed).
+    hand: int | None = None
+    cards: tuple[str, ...] = ()
+    #: The hand's total, as the server counted it.
+    points: int = 0
+    upcard: str | None = None
+    #: The actions the rules allow on the hand now (none: no hand to play).
+    legal: frozenset[str] = frozenset()
+
+    def affords(self, amount: int) -> bool:
+        """Whether the player's chips cover ``amount`` (unknown: yes)."""
+        return self.balance is None or amount <= self.balance
+
+
+class Policy(Protocol):
+    """How a bot bets, insures and plays its hands."""
+
+    def bet(self, turn: Turn) -> int | None:
+        """The chips to bet now, or None to sit the round out."""
+
+    def insure(self, turn: Turn) -> bool:
+        """Whether to buy the insurance offered."""
+
+    def play(self, turn: Turn) -> str:
+        """One of ``turn.legal``: what to do with the hand."""
+
+
+class StandOn17:
+    """The simple bot: it bets the table minimum, never insures, hits below
+    17 and stands from 17."""
+
+    def bet(self, turn: Turn) -> int | None:
+        return turn.min_bet
+
+    def insure(self, turn: Turn) -> bool:
+        return False
+
+    def play(self, turn: Turn) -> str:
+        return HIT if turn.points < STAND_ON else STAND
+
+
+class BasicStrategyPolicy(StandOn17):
+    """Basic strategy for a casino table's rules; the simple bot's play
+    when the cards or the upcard are not known."""
+
+    def __init__(self, config: CasinoConfig) -> None:
+        self._strategy = BasicStrategy(config)
+
+    def play(self, turn: Turn) -> str:
+        cards, upcard = turn.cards, turn.upcard
+        if len(cards) < 2 or upcard is None or not all(map(is_card, cards)):
+            return super().play(turn)
+        if not is_card(upcard):
+            return super().play(turn)
+        return self._strategy.decide(
+            list(cards),
+            upcard,
+            can_double=DOUBLE in turn.legal,
+            can_split=SPLIT in turn.legal,
+            can_surrender=SURRENDER in turn.legal,
+        )
+
+
+def next_move(turn: Turn, policy: Policy | None = None) -> Move | None:
+    """What the bot sends now, or None to wait."""
+    policy = STAND_ON_17 if policy is None else policy
+    if turn.may_bet:
+        amount = policy.bet(turn)
+        if amount is None or not turn.min_bet <= amount <= turn.max_bet:
+            return None
+        return Move(BET, amount=amount) if turn.affords(amount) else None
+    if turn.insurance_cost is not None:
+        take = policy.insure(turn) and turn.affords(turn.insurance_cost)
+        return Move(INSURE if take else DECLINE)
+    if not turn.legal:
+        return None
+    action = policy.play(turn)
+    if action not in turn.legal:
+        # A refused play would only earn an error: the plain play instead.
+        action = STAND_ON_17.play(turn)
+    return Move(action, hand=turn.hand) if action in turn.legal else None
+
+
+STAND_ON_17 = StandOn17()
+
+
+# -- the rules a player needs ---------------------------------------------------
+
+
+def table_config(rules: object) -> CasinoConfig:
+    """A casino table's rules as ``id`` states them (``"h17"``, ``"das"``,
+    ...), as a ``CasinoConfig``. What is missing or out of range keeps the
+    default, so a server's odd values never raise."""
+    if not isinstance(rules, Mapping):
+        return CasinoConfig()
+    options: dict[str, Any] = {}
+    for wire, name in (
+        ("h17", "hit_soft_17"),
+        ("das", "das"),
+        ("resplit_aces", "resplit_aces"),
+        ("surrender", "surrender"),
+    ):
+        if isinstance(rules.get(wire), bool):
+            options[name] = rules[wire]
+    for name, low, high in (
+        ("decks", 1, 8),
+        ("max_split_hands", 1, 4),
+        ("min_bet", 1, None),
+        ("max_bet", 1, None),
+    ):
+        value = rules.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= low:
+            options[name] = value if high is None else min(value, high)
+    pays = rules.get("blackjack_pays")
+    if isinstance(pays, str) and len(pays) < 20:
+        try:
+            options["blackjack_pays"] = parse_payout(pays)
+        except ValueError:
+            pass
+    low = options.get("min_bet", CasinoConfig.min_bet)
+    if options.get("max_bet", CasinoConfig.max_bet) < low:
+        options["max_bet"] = low
+    try:
+        return CasinoConfig(**options)
+    except ValueError:
+        return CasinoConfig()
+
+
+def hand_options(
+    cards: Sequence[str],
+    *,
+    bet: int,
+    from_split: bool,
+    hands_held: int,
+    config: CasinoConfig,
+    balance: int | None,
+) -> frozenset[str]:
+    """Of double, split and surrender, those the server's rules allow on a
+    casino hand whose turn it is, and the chips (``balance``) pay for."""
+    if not cards or not all(map(is_card, cards)):
+        return frozenset()
+    hand = PlayerHand(
+        bet=bet,
+        cards=list(cards),
+        from_split=from_split,
+        split_aces=from_split and cards[0][0] == "A",
+    )
+    affords = balance is None or bet <= balance
+    options = set()
+    if affords and double_refusal(hand, config) is None:
+        options.add(DOUBLE)
+    if affords and split_refusal(hand, hands_held, config) is None:
+        options.add(SPLIT)
+    if surrender_refusal(hand, config) is None:
+        options.add(SURRENDER)
+    return frozenset(options)
+
+
+# -- a bot without a model: notes from the messages ---------------------------
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class SeatNotes:
+    """What a bot has heard about its own seat, kept from the server's
+    messages; ``hear`` returns the ``Turn`` when a decision is due: bets
+    open, insurance offered, or one of its hands is to be played (its turn
+    began, or a card it asked for came while the turn goes on)."""
+
+    def __init__(self) -> None:
+        self.my_id: object = None
+        self.balance: int | None = None
+        self.config: CasinoConfig | None = None
+        self.upcard: str | None = None
+        #: My hands by index: their cards and the server's totals.
+        self.cards: dict[int, tuple[str, ...]] = {}
+        self.points: dict[int, int] = {}
+        self.stakes: dict[int, int] = {}
+        self.from_split: set[int] = set()
+        #: The hands whose turn is on.
+        self.open_hands: set[int] = set()
+
+    def hear(self, message: Mapping[str, Any]) -> Turn | None:
+        """Note ``message``; the ``Turn`` if the bot should decide now."""
+        kind = message.get("type")
+        mine = message.get("id") == self.my_id
+        self._note_balance(message, kind, mine)
+        if kind == "id":
+            self.my_id = message.get("client_id")
+            if message.get("game") == "casino":
+                self.config = table_config(message.get("rules"))
+        elif kind in ("restart", "betting"):
+            self._new_round()
+            if kind == "betting":
+                return self._betting(message)
+        elif kind == "insurance_offer":
+            cost = _whole(message.get("amount"))
+            return Turn(balance=self.balance, insurance_cost=cost or 0)
+        elif kind == "bet" and mine:
+            self.stakes[0] = _whole(message.get("amount")) or 0
+        elif kind == "hit":
+            return self._hit(message, mine)
+        elif kind == "split" and mine:
+            self._split(message)
+        elif kind in ("double", "surrender") and mine:
+            # The hand is played: a double's one card and stand follow.
+            self.open_hands.discard(self._hand(message))
+        elif kind == "deadline" and mine:
+            hand = self._hand(message)
+            self.open_hands.add(hand)
+            return self._turn(hand)
+        elif kind in ("bust", "stand") and mine:
+            self.open_hands.discard(self._hand(message))
+        return None
+
+    def _note_balance(
+        self, message: Mapping[str, Any], kind: object, mine: bool
+    ) -> None:
+        if mine or kind in ("id", "balance"):
+            balance = _whole(message.get("balance"))
+            if balance is not None:
+                self.balance = balance
+
+    def _new_round(self) -> None:
+        self.upcard = None
+        self.cards.clear()
+        self.points.clear()
+        self.stakes.clear()
+        self.from_split.clear()
+        self.open_hands.clear()
+
+    def _betting(self, message: Mapping[str, Any]) -> Turn:
+        low = _whole(message.get("min_bet")) or 0
+        high = _whole(message.get("max_bet"))
+        return Turn(
+            may_bet=True,
+            min_bet=low,
+            max_bet=low if high is None else high,
+            balance=self.balance,
+        )
+
+    def _hand(self, message: Mapping[str, Any]) -> int:
+        return _whole(message.get("hand")) or 0
+
+    def _hit(self, message: Mapping[str, Any], mine: bool) -> Turn | None:
+        card = message.get("card")
+        if message.get("id") == "dealer":
+            if self.upcard is None and isinstance(card, str):
+                self.upcard = card
+            return None
+        if not mine:
+            return None
+        hand = self._hand(message)
+        if isinstance(card, str):
+            self.cards[hand] = (*self.cards.get(hand, ()), card)
+        self.points[hand] = _whole(message.get("points")) or 0
+        return self._turn(hand) if hand in self.open_hands else None
+
+    def _split(self, message: Mapping[str, Any]) -> None:
+        for entry in message.get("hands") or ():
+            if not isinstance(entry, Mapping):
+                continue
+            hand = _whole(entry.get("hand")) or 0
+            cards = entry.get("cards")
+            if isinstance(cards, list):
+                self.cards[hand] = tuple(c for c in cards if isinstance(c, str))
+            self.points[hand] = _whole(entry.get("points")) or 0
+            self.stakes[hand] = _whole(entry.get("bet")) or self.stakes.get(0, 0)
+            self.from_split.add(hand)
+            # Each hand's turn starts afresh with its own deadline.
+            self.open_hands.discard(hand)
+
+    def _turn(self, hand: int) -> Turn:
+        points = self.points.get(hand, 0)
+        cards = self.cards.get(hand, ())
+        legal: frozenset[str] = frozenset()
+        if points < BLACKJACK:
+            legal = frozenset((HIT, STAND))
+            if self.config is not None:
+                legal |= hand_options(
+                    cards,
+                    bet=self.stakes.get(hand, 0),
+                    from_split=hand in self.from_split,
+                    hands_held=len(self.cards),
+                    config=self.config,
+                    balance=self.balance,
+                )
+        return Turn(
+            balance=self.balance,
+            hand=hand,
+            cards=cards,
+            points=points,
+            upcard=self.upcard,
+            legal=legal,
+        )

@@ -1,0 +1,124 @@
+"""What the player's keys and clicks mean: each pygame event becomes a
+``Command`` for the app to carry out, or a new start form. Pure: nothing
+here sends, draws or quits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pygame
+
+from blackjack_client import view
+from blackjack_client.model import Model, chip_values
+
+MAX_NAME = 32
+MAX_URL = 300
+
+#: Keys for actions (R and Q are Reconnect and Quit). A classic table takes
+#: H and S only; the rest are a casino table's.
+ACTION_KEYS = {
+    pygame.K_h: "hit",
+    pygame.K_s: "stand",
+    pygame.K_d: "double",
+    pygame.K_p: "split",
+    pygame.K_u: "surrender",
+    pygame.K_i: "insure",
+    pygame.K_n: "decline",
+    pygame.K_b: "bet",
+}
+#: 1 to 5 (or the keypad's) bet the chips shown, left to right.
+CHIP_KEYS = {
+    **{
+        key: n
+        for n, key in enumerate(
+            (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4, pygame.K_5)
+        )
+    },
+    **{
+        key: n
+        for n, key in enumerate(
+            (pygame.K_KP1, pygame.K_KP2, pygame.K_KP3, pygame.K_KP4, pygame.K_KP5)
+        )
+    },
+}
+
+QUIT, RECONNECT, ACT, SUBMIT = "quit", "reconnect", "act", "submit"
+
+
+@dataclass(frozen=True)
+class Command:
+    """What an event asks of the app: quit, reconnect, submit the start
+    form, or act (``action``, betting ``amount``)."""
+
+    kind: str
+    action: str = ""
+    amount: int | None = None
+
+
+def _clicked(event: pygame.event.Event) -> bool:
+    return bool(event.type == pygame.MOUSEBUTTONDOWN and event.button == 1)
+
+
+def table_command(
+    event: pygame.event.Event, model: Model, size: tuple[int, int]
+) -> Command | None:
+    """What a key or a click on the table's buttons asks for."""
+    if event.type == pygame.KEYDOWN:
+        if event.key in (pygame.K_q, pygame.K_ESCAPE):
+            return Command(QUIT)
+        if event.key == pygame.K_r:
+            return Command(RECONNECT)
+        if event.key in ACTION_KEYS:
+            return Command(ACT, ACTION_KEYS[event.key])
+        if event.key in CHIP_KEYS and model.casino:
+            chips = chip_values(model.rules.min_bet, model.rules.max_bet)
+            number = CHIP_KEYS[event.key]
+            if number < len(chips):
+                return Command(ACT, "bet", chips[number])
+    elif _clicked(event):
+        for button in view.buttons(model, size):
+            if button.enabled and button.rect.collidepoint(event.pos):
+                if button.action == RECONNECT:
+                    return Command(RECONNECT)
+                return Command(ACT, button.action, button.amount)
+    return None
+
+
+def _edited(form: view.StartForm, change: Callable[[str], str]) -> view.StartForm:
+    if form.focus == 0:
+        return replace(form, server=change(form.server)[:MAX_URL])
+    return replace(form, name=change(form.name)[:MAX_NAME])
+
+
+def start_command(
+    event: pygame.event.Event, form: view.StartForm, size: tuple[int, int]
+) -> tuple[view.StartForm, Command | None]:
+    """The start form after a key, typing or a click, and what it asks for."""
+    if event.type == pygame.KEYDOWN:
+        if event.key == pygame.K_ESCAPE:
+            return form, Command(QUIT)
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            return form, Command(SUBMIT)
+        if event.key == pygame.K_TAB:
+            return replace(form, focus=1 - form.focus), None
+        if event.key == pygame.K_BACKSPACE:
+            return _edited(form, lambda text: text[:-1]), None
+    elif event.type == pygame.TEXTINPUT:
+        return _edited(form, lambda text: text + event.text), None
+    elif _clicked(event):
+        for index, rect in enumerate(view.start_fields(size)):
+            if rect.collidepoint(event.pos):
+                form = replace(form, focus=index)
+        if view.start_button(size).rect.collidepoint(event.pos):
+            return form, Command(SUBMIT)
+    return form, None
+
+
+def form_problem(server: str, name: str) -> str:
+    """Why the start form can't connect yet ("" when it can)."""
+    if not server.startswith(("ws://", "wss://")):
+        return "The server is a ws:// or wss:// address"
+    if not name:
+        return "Type a name to sit down with"
+    return ""

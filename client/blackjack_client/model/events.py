@@ -1,0 +1,82 @@
+"""Local events: what the client itself saw or did, reduced like the
+server's messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from blackjack_client.model.seats import without_deadlines
+from blackjack_client.model.state import (
+    CLOSED,
+    CONNECTED,
+    CONNECTING,
+    DISCONNECTED,
+    FULL,
+    Model,
+)
+
+
+@dataclass(frozen=True)
+class Connecting:
+    """The client starts connecting to ``url``; the old table is forgotten."""
+
+    url: str
+
+
+@dataclass(frozen=True)
+class Connected:
+    """The WebSocket opened."""
+
+
+@dataclass(frozen=True)
+class Disconnected:
+    """The connection closed or could not be made."""
+
+    code: int | None = None
+    reason: str = ""
+    #: This client closed it on purpose.
+    by_us: bool = False
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The client sent an action (``"hit"`` or ``"stand"``)."""
+
+    action: str
+
+
+LocalEvent = Connecting | Connected | Disconnected | Sent
+
+
+def reduce_local(model: Model, event: LocalEvent) -> Model:
+    if isinstance(event, Connecting):
+        return Model(
+            connection=CONNECTING,
+            url=event.url,
+            rounds=model.rounds,
+            last_bet=model.last_bet,
+        )
+    if isinstance(event, Connected):
+        return replace(model, connection=CONNECTED, error=None)
+    if isinstance(event, Disconnected):
+        if event.by_us:
+            connection = CLOSED
+        elif model.connection == FULL:
+            connection = FULL  # the close that follows a 507 is expected
+        else:
+            connection = DISCONNECTED
+        return replace(
+            model,
+            connection=connection,
+            close_code=event.code,
+            close_reason=event.reason,
+            awaiting=None,
+            seats={pid: without_deadlines(seat) for pid, seat in model.seats.items()},
+            next_round_at=None,
+            betting_until=None,
+            insurance_offer=None,
+            insurance_until=None,
+        )
+    if isinstance(event, Sent):
+        return replace(model, awaiting=event.action, error=None)
+    return model

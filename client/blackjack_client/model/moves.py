@@ -1,0 +1,95 @@
+"""What the player can send now, worked out from the model: the chips a
+bet is made of, the bet B repeats, and the moment as the bot policy
+(``blackjackd.bots``) sees it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blackjack_client.model.state import Model
+from blackjackd.bots import Turn
+from blackjackd.strategy import HIT, STAND
+
+#: The denominations chips come in; a table shows those within its limits.
+CHIP_VALUES = (1, 5, 10, 25, 50, 100, 500, 1000, 5000)
+#: The most chips offered at once.
+MAX_CHIPS = 5
+
+
+def chip_values(min_bet: int, max_bet: int) -> list[int]:
+    """The chips offered for bets of ``min_bet`` to ``max_bet``: the minimum,
+    then up to four denominations spread up to the maximum."""
+    above = [value for value in CHIP_VALUES if min_bet < value <= max_bet]
+    if len(above) > MAX_CHIPS - 1:
+        last = len(above) - 1
+        picks = MAX_CHIPS - 1
+        above = [above[round(i * last / (picks - 1))] for i in range(picks)]
+    return [min_bet, *above]
+
+
+def rebet_amount(model: Model) -> int:
+    """What B bets: the last bet again when it is still allowed, else the
+    table minimum."""
+    last = model.last_bet
+    if last is not None and model.rules.min_bet <= last <= model.rules.max_bet:
+        balance = model.balance
+        if balance is None or last <= balance:
+            return last
+    return model.rules.min_bet
+
+
+def bot_turn(model: Model) -> Turn:
+    """The moment as a bot sees it: bets open, insurance offered, or the
+    hand whose turn it is with the actions the rules allow on it."""
+    rules = model.rules
+    if model.can_bet():
+        return Turn(
+            may_bet=True,
+            min_bet=rules.min_bet,
+            max_bet=rules.max_bet,
+            balance=model.balance,
+        )
+    if model.can_insure(False):
+        return Turn(balance=model.balance, insurance_cost=model.insurance_offer)
+    me = model.me
+    if me is None or not model.can_act():
+        return Turn(balance=model.balance)
+    index = model.active_hand() if model.casino else None
+    hand = me.hand if index is None else me.hands[index]
+    return Turn(
+        balance=model.balance,
+        hand=index,
+        cards=hand.cards,
+        points=hand.points,
+        upcard=model.dealer.cards[0] if model.dealer.cards else None,
+        legal=frozenset((HIT, STAND)) | model.hand_options(),
+    )
+
+
+def request_for(
+    model: Model, action: str, amount: int | None = None
+) -> dict[str, Any] | None:
+    """The message that does ``action`` now, or None if it isn't allowed.
+    ``amount`` is what a bet stakes (by default ``rebet_amount``)."""
+    if not model.casino:
+        if action not in ("hit", "stand") or not model.can_act():
+            return None
+        return {"type": action}
+    if action == "bet":
+        stake = rebet_amount(model) if amount is None else amount
+        return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
+    if action in ("insure", "decline"):
+        take = action == "insure"
+        return {"type": "insurance", "take": take} if model.can_insure(take) else None
+    allowed = {
+        "hit": model.can_act,
+        "stand": model.can_act,
+        "double": model.can_double,
+        "split": model.can_split,
+        "surrender": model.can_surrender,
+    }.get(action)
+    index = model.active_hand()
+    if allowed is None or index is None or not allowed():
+        return None
+    # The hand is named: after a split the player acts on the framed one.
+    return {"type": action, "hand": index}
