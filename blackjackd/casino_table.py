@@ -162,6 +162,8 @@ class CasinoTable(SeatedTable[Seat]):
         return Seat(player_id, username, index, send)
 
     # -- what tests and tools may look at -----------------------------------------
+    # Each asks the machine (its ``inspect`` input), so none may be read from
+    # inside the table's own work, e.g. from a seat's ``send``.
 
     @property
     def phase(self) -> str:
