@@ -77,6 +77,8 @@ class Turn:
     may_bet: bool = False
     min_bet: int = 0
     max_bet: int = 0
+    #: Every bet is a multiple of this (1 at an old server's tables).
+    bet_unit: int = 1
     #: The player's chips (None: not told, or a classic table).
     balance: int | None = None
     #: What insurance costs, while it is offered to this player.
@@ -95,6 +97,17 @@ class Turn:
         """Whether the player's chips cover ``amount`` (unknown: yes)."""
         return self.balance is None or amount <= self.balance
 
+    @property
+    def smallest_bet(self) -> int:
+        """The smallest bet the table takes: the minimum rounded up to the
+        betting unit."""
+        return smallest_bet(self.min_bet, self.bet_unit)
+
+    def takes(self, amount: int) -> bool:
+        """Whether the table takes a bet of ``amount``: within the limits
+        and a multiple of the betting unit."""
+        return self.min_bet <= amount <= self.max_bet and not amount % self.bet_unit
+
 
 class Policy(Protocol):
     """How a bot bets, insures and plays its hands."""
@@ -110,11 +123,11 @@ class Policy(Protocol):
 
 
 class StandOn17:
-    """The simple bot: it bets the table minimum, never insures, hits below
-    17 and stands from 17."""
+    """The simple bot: it bets the smallest bet the table takes, never
+    insures, hits below 17 and stands from 17."""
 
     def bet(self, turn: Turn) -> int | None:
-        return turn.min_bet
+        return turn.smallest_bet
 
     def insure(self, turn: Turn) -> bool:
         return False
@@ -150,7 +163,7 @@ def next_move(turn: Turn, policy: Policy | None = None) -> Move | None:
     policy = STAND_ON_17 if policy is None else policy
     if turn.may_bet:
         amount = policy.bet(turn)
-        if amount is None or not turn.min_bet <= amount <= turn.max_bet:
+        if amount is None or not turn.takes(amount):
             return None
         return Move(BET, amount=amount) if turn.affords(amount) else None
     if turn.insurance_cost is not None:
@@ -170,14 +183,23 @@ STAND_ON_17 = StandOn17()
 
 # -- the rules a player needs ---------------------------------------------------
 
+#: The betting unit of a server that doesn't announce one: any whole bet.
+OLD_SERVER_UNIT = 1
+
+
+def smallest_bet(min_bet: int, unit: int) -> int:
+    """``min_bet`` rounded up to a multiple of the betting ``unit``."""
+    return -(-min_bet // unit) * unit
+
 
 def table_config(rules: object) -> CasinoConfig:
     """A casino table's rules as ``id`` states them (``"h17"``, ``"das"``,
     ...), as a ``CasinoConfig``. What is missing or out of range keeps the
-    default, so a server's odd values never raise."""
+    default, so a server's odd values never raise; the betting unit
+    (``bet_unit``) of a server that doesn't state one is 1."""
     if not isinstance(rules, Mapping):
-        return CasinoConfig()
-    options: dict[str, Any] = {}
+        return CasinoConfig(bet_unit=OLD_SERVER_UNIT)
+    options: dict[str, Any] = {"bet_unit": OLD_SERVER_UNIT}
     for wire, name in (
         ("h17", "hit_soft_17"),
         ("das", "das"),
@@ -191,6 +213,7 @@ def table_config(rules: object) -> CasinoConfig:
         ("max_split_hands", 1, 4),
         ("min_bet", 1, None),
         ("max_bet", 1, None),
+        ("bet_unit", 1, None),
     ):
         value = rules.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and value >= low:
@@ -207,7 +230,8 @@ def table_config(rules: object) -> CasinoConfig:
     try:
         return CasinoConfig(**options)
     except ValueError:
-        return CasinoConfig()
+        # No bet in the limits is a multiple of the unit: not a sane table.
+        return CasinoConfig(bet_unit=OLD_SERVER_UNIT)
 
 
 def hand_options(
@@ -322,6 +346,7 @@ class SeatNotes:
             may_bet=True,
             min_bet=low,
             max_bet=low if high is None else high,
+            bet_unit=OLD_SERVER_UNIT if self.config is None else self.config.unit,
             balance=self.balance,
         )
 

@@ -31,7 +31,14 @@ from twisted.internet.protocol import Protocol
 from twisted.internet.stdio import StandardIO
 from twisted.python.failure import Failure
 
-from blackjackd.bots import BasicStrategyPolicy, Policy, SeatNotes, StandOn17, next_move
+from blackjackd.bots import (
+    BasicStrategyPolicy,
+    Policy,
+    SeatNotes,
+    StandOn17,
+    next_move,
+    smallest_bet,
+)
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 
@@ -54,8 +61,9 @@ HELP = (
 )
 
 
-def describe(message: dict[str, Any], my_id: object) -> str | None:
-    """One line for a person to read about ``message``; None to say nothing."""
+def describe(message: dict[str, Any], my_id: object, unit: int = 1) -> str | None:
+    """One line for a person to read about ``message``; None to say nothing.
+    ``unit`` is the table's betting unit."""
     kind = message.get("type")
     who = "you" if message.get("id") == my_id else f"player {message.get('id')}"
     hand = f" (hand {message['hand']})" if isinstance(message.get("hand"), int) else ""
@@ -101,9 +109,10 @@ def describe(message: dict[str, Any], my_id: object) -> str | None:
     if kind == "shuffle":
         return "the dealer shuffles the shoe"
     if kind == "betting":
+        steps = f" in multiples of {unit}" if unit > 1 else ""
         return (
-            f"place your bet: b {message['min_bet']} to b {message['max_bet']} "
-            f"within {message['seconds']:g} s"
+            f"place your bet: b {smallest_bet(message['min_bet'], unit)} to "
+            f"b {message['max_bet']}{steps} within {message['seconds']:g} s"
         )
     if kind == "bet":
         return f"{who} bet {message['amount']}"
@@ -125,11 +134,38 @@ def describe(message: dict[str, Any], my_id: object) -> str | None:
 class TerminalPlayer(WebSocketClientProtocol):
     """Prints the table's messages and sends the player's commands."""
 
+    notes: SeatNotes
+    #: The amount of the last bet typed, until the server answers it.
+    typed_bet: int | None = None
+
     def onOpen(self) -> None:
         self.factory.player = self
         self.notes = SeatNotes()
         self.policy: Policy = StandOn17()
         self.rounds = 0
+
+    def unit(self) -> int:
+        """The table's betting unit (1 until a casino table states one)."""
+        config = self.notes.config
+        return 1 if config is None else config.unit
+
+    def bet_refused(self, message: dict[str, Any]) -> str | None:
+        """After a typed bet the server refused (400), what bets the table
+        takes; None for any other message."""
+        amount, config = self.typed_bet, self.notes.config
+        if message.get("type") in ("bet", "error"):
+            self.typed_bet = None  # the bet is answered
+        if (
+            amount is None
+            or config is None
+            or message.get("type") != "error"
+            or message.get("status_code") != 400
+        ):
+            return None
+        return (
+            f"a bet of {amount} isn't taken here: bets are multiples of "
+            f"{config.unit} chips, from {config.smallest_bet} to {config.max_bet}"
+        )
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
@@ -143,9 +179,12 @@ class TerminalPlayer(WebSocketClientProtocol):
         turn = self.notes.hear(message)
         if kind == "id" and settings.strategy == "basic" and self.notes.config:
             self.policy = BasicStrategyPolicy(self.notes.config)
-        line = describe(message, self.notes.my_id)
-        if line:
-            print(line, flush=True)
+        for line in (
+            describe(message, self.notes.my_id, self.unit()),
+            self.bet_refused(message),
+        ):
+            if line:
+                print(line, flush=True)
         if kind == "round_over":
             self.rounds += 1
             if settings.rounds and self.rounds >= settings.rounds:
@@ -169,6 +208,7 @@ class TerminalPlayer(WebSocketClientProtocol):
                 message["hand"] = number
             self.send(message)
         elif word in ("b", "bet") and number is not None:
+            self.typed_bet = number
             self.send({"type": "bet", "amount": number})
         elif word in ("i", "n"):
             self.send({"type": "insurance", "take": word == "i"})

@@ -189,7 +189,11 @@ async def make_casino_screenshot(path: Path = CASINO_PATH, pause: float = 1.2) -
     bots_draw = [card for name in PLAYERS for card in CASINO_BOTS.get(name, [])]
     scene = Scene(
         CasinoConfig(
-            seats=len(PLAYERS), turn_timeout=30, round_delay=3, bet_timeout=60
+            seats=len(PLAYERS),
+            turn_timeout=30,
+            round_delay=3,
+            bet_timeout=60,
+            bet_unit=1,  # the client's 25 chip isn't a multiple of 2
         ),
         CASINO_DEAL + bots_draw + CASINO_ANN + CASINO_SPARE,
     )

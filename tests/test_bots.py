@@ -15,6 +15,7 @@ from blackjackd.bots import (
     BasicStrategyPolicy,
     Move,
     SeatNotes,
+    StandOn17,
     Turn,
     hand_options,
     next_move,
@@ -122,6 +123,77 @@ def test_table_config_reads_id_rules_and_survives_odd_values():
     ):
         assert isinstance(table_config(odd), CasinoConfig)
     assert table_config({"max_split_hands": 99}).max_split_hands == 4
+
+
+def test_table_config_reads_the_betting_unit():
+    rules = {"blackjack_pays": "6:5", "min_bet": 10, "max_bet": 500}
+    assert table_config({**rules, "bet_unit": 5}).unit == 5
+    # An old server states no unit: any whole bet.
+    assert table_config(rules).unit == 1
+    assert table_config(None).unit == 1
+    for odd in (0, -5, "5", True, 2.5):
+        assert table_config({**rules, "bet_unit": odd}).unit == 1
+    # No bet within the limits on the unit: not a table to believe.
+    assert table_config({"min_bet": 11, "max_bet": 12, "bet_unit": 5}).unit == 1
+
+
+def test_bets_the_smallest_bet_on_the_unit():
+    turn = Turn(may_bet=True, min_bet=15, max_bet=500, bet_unit=2, balance=1000)
+    assert turn.smallest_bet == 16
+    assert next_move(turn) == Move("bet", amount=16)
+    assert next_move(Turn(may_bet=True, min_bet=15, max_bet=500, bet_unit=10)) == Move(
+        "bet", amount=20
+    )
+
+
+class _Betting(StandOn17):
+    def __init__(self, amount: int) -> None:
+        self.amount = amount
+
+    def bet(self, turn: Turn) -> int | None:
+        return self.amount
+
+
+@given(
+    low=st.integers(1, 200),
+    span=st.integers(0, 500),
+    unit=st.integers(1, 25),
+    balance=st.one_of(st.none(), st.integers(0, 1000)),
+    wanted=st.integers(-5, 800),
+)
+def test_a_bot_never_bets_off_the_unit(low, span, unit, balance, wanted):
+    turn = Turn(
+        may_bet=True, min_bet=low, max_bet=low + span, bet_unit=unit, balance=balance
+    )
+    for policy in (StandOn17(), BasicStrategyPolicy(CasinoConfig()), _Betting(wanted)):
+        move = next_move(turn, policy)
+        if move is None:
+            continue
+        assert move.amount is not None
+        assert move.amount % unit == 0
+        assert low <= move.amount <= low + span
+        assert balance is None or move.amount <= balance
+
+
+def test_seat_notes_bet_on_the_tables_unit():
+    notes = SeatNotes()
+    notes.hear(
+        {
+            "type": "id",
+            "client_id": 7,
+            "game": "casino",
+            "balance": 100,
+            "rules": {
+                "blackjack_pays": "6:5",
+                "min_bet": 7,
+                "max_bet": 50,
+                "bet_unit": 5,
+            },
+        }
+    )
+    turn = notes.hear({"type": "betting", "seconds": 15, "min_bet": 7, "max_bet": 50})
+    assert turn is not None and turn.bet_unit == 5
+    assert next_move(turn) == Move("bet", amount=10)
 
 
 @given(

@@ -108,3 +108,36 @@ def test_typed_commands(typed, sent, capsys):
     assert messages == ([sent] if sent else [])
     if sent is None and typed.strip():
         assert "h hit, s stand" in capsys.readouterr().out
+
+
+def test_a_refused_bet_is_told_the_unit(capsys):
+    player = cli.TerminalPlayer()
+    player.notes = cli.SeatNotes()
+    player.send = lambda message: None
+    player.notes.hear(
+        {
+            "type": "id",
+            "client_id": 7,
+            "game": "casino",
+            "rules": {
+                "blackjack_pays": "6:5",
+                "min_bet": 12,
+                "max_bet": 500,
+                "bet_unit": 5,
+            },
+        }
+    )
+    assert player.unit() == 5
+    betting = {"type": "betting", "min_bet": 12, "max_bet": 500, "seconds": 15}
+    line = cli.describe(betting, 7, player.unit())
+    assert line == "place your bet: b 15 to b 500 in multiples of 5 within 15 s"
+    player.command("b 12")
+    refused = {"type": "error", "status_code": 400, "message": "not on the unit"}
+    note = player.bet_refused(refused)
+    assert note is not None
+    assert "bets are multiples of 5 chips, from 15 to 500" in note
+    # Answered once: a later error is not about the bet.
+    assert player.bet_refused(refused) is None
+    player.command("b 15")
+    assert player.bet_refused({"type": "bet", "id": 7, "amount": 15}) is None
+    assert player.bet_refused(refused) is None

@@ -34,6 +34,7 @@ class CasinoServer:
                 turn_timeout=30,
                 round_delay=round_delay,
                 bet_timeout=bet_timeout,
+                bet_unit=1,  # the client's 25 chip isn't a multiple of 2
             ),
             clock=reactor,
             rng=random.Random(0),

@@ -118,7 +118,7 @@ def rules(value: object) -> Rules:
     for name in ("h17", "das", "resplit_aces", "surrender"):
         if isinstance(value.get(name), bool):
             fields[name] = value[name]
-    for name in ("decks", "max_split_hands", "min_bet", "max_bet"):
+    for name in ("decks", "max_split_hands", "min_bet", "max_bet", "bet_unit"):
         number = chips(value.get(name), None)
         if number is not None and number >= 1:
             fields[name] = number
@@ -127,10 +127,22 @@ def rules(value: object) -> Rules:
     timeout = value.get("bet_timeout")
     if isinstance(timeout, (int, float)) and not isinstance(timeout, bool):
         fields["bet_timeout"] = float(timeout)
+    for name in ("rtp", "rtp_error"):
+        fields[name] = percent(value.get(name))
     told = replace(default, **fields)
     if told.max_bet < told.min_bet:
         told = replace(told, max_bet=told.min_bet)
+    if told.smallest_bet > told.max_bet:
+        # No bet in the limits is on the unit: the server's unit is not believed.
+        told = replace(told, bet_unit=default.bet_unit)
     return told
+
+
+def percent(value: object) -> float | None:
+    """A percentage from 0 to 100 (a return to player, its error), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if 0 <= value <= 100 else None
 
 
 def all_finite(value: object) -> bool:
