@@ -34,6 +34,7 @@ from blackjack_client.model import (
     Sent,
     reduce,
 )
+from blackjackd import wire
 
 ID = {
     "type": "id",
@@ -480,7 +481,7 @@ def test_decoding_is_one_step_that_can_be_swapped():
 
     def decode(message):
         seen.append(message)
-        return {"type": "hit", "card": "5C", "id": 7, "points": 5}
+        return wire.Hit(card="5C", id=7, points=5)
 
     after = reduce(model, object(), decode=decode)
     assert len(seen) == 1
