@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from blackjackd import wire
 from blackjackd.bots import (
     DOUBLE,
     HIT,
@@ -181,6 +182,7 @@ def test_seat_notes_bet_on_the_tables_unit():
         {
             "type": "id",
             "client_id": 7,
+            "username": "bot",
             "game": "casino",
             "balance": 100,
             "rules": {
@@ -265,6 +267,7 @@ def test_seat_notes_say_when_to_decide():
     casino_id = {
         "type": "id",
         "client_id": 7,
+        "username": "bot",
         "game": "casino",
         "balance": 100,
         "rules": {"surrender": True, "min_bet": 10, "max_bet": 50},
@@ -303,7 +306,15 @@ def test_seat_notes_say_when_to_decide():
 
 def test_seat_notes_after_a_split_and_a_double():
     notes = SeatNotes()
-    notes.hear({"type": "id", "client_id": 7, "game": "casino", "balance": 100})
+    notes.hear(
+        {
+            "type": "id",
+            "client_id": 7,
+            "username": "bot",
+            "game": "casino",
+            "balance": 100,
+        }
+    )
     notes.hear({"type": "restart"})
     notes.hear({"type": "bet", "id": 7, "amount": 10, "balance": 90})
     notes.hear({"type": "hit", "id": 7, "card": "8S", "points": 8})
@@ -326,5 +337,19 @@ def test_seat_notes_after_a_split_and_a_double():
     turn = notes.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 30})
     assert turn is not None and turn.cards == ("8S", "3C")
     assert DOUBLE in turn.legal and SURRENDER not in turn.legal
-    assert notes.hear({"type": "double", "id": 7, "hand": 0, "balance": 70}) is None
+    double = {"type": "double", "id": 7, "hand": 0, "bet": 20, "balance": 70}
+    assert notes.hear(double) is None
     assert notes.hear({"type": "hit", "id": 7, "card": "9D", "points": 20}) is None
+
+
+def test_seat_notes_hear_wire_messages_and_ignore_what_does_not_decode():
+    notes = SeatNotes()
+    rules = wire.Rules(min_bet=10, max_bet=50, blackjack_pays="6:5", bet_unit=5)
+    notes.hear(wire.Id(client_id=7, username="bot", game="casino", rules=rules))
+    assert notes.config is not None and notes.config.unit == 5
+    turn = notes.hear(wire.Betting(min_bet=10, max_bet=50, seconds=15))
+    assert turn is not None and turn.bet_unit == 5
+    assert notes.hear({"type": "betting", "min_bet": "ten"}) is None
+    assert notes.hear({"type": "tip", "amount": 5}) is None
+    assert Move("bet", amount=10).request() == wire.BetRequest(amount=10)
+    assert Move(SPLIT, hand=1).request() == wire.SplitRequest(hand=1)

@@ -118,6 +118,7 @@ def test_a_refused_bet_is_told_the_unit(capsys):
         {
             "type": "id",
             "client_id": 7,
+            "username": "bot",
             "game": "casino",
             "rules": {
                 "blackjack_pays": "6:5",

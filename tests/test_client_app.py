@@ -23,6 +23,7 @@ from blackjack_client.model import (
     Connected,
     Disconnected,
 )
+from blackjackd.wire import as_dict
 
 SIZE = (800, 600)
 
@@ -41,8 +42,9 @@ class FakeConnection:
     def connect(self):
         self.connected = True
 
-    def send(self, message):
-        self.sent.append(message)
+    def send(self, request):
+        # Recorded as the JSON object it goes out as.
+        self.sent.append(as_dict(request))
         return True
 
     def close(self):

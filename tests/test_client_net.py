@@ -10,6 +10,7 @@ from test_client_e2e import ROUND, Server, wait_for
 
 from blackjack_client.model import Connected, Disconnected
 from blackjack_client.net import TableClientProtocol, TableConnection
+from blackjackd.wire import AuthRequest, HitRequest
 
 
 def test_only_json_objects_in_text_frames_are_delivered():
@@ -45,7 +46,7 @@ def test_a_bad_address_is_a_disconnect_not_a_crash(url):
     [event] = heard
     assert isinstance(event, Disconnected)
     assert event.reason.startswith("bad server address")
-    assert not connection.send({"type": "hit"})
+    assert not connection.send(HitRequest())
     assert connection.close().called
 
 
@@ -85,11 +86,11 @@ async def test_closing_while_connecting_and_after_opening():
         late = TableConnection(server.url, heard.append)
         late.connect()
         await wait_for(lambda: late.is_open, "the opening")
-        assert late.send({"type": "auth", "data": {"username": "ann"}})
+        assert late.send(AuthRequest(username="ann"))
         await wait_for(lambda: any(m.get("type") == "id" for m in heard[1:]), "id")
         await late.close()
         assert heard[-1] == Disconnected(1000, "", by_us=True)
-        assert not late.send({"type": "hit"})
+        assert not late.send(HitRequest())
         await wait_for(lambda: not server.factory.clients, "the server to see it")
     finally:
         await server.stop()

@@ -4,9 +4,8 @@ bet is made of, the bet B repeats, and the moment as the bot policy
 
 from __future__ import annotations
 
-from typing import Any
-
 from blackjack_client.model.state import Model
+from blackjackd import wire
 from blackjackd.bots import Turn, smallest_bet
 from blackjackd.strategy import HIT, STAND
 
@@ -75,19 +74,19 @@ def bot_turn(model: Model) -> Turn:
 
 def request_for(
     model: Model, action: str, amount: int | None = None
-) -> dict[str, Any] | None:
-    """The message that does ``action`` now, or None if it isn't allowed.
+) -> wire.Request | None:
+    """The request that does ``action`` now, or None if it isn't allowed.
     ``amount`` is what a bet stakes (by default ``rebet_amount``)."""
     if not model.casino:
         if action not in ("hit", "stand") or not model.can_act():
             return None
-        return {"type": action}
+        return wire.HAND_REQUESTS[action]()
     if action == "bet":
         stake = rebet_amount(model) if amount is None else amount
-        return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
+        return wire.BetRequest(amount=stake) if model.can_bet(stake) else None
     if action in ("insure", "decline"):
         take = action == "insure"
-        return {"type": "insurance", "take": take} if model.can_insure(take) else None
+        return wire.InsuranceRequest(take=take) if model.can_insure(take) else None
     allowed = {
         "hit": model.can_act,
         "stand": model.can_act,
@@ -99,4 +98,4 @@ def request_for(
     if allowed is None or index is None or not allowed():
         return None
     # The hand is named: after a split the player acts on the framed one.
-    return {"type": action, "hand": index}
+    return wire.HAND_REQUESTS[action](hand=index)
