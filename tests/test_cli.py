@@ -11,12 +11,13 @@ from twisted.internet import reactor
 from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
 
-from blackjackd import cli
+from blackjackd import cli, wire
 from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory, BlackjackServerProtocol
 from blackjackd.table import TableConfig
 from blackjackd.web import build_site
+from blackjackd.wire import as_dict
 
 
 class _Watched(BlackjackServerProtocol):
@@ -103,7 +104,7 @@ async def test_basic_strategy_is_never_refused(seed, capsys):
 def test_typed_commands(typed, sent, capsys):
     player = cli.TerminalPlayer()
     messages = []
-    player.send = messages.append
+    player.send = lambda request: messages.append(as_dict(request))
     player.command(typed)
     assert messages == ([sent] if sent else [])
     if sent is None and typed.strip():
@@ -130,15 +131,15 @@ def test_a_refused_bet_is_told_the_unit(capsys):
     )
     assert player.unit() == 5
     betting = {"type": "betting", "min_bet": 12, "max_bet": 500, "seconds": 15}
-    line = cli.describe(betting, 7, player.unit())
+    line = cli.describe(wire.decode_server_message(betting), 7, player.unit())
     assert line == "place your bet: b 15 to b 500 in multiples of 5 within 15 s"
     player.command("b 12")
-    refused = {"type": "error", "status_code": 400, "message": "not on the unit"}
+    refused = wire.Error(400, "not on the unit")
     note = player.bet_refused(refused)
     assert note is not None
     assert "bets are multiples of 5 chips, from 15 to 500" in note
     # Answered once: a later error is not about the bet.
     assert player.bet_refused(refused) is None
     player.command("b 15")
-    assert player.bet_refused({"type": "bet", "id": 7, "amount": 15}) is None
+    assert player.bet_refused(wire.Bet(id=7, amount=15, balance=85)) is None
     assert player.bet_refused(refused) is None

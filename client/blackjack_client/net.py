@@ -108,7 +108,7 @@ class TableConnection:
         if reactor is None:
             from twisted.internet import reactor as default_reactor
 
-            reactor = default_reactor  # type: ignore[assignment]
+            reactor = default_reactor
         self._reactor = reactor
         self.url = url
         self._listener = listener
