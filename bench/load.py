@@ -1,13 +1,25 @@
 """Load benchmark: bots playing against a real ``twistd blackjack`` process.
 
-    python bench/load.py [--clients 35] [--seconds 10] [--tables 5]
-                         [--game classic|casino]
+    python bench/load.py [--clients 35] [--seconds 10] [--tables 5] [--seats 7]
+                         [--game classic|casino] [--repo PATH]
 
 Starts the server on a free loopback port (a short round delay, so tables
-deal almost as fast as bots play), fills it with bots that hit below 17, and prints what
-the server sustained: rounds, actions and messages a second, and the time
-from an action to the server's answer. It asserts nothing; it measures.
-Pass ``--url`` to aim at a server that is already running instead.
+deal almost as fast as bots play), fills it with bots that hit below 17, and
+prints what the server sustained: rounds, actions and messages a second, and
+the time from an action to the server's answer.
+
+It also charges the server for what it delivers: the server process's CPU
+seconds over the window divided by the messages all bots received in it.
+Then, for a yardstick, a bare autobahn echo server (``bench/echo_server.py``)
+is driven by as many echo clients for a window as long, and its CPU per
+echoed message is printed beside the game's, with the ratio of the two. The
+bots and the echo clients run in this process, on the same cores.
+
+``--repo`` runs the server code of another checkout (e.g. an older version)
+with the same bots and yardstick. Pass ``--url`` to aim at a server that is
+already running instead (its CPU is then not measured). Everything listens
+on 127.0.0.1 and everything started is stopped at the end. It asserts
+nothing; it measures.
 """
 
 from __future__ import annotations
@@ -15,21 +27,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import signal
 import statistics
 import sys
 import time
 from pathlib import Path
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
-from twisted.internet import defer, protocol, task
+from cpu import Window, measure
+from echo import measure_echo
+from processes import describe_checkout, start_game_server
+from twisted.internet import defer, task
 from twisted.internet.endpoints import clientFromString
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from blackjackd.bots import SeatNotes, next_move  # noqa: E402
+
+#: Seconds between every client being seated and the measured window.
+SETTLE_SECONDS = 1.0
 
 
 class Bot(WebSocketClientProtocol):
@@ -75,52 +91,13 @@ class Bot(WebSocketClientProtocol):
         self.sendMessage(json.dumps(move.message()).encode())
 
 
-class ServerProcess(protocol.ProcessProtocol):
-    def __init__(self) -> None:
-        self.output = b""
-        self.port: defer.Deferred[int] = defer.Deferred()
-        self.ended: defer.Deferred[None] = defer.Deferred()
-
-    def outReceived(self, data: bytes) -> None:
-        if self.port.called:
-            return  # the access log of every connection: not ours to keep
-        self.output += data
-        found = re.search(rb"Site starting on (\d+)", self.output)
-        if found:
-            self.port.callback(int(found.group(1)))
-
-    errReceived = outReceived
-
-    def processEnded(self, reason) -> None:
-        if not self.port.called:
-            self.port.errback(RuntimeError(self.output.decode(errors="replace")))
-        self.ended.callback(None)
-
-
 async def run(reactor, args: argparse.Namespace) -> None:
     server = None
     if args.url:
         url = args.url
     else:
-        server = ServerProcess()
-        twistd = Path(sys.executable).parent / "twistd"
-        env = dict(os.environ, PYTHONPATH=str(REPO))
-        reactor.spawnProcess(
-            server,
-            str(twistd),
-            [
-                str(twistd),
-                "--nodaemon",
-                "--pidfile=",
-                "--logfile=-",
-                "blackjack",
-                "--port=tcp:0:interface=127.0.0.1",
-                f"--tables={args.tables}",
-                "--seats=7",
-                f"--round-delay={args.round_delay}",
-                f"--game={args.game}",
-            ],
-            env=env,
+        server = start_game_server(
+            reactor, args.repo, args.game, args.tables, args.seats, args.round_delay
         )
         port = await server.port
         url = f"ws://127.0.0.1:{port}/websocket"
@@ -145,21 +122,32 @@ async def run(reactor, args: argparse.Namespace) -> None:
     # Let every bot sit down, then measure a clean window.
     while stats["connected"] < args.clients:
         await task.deferLater(reactor, 0.05)
-    await task.deferLater(reactor, 1.0)
+    await task.deferLater(reactor, SETTLE_SECONDS)
     for key in ("messages", "actions", "rounds", "errors", "closed_by_server"):
         stats[key] = 0
     stats["latencies"].clear()
-    started = time.perf_counter()
-    await task.deferLater(reactor, args.seconds)
-    elapsed = time.perf_counter() - started
+    load_average = os.getloadavg()
+    game = await measure(
+        reactor,
+        None if server is None else server.pid,
+        args.seconds,
+        lambda: stats["messages"],
+    )
+    elapsed = game.seconds
     snapshot = {k: v for k, v in stats.items() if k != "latencies"}
     latencies = sorted(stats["latencies"])
     factory.stopping = True
-    for bot in bots:
-        bot.sendClose()
+    # The server goes first: a bot still hearing its table after a close of
+    # its own would answer on a closing connection.
     if server is not None:
-        os.kill(server.transport.pid, signal.SIGTERM)
-        await server.ended
+        await server.stop()
+    for bot in bots:
+        bot.transport.abortConnection()
+    echo = None
+    if args.echo_clients:
+        echo = await measure_echo(
+            reactor, args.echo_clients, args.seconds, SETTLE_SECONDS
+        )
 
     def quantile(q: float) -> float:
         if not latencies:
@@ -167,7 +155,12 @@ async def run(reactor, args: argparse.Namespace) -> None:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
     print(f"server            {url}")
-    print(f"bots              {args.clients} at {args.tables} {args.game} table(s)")
+    if server is not None:
+        print(f"server code       {args.repo} ({describe_checkout(args.repo)})")
+    print(
+        f"bots              {args.clients} at {args.tables} {args.game} table(s)"
+        + ("" if args.url else f" of {args.seats} seats")
+    )
     print(f"window            {elapsed:.1f} s")
     print(
         f"rounds/s          {snapshot['rounds'] / elapsed:.1f} (one bot a table counts)"
@@ -185,12 +178,48 @@ async def run(reactor, args: argparse.Namespace) -> None:
             f"p99 {quantile(0.99):.2f}  max {latencies[-1] * 1000:.2f}  "
             f"mean {statistics.fmean(latencies) * 1000:.2f}"
         )
+    print_cpu(game, echo, args.echo_clients, load_average, measured=server is not None)
+
+
+def print_cpu(
+    game: Window,
+    echo: Window | None,
+    echo_clients: int,
+    load_average: tuple[float, float, float],
+    measured: bool,
+) -> None:
+    """The CPU figures: the game server's per delivered message, the echo
+    server's per echoed message, and the one over the other."""
+    print(
+        "load average      {:.2f} {:.2f} {:.2f} (1, 5, 15 min, at the window's "
+        "start)".format(*load_average)
+    )
+    if measured:
+        print(
+            f"server CPU        {game.us_per_message:.1f} us per delivered message "
+            f"({game.cpu:.2f} s, {game.load:.0%} of a core; "
+            f"bots' process {game.own_load:.0%})"
+        )
+    else:
+        print("server CPU        not measured (--url: not a process started here)")
+    if echo is None:
+        return
+    print(
+        f"echo server CPU   {echo.us_per_message:.1f} us per echoed message "
+        f"({echo.cpu:.2f} s, {echo.load:.0%} of a core; {echo_clients} clients, "
+        f"{echo.messages_per_second:.0f} messages/s, window {echo.seconds:.1f} s; "
+        f"clients' process {echo.own_load:.0%})"
+    )
+    if measured:
+        ratio = game.us_per_message / echo.us_per_message
+        print(f"CPU ratio         {ratio:.2f}x the echo server's per message")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=35)
     parser.add_argument("--tables", type=int, default=5)
+    parser.add_argument("--seats", type=int, default=7, help="seats at each table")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument(
         "--round-delay",
@@ -200,8 +229,32 @@ def main() -> None:
         "shorter pause can push them past the server's 10 messages a second",
     )
     parser.add_argument("--game", choices=["classic", "casino"], default="classic")
-    parser.add_argument("--url", help="a running server's WebSocket URL")
+    parser.add_argument(
+        "--url",
+        help="a running server's WebSocket URL (its CPU is then not measured)",
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=REPO,
+        help="run the server code of this checkout (default: this one), "
+        "e.g. an older version, with this Python's packages",
+    )
+    parser.add_argument(
+        "--echo-clients",
+        type=int,
+        default=None,
+        help="echo clients driving the bare autobahn echo server for the "
+        "yardstick (default: as many as --clients; 0: skip it)",
+    )
     args = parser.parse_args()
+    args.repo = args.repo.resolve()
+    # PYTHONPATH only wins over the blackjackd installed in this Python if
+    # the checkout's is a regular package.
+    if not (args.repo / "blackjackd" / "__init__.py").is_file():
+        parser.error(f"--repo: {args.repo} holds no blackjackd package")
+    if args.echo_clients is None:
+        args.echo_clients = args.clients
     task.react(lambda reactor: defer.ensureDeferred(run(reactor, args)))
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 import random
 
 import pygame
-import pytest_twisted
-from casino_helpers import deal
-from test_client_e2e import Player, RecordingServerProtocol, wait_for
 from twisted.internet import reactor
 
 from blackjack_client import view
@@ -21,6 +18,9 @@ from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory
 from blackjackd.shoe import Shoe, StackedShoe
 from blackjackd.web import build_site
+from tests.casino_helpers import deal
+from tests.live_players import LiveTestCase, Player
+from tests.live_server import RecordingServerProtocol, wait_for
 
 
 class CasinoServer:
@@ -72,102 +72,132 @@ CARDS = deal(
 )
 
 
-@pytest_twisted.ensureDeferred
-async def test_two_clients_bet_split_double_and_are_paid():
-    server = CasinoServer(StackedShoe(CARDS))
-    ann = Player(server.url, "ann").start()
-    bob = None
-    try:
-        await wait_for(lambda: ann.model.can_bet(25), "ann's betting")
-        bob = Player(server.url, "bob", size=(1280, 720)).start()
-        await wait_for(lambda: bob.model.can_bet(10), "bob's betting")
-        assert ann.model.casino and ann.model.balance == 1000
-        ann.press(pygame.K_2)  # the second chip: 25
-        await wait_for(lambda: ann.model.me.bet == 25, "ann's bet")
-        bob.press(pygame.K_b)  # the table minimum: 10
-        await wait_for(lambda: ann.model.can_split(), "ann's deal")
-        await wait_for(lambda: bob.model.can_double(), "bob's deal")
-        assert ann.model.dealer_hole and ann.model.dealer.cards == ("6H",)
+class CasinoEndToEndTests(LiveTestCase):
+    """Real clients at a real casino table on loopback, on the real reactor."""
 
-        ann.press(pygame.K_p)
-        await wait_for(
-            lambda: (
-                [len(h.cards) for h in ann.model.me.hands] == [2, 2]
-                and ann.model.active_hand() == 0
-            ),
-            "ann's split",
-        )
-        assert ann.model.balance == 950
-        bob.press(pygame.K_d)
-        await wait_for(lambda: len(bob.model.me.hands[0].cards) == 3, "bob's double")
-        ann.press(pygame.K_d)  # on hand 0, the framed one
-        await wait_for(lambda: ann.model.active_hand() == 1, "ann's second hand")
-        assert ann.model.me.hands[0].doubled
-        ann.press(pygame.K_s)
-        for player in (ann, bob):
-            await wait_for(lambda p=player: p.model.phase == PHASE_OVER, "the end")
-            await wait_for(lambda p=player: p.model.net is not None, "the balance")
+    async def test_two_clients_bet_split_double_and_are_paid(self):
+        server = CasinoServer(StackedShoe(CARDS))
+        ann = Player(server.url, "ann").start()
+        bob = None
+        try:
+            await wait_for(lambda: ann.model.can_bet(25), "ann's betting")
+            bob = Player(server.url, "bob", size=(1280, 720)).start()
+            await wait_for(lambda: bob.model.can_bet(10), "bob's betting")
+            self.assertTrue(ann.model.casino)
+            self.assertEqual(ann.model.balance, 1000)
+            ann.press(pygame.K_2)  # the second chip: 25
+            await wait_for(lambda: ann.model.me.bet == 25, "ann's bet")
+            bob.press(pygame.K_b)  # the table minimum: 10
+            await wait_for(lambda: ann.model.can_split(), "ann's deal")
+            await wait_for(lambda: bob.model.can_double(), "bob's deal")
+            self.assertTrue(ann.model.dealer_hole)
+            self.assertEqual(ann.model.dealer.cards, ("6H",))
 
-        # Each client holds what the server told: balances, hands, payouts.
-        [truth] = server.told(ann.model.my_id, "round_over")
-        assert truth["dealer"]["points"] == 26
-        for player in (ann, bob):
-            model = player.model
-            assert model.dealer.cards == tuple(truth["dealer"]["hand"])
-            for result in truth["results"]:
-                seat = model.seats[result["id"]]
-                hand = seat.hands[result["index"]]
-                assert (hand.cards, hand.points, hand.bet) == (
-                    tuple(result["hand"]),
-                    result["points"],
-                    result["bet"],
+            ann.press(pygame.K_p)
+            await wait_for(
+                lambda: (
+                    [len(h.cards) for h in ann.model.me.hands] == [2, 2]
+                    and ann.model.active_hand() == 0
+                ),
+                "ann's split",
+            )
+            self.assertEqual(ann.model.balance, 950)
+            bob.press(pygame.K_d)
+            await wait_for(
+                lambda: len(bob.model.me.hands[0].cards) == 3, "bob's double"
+            )
+            ann.press(pygame.K_d)  # on hand 0, the framed one
+            await wait_for(lambda: ann.model.active_hand() == 1, "ann's second hand")
+            self.assertTrue(ann.model.me.hands[0].doubled)
+            ann.press(pygame.K_s)
+            for player in (ann, bob):
+                await wait_for(lambda p=player: p.model.phase == PHASE_OVER, "the end")
+                await wait_for(lambda p=player: p.model.net is not None, "the balance")
+
+            # Each client holds what the server told: balances, hands, payouts.
+            [truth] = server.told(ann.model.my_id, "round_over")
+            self.assertEqual(truth["dealer"]["points"], 26)
+            for player in (ann, bob):
+                model = player.model
+                who = model.my_name
+                self.assertEqual(
+                    model.dealer.cards, tuple(truth["dealer"]["hand"]), who
                 )
-                assert (hand.result, hand.payout) == (
-                    result["result"],
-                    result["payout"],
+                for result in truth["results"]:
+                    seat = model.seats[result["id"]]
+                    hand = seat.hands[result["index"]]
+                    whose = (
+                        f"{who}'s view of {result['username']}'s hand {result['index']}"
+                    )
+                    self.assertEqual(
+                        (hand.cards, hand.points, hand.bet),
+                        (tuple(result["hand"]), result["points"], result["bet"]),
+                        whose,
+                    )
+                    self.assertEqual(
+                        (hand.result, hand.payout),
+                        (result["result"], result["payout"]),
+                        whose,
+                    )
+                for result in truth["results"]:
+                    whose = f"{who}'s view of {result['username']}"
+                    # Each hand's balance is after its own payout: the last counts.
+                    self.assertEqual(
+                        model.seats[result["id"]].balance,
+                        max(
+                            r["balance"]
+                            for r in truth["results"]
+                            if r["id"] == result["id"]
+                        ),
+                        whose,
+                    )
+                [balance] = server.told(model.my_id, "balance")
+                self.assertEqual(
+                    (model.balance, model.net),
+                    (balance["balance"], balance["net"]),
+                    who,
                 )
-            for result in truth["results"]:
-                # Each hand's balance is after its own payout: the last counts.
-                assert model.seats[result["id"]].balance == max(
-                    r["balance"] for r in truth["results"] if r["id"] == result["id"]
+            self.assertEqual(ann.model.balance, 1000 - 25 * 3 + 100 + 50)
+            self.assertEqual(bob.model.balance, 1000 - 20 + 40)
+            self.assertEqual(ann.model.net, 75)
+            self.assertEqual(bob.model.net, 20)
+            self.assertTrue(
+                view.banner_text(ann.model, reactor.seconds())[0].startswith(
+                    "Dealer has 26.  You win +75"
                 )
-            [balance] = server.told(model.my_id, "balance")
-            assert (model.balance, model.net) == (balance["balance"], balance["net"])
-        assert ann.model.balance == 1000 - 25 * 3 + 100 + 50
-        assert bob.model.balance == 1000 - 20 + 40
-        assert ann.model.net == 75 and bob.model.net == 20
-        assert view.banner_text(ann.model, reactor.seconds())[0].startswith(
-            "Dealer has 26.  You win +75"
-        )
+            )
 
-        # Betting opens again; B offers ann's last bet.
-        await wait_for(lambda: ann.model.phase == PHASE_BETTING, "the next bets")
-        assert view.buttons(ann.model, (800, 600))[-1].label == "Bet 25  (B)"
-        assert ann.app.frame_errors == 0 and bob.app.frame_errors == 0
-    finally:
-        await ann.quit()
-        if bob is not None:
-            await bob.quit()
-        await server.stop()
+            # Betting opens again; B offers ann's last bet.
+            await wait_for(lambda: ann.model.phase == PHASE_BETTING, "the next bets")
+            self.assertEqual(
+                view.buttons(ann.model, (800, 600))[-1].label, "Bet 25  (B)"
+            )
+            self.assertEqual(ann.app.frame_errors, 0)
+            self.assertEqual(bob.app.frame_errors, 0)
+        finally:
+            await self.quit(ann)
+            if bob is not None:
+                await self.quit(bob)
+            await server.stop()
 
-
-@pytest_twisted.ensureDeferred
-async def test_autoplay_fills_a_casino_table():
-    server = CasinoServer(Shoe(6, random.Random(3)), round_delay=0.05)
-    bots = [
-        Player(server.url, name, autoplay=True, rounds=3).start()
-        for name in ("bot1", "bot2")
-    ]
-    try:
-        for bot in bots:
-            await wait_for(lambda b=bot: b.app.done.called, "three rounds")
-        for bot in bots:
-            bets = server.told(bot.model.my_id, "bet")
-            assert bets and all(b["amount"] == 10 for b in bets)
-            assert bot.model.rounds == 3
-            balances = server.told(bot.model.my_id, "balance")
-            assert bot.model.balance == balances[-1]["balance"]
-    finally:
-        for bot in bots:
-            await bot.quit()
-        await server.stop()
+    async def test_autoplay_fills_a_casino_table(self):
+        server = CasinoServer(Shoe(6, random.Random(3)), round_delay=0.05)
+        bots = [
+            Player(server.url, name, autoplay=True, rounds=3).start()
+            for name in ("bot1", "bot2")
+        ]
+        try:
+            for bot in bots:
+                await wait_for(lambda b=bot: b.app.done.called, "three rounds")
+            for bot in bots:
+                bets = server.told(bot.model.my_id, "bet")
+                who = bot.model.my_name
+                self.assertTrue(bets, who)
+                self.assertTrue(all(b["amount"] == 10 for b in bets), who)
+                self.assertEqual(bot.model.rounds, 3, who)
+                balances = server.told(bot.model.my_id, "balance")
+                self.assertEqual(bot.model.balance, balances[-1]["balance"], who)
+        finally:
+            for bot in bots:
+                await self.quit(bot)
+            await server.stop()

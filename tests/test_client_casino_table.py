@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
 
 from blackjack_client.model import (
     PHASE_BETTING,
@@ -96,61 +97,73 @@ class Game:
                 return
         self.clock.advance(1.0)
 
-    def check(self) -> None:
-        table, ledger = self.table, self.ledger
-        for player_id, model in self.models.items():
-            assert model.balance == ledger.balance(player_id)
+
+ROUNDS = 15
+
+
+class ModelFollowsTableTests(SynchronousTestCase):
+    """Random play at the real casino table, checked against each model."""
+
+    def test_the_model_follows_the_real_table(self):
+        seen: dict[str, int] = {}
+        for seed in range(12):
+            game = Game(seed, RULES[seed % len(RULES)])
+            self.play_rounds(game, f"seed {seed}")
+            for name, count in game.actions.items():
+                seen[name] = seen.get(name, 0) + count
+        # Random play went everywhere: every action was taken somewhere.
+        self.assertEqual(
+            set(seen),
+            {"bet", "insurance", "hit", "stand", "double", "split", "surrender"},
+        )
+
+    def play_rounds(self, game: Game, case: str, check: bool = True) -> None:
+        for _ in range(3000):
+            if game.table.rounds_played >= ROUNDS:
+                return
+            game.step()
+            if check:
+                self.check(game, case)
+        self.fail(f"{case}: {ROUNDS} rounds weren't played")
+
+    def check(self, game: Game, case: str) -> None:
+        """Each model holds the table's balances and cards, and offers a
+        double, a split or a surrender exactly when the rules allow it."""
+        table, ledger = game.table, game.ledger
+        for player_id, model in game.models.items():
+            who = f"{case}, player {player_id}"
+            self.assertEqual(model.balance, ledger.balance(player_id), who)
             seat = table.seat_of(player_id)
             if model.phase != PHASE_BETTING:
-                assert model.dealer.cards == tuple(table.dealer_hand)
+                self.assertEqual(model.dealer.cards, tuple(table.dealer_hand), who)
             if seat.in_round and model.phase != PHASE_BETTING:
                 truth = [(tuple(h.cards), h.total, h.bet) for h in seat.hands]
-                for viewer in self.models.values():
+                for viewer_id, viewer in game.models.items():
                     hands = viewer.seats[player_id].hands
-                    assert [(h.cards, h.points, h.bet) for h in hands] == truth
+                    self.assertEqual(
+                        [(h.cards, h.points, h.bet) for h in hands],
+                        truth,
+                        f"{who} seen by player {viewer_id}",
+                    )
             index = model.active_hand()
             if index is None:
                 continue
             hand = seat.hands[index]
             chips = ledger.balance(player_id)
-            config = self.config
-            assert model.can_double() == (
-                double_refusal(hand, config) is None and hand.bet <= chips
+            config = game.config
+            self.assertEqual(
+                model.can_double(),
+                double_refusal(hand, config) is None and hand.bet <= chips,
+                f"{who}: may double {hand}",
             )
-            assert model.can_split() == (
+            self.assertEqual(
+                model.can_split(),
                 split_refusal(hand, len(seat.hands), config) is None
-                and hand.bet <= chips
+                and hand.bet <= chips,
+                f"{who}: may split {hand}",
             )
-            assert model.can_surrender() == (surrender_refusal(hand, config) is None)
-
-
-ROUNDS = 15
-
-
-def play_rounds(game: Game, check: bool = True) -> None:
-    for _ in range(3000):
-        if game.table.rounds_played >= ROUNDS:
-            return
-        game.step()
-        if check:
-            game.check()
-    raise AssertionError(f"{ROUNDS} rounds weren't played")
-
-
-def test_the_model_follows_the_real_table():
-    seen: dict[str, int] = {}
-    for seed in range(12):
-        game = Game(seed, RULES[seed % len(RULES)])
-        play_rounds(game)
-        for name, count in game.actions.items():
-            seen[name] = seen.get(name, 0) + count
-    # Random play went everywhere: every action was taken somewhere.
-    assert set(seen) == {
-        "bet",
-        "insurance",
-        "hit",
-        "stand",
-        "double",
-        "split",
-        "surrender",
-    }
+            self.assertEqual(
+                model.can_surrender(),
+                surrender_refusal(hand, config) is None,
+                f"{who}: may surrender {hand}",
+            )

@@ -8,21 +8,9 @@ from dataclasses import replace
 from itertools import pairwise
 
 import pygame
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_client_casino_model import (
-    CASINO_ID,
-    RULES,
-    _casino_message,
-    at_table,
-    bet,
-    betting,
-    card,
-    dealt,
-    round_over,
-)
-from test_client_model import hit, play
+from twisted.trial.unittest import SynchronousTestCase
 
 from blackjack_client import view
 from blackjack_client.model import (
@@ -37,29 +25,23 @@ from blackjack_client.model import (
     reduce,
 )
 from blackjack_client.view.words import hand_badge
-from blackjackd.cards import points as hand_points
+from tests.client_messages import (
+    CASINO_ID,
+    RULES,
+    at_table,
+    bet,
+    betting,
+    card,
+    casino_message,
+    deadlines,
+    dealt,
+    hit,
+    play,
+    round_over,
+    split_message,
+)
 
 SIZES = [(800, 600), (1280, 720)]
-
-
-def split_message(hand, new, first, second, balance, who=7, stake=20):
-    return {
-        "type": "split",
-        "id": who,
-        "hand": hand,
-        "new_hand": new,
-        "hands": [
-            {"hand": hand, "cards": list(first), "points": hand_points(first),
-             "bet": stake, "status": "playing"},
-            {"hand": new, "cards": list(second), "points": hand_points(second),
-             "bet": stake, "status": "playing"},
-        ],
-        "balance": balance,
-    }  # fmt: skip
-
-
-def deadlines(*hands, who=7):
-    return [{"type": "deadline", "id": who, "hand": h, "seconds": 30} for h in hands]
 
 
 def split_to_four(model):
@@ -181,25 +163,7 @@ def states() -> dict[str, Model]:
     }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def fonts():
-    pygame.font.init()
-    yield
-
-
 ALL = states()
-
-
-@pytest.mark.parametrize("size", [*SIZES, (1024, 768), (640, 480)], ids=str)
-@pytest.mark.parametrize("name", list(ALL))
-def test_every_casino_state_draws(name, size):
-    surface = pygame.Surface(size)
-    shown = view.draw(surface, ALL[name], now=115.0, mouse=(size[0] // 2, size[1] - 60))
-    assert shown
-    for button in shown:
-        assert surface.get_rect().contains(button.rect), button
-    for left, right in pairwise(b for b in shown if b.action != "reconnect"):
-        assert left.rect.right <= right.rect.left, (left, right)
 
 
 def crowded(seats: int, hands: int) -> Model:
@@ -227,37 +191,6 @@ def crowded(seats: int, hands: int) -> Model:
     return model
 
 
-@pytest.mark.parametrize("hands", [1, 2, 4])
-@pytest.mark.parametrize("seats", range(1, 8))
-@pytest.mark.parametrize("size", SIZES, ids=str)
-def test_every_seat_count_with_split_hands_fits(seats, hands, size):
-    model = crowded(seats, hands)
-    assert len(model.me.hands) == hands
-    surface = pygame.Surface(size)
-    view.draw(surface, model, now=105.0)
-    view.draw(surface, settled_crowd(model), now=105.0)
-    lay = view.layout(size)
-    slots = view.seat_slots(model)
-    weights = view.seat_weights(model, slots)
-    assert weights == [min(2.0, 1 + 0.4 * (hands - 1))] * seats
-    rects = view.seat_rects(lay.seats, seats, lay.scale, weights)
-    for rect in rects:
-        assert lay.seats.contains(rect)
-    for left, right in pairwise(rects):
-        assert left.right <= right.left
-
-
-def test_a_seat_with_split_hands_is_wider():
-    model = split_to_four(dealt())
-    lay = view.layout((1024, 720))
-    slots = view.seat_slots(model)
-    assert view.seat_weights(model, slots) == [2.0, 1.0]
-    mine, bobs = view.seat_rects(
-        lay.seats, 2, lay.scale, view.seat_weights(model, slots)
-    )
-    assert mine.width > bobs.width
-
-
 def settled_crowd(model: Model) -> Model:
     results = []
     for seat in model.seats.values():
@@ -283,179 +216,286 @@ def enabled(model: Model, size=(800, 600)) -> dict[str, bool]:
     }
 
 
-def test_chips_and_bet_while_betting():
-    assert enabled(ALL["betting"]) == {
-        "bet:10": True,
-        "bet:25": True,
-        "bet:50": True,
-        "bet:100": True,
-        "bet:500": True,
-        "rebet": True,
-    }
-    assert not any(enabled(ALL["bet placed"]).values())
-    assert not any(enabled(ALL["broke"]).values())
-    poor = play({**CASINO_ID, "balance": 60}, betting())
-    assert enabled(poor) == {
-        "bet:10": True,
-        "bet:25": True,
-        "bet:50": True,
-        "bet:100": False,
-        "bet:500": False,
-        "rebet": True,
-    }
-    labels = [b.label for b in view.buttons(ALL["betting"], (800, 600))]
-    assert labels == [
-        "10  (1)",
-        "25  (2)",
-        "50  (3)",
-        "100  (4)",
-        "500  (5)",
-        "Bet 10  (B)",
-    ]
+class ViewTestCase(SynchronousTestCase):
+    """Draws with pygame's fonts ready."""
+
+    def setUp(self):
+        pygame.font.init()
 
 
-def test_b_bets_the_last_bet_again_when_it_is_allowed():
-    model = replace(ALL["betting"], last_bet=100)
-    assert rebet_amount(model) == 100
-    assert view.buttons(model, (800, 600))[-1].label == "Bet 100  (B)"
-    assert rebet_amount(replace(model, last_bet=5000)) == 10
-    me = replace(model.me, balance=50)
-    assert rebet_amount(replace(model, seats={**model.seats, 7: me})) == 10
+class CasinoLayoutTests(ViewTestCase):
+    """Every casino state drawn at every size; seats with split hands fitting."""
+
+    def test_every_casino_state_draws(self):
+        for size in [*SIZES, (1024, 768), (640, 480)]:
+            for name in list(ALL):
+                case = f"{name} at {size}"
+                surface = pygame.Surface(size)
+                shown = view.draw(
+                    surface, ALL[name], now=115.0, mouse=(size[0] // 2, size[1] - 60)
+                )
+                self.assertTrue(shown, case)
+                for button in shown:
+                    self.assertTrue(
+                        surface.get_rect().contains(button.rect), f"{case}: {button}"
+                    )
+                for left, right in pairwise(
+                    b for b in shown if b.action != "reconnect"
+                ):
+                    self.assertLessEqual(
+                        left.rect.right, right.rect.left, f"{case}: {left}, {right}"
+                    )
+
+    def test_every_seat_count_with_split_hands_fits(self):
+        for hands in [1, 2, 4]:
+            for seats in range(1, 8):
+                for size in SIZES:
+                    case = f"{seats} seats, {hands} hands each, at {size}"
+                    model = crowded(seats, hands)
+                    self.assertEqual(len(model.me.hands), hands, case)
+                    surface = pygame.Surface(size)
+                    view.draw(surface, model, now=105.0)
+                    view.draw(surface, settled_crowd(model), now=105.0)
+                    lay = view.layout(size)
+                    slots = view.seat_slots(model)
+                    weights = view.seat_weights(model, slots)
+                    self.assertEqual(
+                        weights, [min(2.0, 1 + 0.4 * (hands - 1))] * seats, case
+                    )
+                    rects = view.seat_rects(lay.seats, seats, lay.scale, weights)
+                    for rect in rects:
+                        self.assertTrue(lay.seats.contains(rect), case)
+                    for left, right in pairwise(rects):
+                        self.assertLessEqual(left.right, right.left, case)
+
+    def test_a_seat_with_split_hands_is_wider(self):
+        model = split_to_four(dealt())
+        lay = view.layout((1024, 720))
+        slots = view.seat_slots(model)
+        self.assertEqual(view.seat_weights(model, slots), [2.0, 1.0])
+        mine, bobs = view.seat_rects(
+            lay.seats, 2, lay.scale, view.seat_weights(model, slots)
+        )
+        self.assertGreater(mine.width, bobs.width)
 
 
-@pytest.mark.parametrize(
-    ("low", "high", "chips"),
-    [
-        (10, 500, [10, 25, 50, 100, 500]),
-        (5, 5, [5]),
-        (15, 200, [15, 25, 50, 100]),
-        (1, 100000, [1, 5, 25, 500, 5000]),
-        (2000, 10000, [2000, 5000]),
-    ],
-)
-def test_chip_values(low, high, chips):
-    assert chip_values(low, high) == chips
+class CasinoButtonsTests(ViewTestCase):
+    """Chips, bets, insurance and play buttons, enabled as the rules allow."""
 
-
-def test_insurance_buttons_only_while_offered():
-    assert enabled(ALL["insurance offer"]) == {"insure": True, "decline": True}
-    assert [b.label for b in view.buttons(ALL["insurance offer"], (800, 600))] == [
-        "Insure 10  (I)",
-        "No insurance  (N)",
-    ]
-    answered = enabled(ALL["insurance answered"])
-    assert not any(answered.values())
-    assert "insure" not in answered
-
-
-def test_play_buttons_follow_the_rules_and_the_hand():
-    assert enabled(ALL["deal"]) == {
-        "hit": True,
-        "stand": True,
-        "double": True,
-        "split": True,
-        "surrender": True,
-    }
-    no_surrender = replace(ALL["deal"], rules=Rules(surrender=False))
-    assert enabled(no_surrender)["surrender"] is False
-    not_a_pair = dealt(ann=("TS", "6H"))
-    assert enabled(not_a_pair)["split"] is False
-    after_split = enabled(ALL["split to four"])
-    assert after_split == {
-        "hit": True,
-        "stand": True,
-        "double": True,  # das
-        "split": False,  # four hands: the table's most
-        "surrender": False,  # never after a split
-    }
-    for name in ("awaiting", "doubled", "surrendered", "bust", "blackjack"):
-        assert not any(enabled(ALL[name]).values()), name
-    lost = enabled(ALL["disconnected"])
-    assert lost.pop("reconnect") is True
-    assert not any(lost.values())
-    labels = [b.label for b in view.buttons(ALL["deal"], (800, 600))]
-    assert labels == [
-        "Hit  (H)",
-        "Stand  (S)",
-        "Double  (D)",
-        "Split  (P)",
-        "Surrender  (U)",
-    ]
-
-
-def test_the_hole_card_is_drawn_face_down():
-    def backs(model):
-        surface = pygame.Surface((800, 600))
-        view.draw(surface, model)
-        dealer = view.layout((800, 600)).dealer
-        return sum(
-            surface.get_at((x, y))[:3] == view.BACK
-            for x in range(dealer.left, dealer.right, 2)
-            for y in range(dealer.top, dealer.bottom, 2)
+    def test_chips_and_bet_while_betting(self):
+        self.assertEqual(
+            enabled(ALL["betting"]),
+            {
+                "bet:10": True,
+                "bet:25": True,
+                "bet:50": True,
+                "bet:100": True,
+                "bet:500": True,
+                "rebet": True,
+            },
+        )
+        self.assertFalse(any(enabled(ALL["bet placed"]).values()))
+        self.assertFalse(any(enabled(ALL["broke"]).values()))
+        poor = play({**CASINO_ID, "balance": 60}, betting())
+        self.assertEqual(
+            enabled(poor),
+            {
+                "bet:10": True,
+                "bet:25": True,
+                "bet:50": True,
+                "bet:100": False,
+                "bet:500": False,
+                "rebet": True,
+            },
+        )
+        labels = [b.label for b in view.buttons(ALL["betting"], (800, 600))]
+        self.assertEqual(
+            labels,
+            [
+                "10  (1)",
+                "25  (2)",
+                "50  (3)",
+                "100  (4)",
+                "500  (5)",
+                "Bet 10  (B)",
+            ],
         )
 
-    assert backs(ALL["deal"]) > 100
-    assert backs(ALL["over"]) == 0
-    revealed = play(hit("TD", "dealer", 16), model=ALL["deal"])
-    assert backs(revealed) == 0
+    def test_b_bets_the_last_bet_again_when_it_is_allowed(self):
+        model = replace(ALL["betting"], last_bet=100)
+        self.assertEqual(rebet_amount(model), 100)
+        self.assertEqual(view.buttons(model, (800, 600))[-1].label, "Bet 100  (B)")
+        self.assertEqual(rebet_amount(replace(model, last_bet=5000)), 10)
+        me = replace(model.me, balance=50)
+        self.assertEqual(rebet_amount(replace(model, seats={**model.seats, 7: me})), 10)
+
+    def test_chip_values(self):
+        for low, high, chips in [
+            (10, 500, [10, 25, 50, 100, 500]),
+            (5, 5, [5]),
+            (15, 200, [15, 25, 50, 100]),
+            (1, 100000, [1, 5, 25, 500, 5000]),
+            (2000, 10000, [2000, 5000]),
+        ]:
+            self.assertEqual(
+                chip_values(low, high),
+                chips,
+                f"low={low!r} high={high!r} chips={chips!r}",
+            )
+
+    def test_insurance_buttons_only_while_offered(self):
+        self.assertEqual(
+            enabled(ALL["insurance offer"]), {"insure": True, "decline": True}
+        )
+        self.assertEqual(
+            [b.label for b in view.buttons(ALL["insurance offer"], (800, 600))],
+            [
+                "Insure 10  (I)",
+                "No insurance  (N)",
+            ],
+        )
+        answered = enabled(ALL["insurance answered"])
+        self.assertFalse(any(answered.values()))
+        self.assertNotIn("insure", answered)
+
+    def test_play_buttons_follow_the_rules_and_the_hand(self):
+        self.assertEqual(
+            enabled(ALL["deal"]),
+            {
+                "hit": True,
+                "stand": True,
+                "double": True,
+                "split": True,
+                "surrender": True,
+            },
+        )
+        no_surrender = replace(ALL["deal"], rules=Rules(surrender=False))
+        self.assertIs(enabled(no_surrender)["surrender"], False)
+        not_a_pair = dealt(ann=("TS", "6H"))
+        self.assertIs(enabled(not_a_pair)["split"], False)
+        after_split = enabled(ALL["split to four"])
+        self.assertEqual(
+            after_split,
+            {
+                "hit": True,
+                "stand": True,
+                "double": True,  # das
+                "split": False,  # four hands: the table's most
+                "surrender": False,  # never after a split
+            },
+        )
+        for name in ("awaiting", "doubled", "surrendered", "bust", "blackjack"):
+            self.assertFalse(any(enabled(ALL[name]).values()), name)
+        lost = enabled(ALL["disconnected"])
+        self.assertIs(lost.pop("reconnect"), True)
+        self.assertFalse(any(lost.values()))
+        labels = [b.label for b in view.buttons(ALL["deal"], (800, 600))]
+        self.assertEqual(
+            labels,
+            [
+                "Hit  (H)",
+                "Stand  (S)",
+                "Double  (D)",
+                "Split  (P)",
+                "Surrender  (U)",
+            ],
+        )
 
 
-def test_the_active_hand_is_framed():
-    model = ALL["split to four"]
-    assert model.active_hand() == 0
-    model = play({"type": "stand", "id": 7, "hand": 0, "reason": "stand"}, model=model)
-    assert model.active_hand() == 1
-    assert view.banner_text(model, 112)[0].startswith("Your move on hand 2: Hit")
+class CasinoTableDrawingTests(ViewTestCase):
+    """The hole card, the framed hand, the banner and the hand badges."""
+
+    def test_the_hole_card_is_drawn_face_down(self):
+        def backs(model):
+            surface = pygame.Surface((800, 600))
+            view.draw(surface, model)
+            dealer = view.layout((800, 600)).dealer
+            return sum(
+                surface.get_at((x, y))[:3] == view.BACK
+                for x in range(dealer.left, dealer.right, 2)
+                for y in range(dealer.top, dealer.bottom, 2)
+            )
+
+        self.assertGreater(backs(ALL["deal"]), 100)
+        self.assertEqual(backs(ALL["over"]), 0)
+        revealed = play(hit("TD", "dealer", 16), model=ALL["deal"])
+        self.assertEqual(backs(revealed), 0)
+
+    def test_the_active_hand_is_framed(self):
+        model = ALL["split to four"]
+        self.assertEqual(model.active_hand(), 0)
+        model = play(
+            {"type": "stand", "id": 7, "hand": 0, "reason": "stand"}, model=model
+        )
+        self.assertEqual(model.active_hand(), 1)
+        self.assertTrue(
+            view.banner_text(model, 112)[0].startswith("Your move on hand 2: Hit")
+        )
+
+    def test_casino_banner(self):
+        words = {name: view.banner_text(model, 115.0)[0] for name, model in ALL.items()}
+        self.assertEqual(words["betting"], "Place your bet: 10 to 500 chips  (0 s)")
+        self.assertTrue(view.banner_text(ALL["betting"], 103.2)[0].endswith("(12 s)"))
+        self.assertTrue(
+            words["bet placed"].startswith("You bet 25. Waiting for the other bets")
+        )
+        self.assertTrue(words["broke"].startswith("Not enough chips"))
+        self.assertTrue(
+            words["insurance offer"].startswith("Ace up: insurance costs 10")
+        )
+        self.assertEqual(
+            words["insurance answered"], "Waiting for the insurance answers"
+        )
+        self.assertEqual(
+            words["deal"], "Your move: Hit, Stand, Double, Split or Surrender  (25 s)"
+        )
+        self.assertEqual(words["doubled"], "Waiting for the other hands")
+        self.assertTrue(words["over"].startswith("Dealer has 19.  Push  Bets open in"))
+        self.assertTrue(words["four settled"].startswith("Dealer has 19."))
+        self.assertTrue(words["dealer blackjack"].startswith("Dealer has blackjack."))
+        self.assertTrue(words["sits out"].startswith("You sit this round out"))
+        self.assertTrue(
+            words["waiting"].startswith("You can bet when the next round opens")
+        )
+        won = replace(ALL["over"], net=40, seats={
+            **ALL["over"].seats, 7: replace(ALL["over"].me, result="win")
+        })  # fmt: skip
+        self.assertEqual(
+            view.banner_text(won, 130)[0],
+            "Dealer has 19.  You win +40  Bets open in 3 s",
+        )
+
+    def test_hand_badges_say_bet_and_payout(self):
+        self.assertEqual(hand_badge(Hand(bet=20, status="playing"))[0], "bet 20")
+        self.assertEqual(
+            hand_badge(Hand(bet=40, status="stood", doubled=True))[0], "bet 40  x2"
+        )
+        self.assertEqual(hand_badge(Hand(bet=20, result="win", payout=50))[0], "+30")
+        self.assertEqual(hand_badge(Hand(bet=20, result="lose", payout=0))[0], "-20")
+        self.assertEqual(hand_badge(Hand(bet=20, result="push", payout=20))[0], "push")
+        self.assertEqual(
+            hand_badge(Hand(bet=20, status="surrendered", payout=10))[0], "gave up -10"
+        )
+
+    def test_classic_tables_keep_their_two_buttons(self):
+        classic = play({"type": "auth"}, {**CASINO_ID, "game": "classic"})
+        self.assertEqual(
+            [b.action for b in view.buttons(classic, (800, 600))], ["hit", "stand"]
+        )
+        fresh = reduce(Model(), Connecting("ws://h/websocket"))
+        self.assertEqual(
+            [b.action for b in view.buttons(fresh, (800, 600))], ["hit", "stand"]
+        )
 
 
-def test_casino_banner():
-    words = {name: view.banner_text(model, 115.0)[0] for name, model in ALL.items()}
-    assert words["betting"] == "Place your bet: 10 to 500 chips  (0 s)"
-    assert view.banner_text(ALL["betting"], 103.2)[0].endswith("(12 s)")
-    assert words["bet placed"].startswith("You bet 25. Waiting for the other bets")
-    assert words["broke"].startswith("Not enough chips")
-    assert words["insurance offer"].startswith("Ace up: insurance costs 10")
-    assert words["insurance answered"] == "Waiting for the insurance answers"
-    assert words["deal"] == (
-        "Your move: Hit, Stand, Double, Split or Surrender  (25 s)"
-    )
-    assert words["doubled"] == "Waiting for the other hands"
-    assert words["over"].startswith("Dealer has 19.  Push  Bets open in")
-    assert words["four settled"].startswith("Dealer has 19.")
-    assert words["dealer blackjack"].startswith("Dealer has blackjack.")
-    assert words["sits out"].startswith("You sit this round out")
-    assert words["waiting"].startswith("You can bet when the next round opens")
-    won = replace(ALL["over"], net=40, seats={
-        **ALL["over"].seats, 7: replace(ALL["over"].me, result="win")
-    })  # fmt: skip
-    assert (
-        view.banner_text(won, 130)[0] == "Dealer has 19.  You win +40  Bets open in 3 s"
-    )
+class HostileCasinoServerTests(ViewTestCase):
+    """Whatever a casino server sends is drawn inside the window."""
 
-
-def test_hand_badges_say_bet_and_payout():
-    assert hand_badge(Hand(bet=20, status="playing"))[0] == "bet 20"
-    assert hand_badge(Hand(bet=40, status="stood", doubled=True))[0] == ("bet 40  x2")
-    assert hand_badge(Hand(bet=20, result="win", payout=50))[0] == "+30"
-    assert hand_badge(Hand(bet=20, result="lose", payout=0))[0] == "-20"
-    assert hand_badge(Hand(bet=20, result="push", payout=20))[0] == "push"
-    assert hand_badge(Hand(bet=20, status="surrendered", payout=10))[0] == (
-        "gave up -10"
-    )
-
-
-def test_classic_tables_keep_their_two_buttons():
-    classic = play({"type": "auth"}, {**CASINO_ID, "game": "classic"})
-    assert [b.action for b in view.buttons(classic, (800, 600))] == ["hit", "stand"]
-    fresh = reduce(Model(), Connecting("ws://h/websocket"))
-    assert [b.action for b in view.buttons(fresh, (800, 600))] == ["hit", "stand"]
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(_casino_message, max_size=25), st.sampled_from(SIZES))
-def test_any_casino_sequence_is_drawn(messages, size):
-    model = play({"type": "auth"}, CASINO_ID, *messages, now=100.0)
-    surface = pygame.Surface(size)
-    for button in view.draw(surface, model, now=101.0):
-        assert surface.get_rect().contains(button.rect)
-    view.banner_text(model, 500.0)
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(casino_message, max_size=25), st.sampled_from(SIZES))
+    def test_any_casino_sequence_is_drawn(self, messages, size):
+        model = play({"type": "auth"}, CASINO_ID, *messages, now=100.0)
+        surface = pygame.Surface(size)
+        for button in view.draw(surface, model, now=101.0):
+            self.assertTrue(surface.get_rect().contains(button.rect), button)
+        view.banner_text(model, 500.0)

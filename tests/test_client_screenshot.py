@@ -7,7 +7,9 @@ import importlib.util
 from pathlib import Path
 
 import pygame
-import pytest_twisted
+from twisted.trial.unittest import TestCase
+
+from tests.scratch import scratch_directory
 
 SCRIPT = Path(__file__).resolve().parent.parent / "docs" / "screenshot.py"
 
@@ -19,21 +21,25 @@ def _load_script():
     return module
 
 
-@pytest_twisted.ensureDeferred
-async def test_the_screenshot_script(tmp_path):
-    script = _load_script()
-    path = tmp_path / "docs" / "screenshot.png"
-    await script.make_screenshot(path, pause=0)
-    image = pygame.image.load(str(path))
-    assert image.get_size() == script.SIZE
-    assert (SCRIPT.parent / "screenshot.png").stat().st_size < 200_000
+class ScreenshotScriptTests(TestCase):
+    """docs/screenshot.py makes both screenshots, each small enough."""
 
+    async def test_the_screenshot_script(self):
+        tmp_path = scratch_directory(self)
+        script = _load_script()
+        path = tmp_path / "docs" / "screenshot.png"
+        await script.make_screenshot(path, pause=0)
+        image = pygame.image.load(str(path))
+        self.assertEqual(image.get_size(), script.SIZE)
+        self.assertLess((SCRIPT.parent / "screenshot.png").stat().st_size, 200_000)
 
-@pytest_twisted.ensureDeferred
-async def test_the_casino_screenshot(tmp_path):
-    script = _load_script()
-    path = tmp_path / "docs" / "screenshot-casino.png"
-    await script.make_casino_screenshot(path, pause=0)
-    image = pygame.image.load(str(path))
-    assert image.get_size() == script.SIZE
-    assert (SCRIPT.parent / "screenshot-casino.png").stat().st_size < 200_000
+    async def test_the_casino_screenshot(self):
+        tmp_path = scratch_directory(self)
+        script = _load_script()
+        path = tmp_path / "docs" / "screenshot-casino.png"
+        await script.make_casino_screenshot(path, pause=0)
+        image = pygame.image.load(str(path))
+        self.assertEqual(image.get_size(), script.SIZE)
+        self.assertLess(
+            (SCRIPT.parent / "screenshot-casino.png").stat().st_size, 200_000
+        )

@@ -1,0 +1,120 @@
+"""The servers ``bench/load.py`` starts: each a child process on loopback
+that says which port it listens on, and is always stopped at the end (also
+when the benchmark fails or is interrupted)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from twisted.internet import defer, protocol
+
+#: How long a child has to exit after SIGTERM before it gets SIGKILL.
+STOP_GRACE_SECONDS = 5.0
+
+
+class Child(protocol.ProcessProtocol):
+    """A server process: ``port`` fires with the port its output names
+    (``ready`` matches it, the port being the first group); ``stop`` ends it."""
+
+    def __init__(self, reactor, ready: re.Pattern[bytes]) -> None:
+        self._reactor = reactor
+        self._ready = ready
+        self.output = b""
+        self.port: defer.Deferred[int] = defer.Deferred()
+        self._has_ended = False
+        self._waiting: list[defer.Deferred[None]] = []
+        self._kill_call = None
+
+    @property
+    def pid(self) -> int:
+        return self.transport.pid
+
+    def outReceived(self, data: bytes) -> None:
+        if self.port.called:
+            return  # e.g. the access log of every connection: not ours to keep
+        self.output += data
+        found = self._ready.search(self.output)
+        if found:
+            self.port.callback(int(found.group(1)))
+
+    errReceived = outReceived
+
+    def processEnded(self, reason) -> None:
+        self._has_ended = True
+        if self._kill_call is not None and self._kill_call.active():
+            self._kill_call.cancel()
+        if not self.port.called:
+            self.port.errback(RuntimeError(self.output.decode(errors="replace")))
+        waiting, self._waiting = self._waiting, []
+        for ended in waiting:
+            ended.callback(None)
+
+    def stop(self) -> defer.Deferred[None]:
+        """SIGTERM, then SIGKILL if it lingers; fires once the process is gone."""
+        if self._has_ended:
+            return defer.succeed(None)
+        ended: defer.Deferred[None] = defer.Deferred()
+        self._waiting.append(ended)
+        if self._kill_call is None:
+            self.transport.signalProcess("TERM")
+            self._kill_call = self._reactor.callLater(STOP_GRACE_SECONDS, self._kill)
+        return ended
+
+    def _kill(self) -> None:
+        if not self._has_ended:
+            self.transport.signalProcess("KILL")
+
+
+def _spawn(reactor, child: Child, argv: list[str], env: dict[str, str]) -> Child:
+    reactor.spawnProcess(child, argv[0], argv, env=env)
+    # Whatever happens to the benchmark, the child doesn't outlive it.
+    reactor.addSystemEventTrigger("before", "shutdown", child.stop)
+    return child
+
+
+def start_game_server(
+    reactor, repo: Path, game: str, tables: int, seats: int, round_delay: float
+) -> Child:
+    """``twistd blackjack`` on a free loopback port, running the server code
+    of the checkout at ``repo`` (with this Python's packages)."""
+    twistd = Path(sys.executable).parent / "twistd"
+    argv = [
+        str(twistd),
+        "--nodaemon",
+        "--pidfile=",
+        "--logfile=-",
+        "blackjack",
+        "--port=tcp:0:interface=127.0.0.1",
+        f"--tables={tables}",
+        f"--seats={seats}",
+        f"--round-delay={round_delay}",
+        f"--game={game}",
+    ]
+    child = Child(reactor, re.compile(rb"Site starting on (\d+)"))
+    return _spawn(reactor, child, argv, dict(os.environ, PYTHONPATH=str(repo)))
+
+
+def start_echo_server(reactor) -> Child:
+    """``bench/echo_server.py`` on a free loopback port."""
+    script = Path(__file__).resolve().parent / "echo_server.py"
+    argv = [sys.executable, str(script), "0"]
+    child = Child(reactor, re.compile(rb"listening on (\d+)"))
+    return _spawn(reactor, child, argv, dict(os.environ))
+
+
+def describe_checkout(repo: Path) -> str:
+    """The checkout's commit, for the record (``?`` if git can't tell)."""
+    try:
+        found = subprocess.run(
+            ["git", "-C", str(repo), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except OSError:
+        return "?"
+    return found.stdout.strip() or "?"
