@@ -15,7 +15,6 @@ from blackjackd.bots import hand_options, smallest_bet, table_config
 from blackjackd.casino import CasinoConfig
 from blackjackd.strategy import DOUBLE, SPLIT, SURRENDER
 
-DEALER_ID = "dealer"
 BLACKJACK = 21
 
 # Seat states. The server's own are playing, stood, bust and waiting; "left"
