@@ -11,7 +11,7 @@ insurance, hit below 17 and stand from 17), which every autoplay uses by
 default; and ``BasicStrategyPolicy``, which plays a casino table's basic
 strategy (``blackjackd.strategy``).
 
-``SeatNotes`` follows the server's messages (decoded JSON objects) for a bot
+``SeatNotes`` follows the server's messages (``blackjackd.wire``'s) for a bot
 that keeps no model of its own, and says when a decision is due.
 ``hand_options`` says which of double, split and surrender the server's
 rules allow on a hand: the pygame client asks it too.
@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from blackjackd import wire
 from blackjackd.cards import is_card
 from blackjackd.casino import (
     CasinoConfig,
@@ -57,16 +58,17 @@ class Move:
     hand: int | None = None
     amount: int | None = None
 
+    def request(self) -> wire.Request:
+        """The request to send."""
+        if self.action == BET:
+            return wire.BetRequest(amount=self.amount or 0)
+        if self.action in (INSURE, DECLINE):
+            return wire.InsuranceRequest(take=self.action == INSURE)
+        return wire.HAND_REQUESTS[self.action](hand=self.hand)
+
     def message(self) -> dict[str, Any]:
         """The request as a JSON-ready object."""
-        if self.action == BET:
-            return {"type": "bet", "amount": self.amount}
-        if self.action in (INSURE, DECLINE):
-            return {"type": "insurance", "take": self.action == INSURE}
-        request: dict[str, Any] = {"type": self.action}
-        if self.hand is not None:
-            request["hand"] = self.hand
-        return request
+        return wire.as_dict(self.request())
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,8 @@ class Turn:
     may_bet: bool = False
     min_bet: int = 0
     max_bet: int = 0
+    #: Every bet is a multiple of this (1 at an old server's tables).
+    bet_unit: int = 1
     #: The player's chips (None: not told, or a classic table).
     balance: int | None = None
     #: What insurance costs, while it is offered to this player.
@@ -95,6 +99,17 @@ class Turn:
         """Whether the player's chips cover ``amount`` (unknown: yes)."""
         return self.balance is None or amount <= self.balance
 
+    @property
+    def smallest_bet(self) -> int:
+        """The smallest bet the table takes: the minimum rounded up to the
+        betting unit."""
+        return smallest_bet(self.min_bet, self.bet_unit)
+
+    def takes(self, amount: int) -> bool:
+        """Whether the table takes a bet of ``amount``: within the limits
+        and a multiple of the betting unit."""
+        return self.min_bet <= amount <= self.max_bet and not amount % self.bet_unit
+
 
 class Policy(Protocol):
     """How a bot bets, insures and plays its hands."""
@@ -110,11 +125,11 @@ class Policy(Protocol):
 
 
 class StandOn17:
-    """The simple bot: it bets the table minimum, never insures, hits below
-    17 and stands from 17."""
+    """The simple bot: it bets the smallest bet the table takes, never
+    insures, hits below 17 and stands from 17."""
 
     def bet(self, turn: Turn) -> int | None:
-        return turn.min_bet
+        return turn.smallest_bet
 
     def insure(self, turn: Turn) -> bool:
         return False
@@ -150,7 +165,7 @@ def next_move(turn: Turn, policy: Policy | None = None) -> Move | None:
     policy = STAND_ON_17 if policy is None else policy
     if turn.may_bet:
         amount = policy.bet(turn)
-        if amount is None or not turn.min_bet <= amount <= turn.max_bet:
+        if amount is None or not turn.takes(amount):
             return None
         return Move(BET, amount=amount) if turn.affords(amount) else None
     if turn.insurance_cost is not None:
@@ -170,27 +185,37 @@ STAND_ON_17 = StandOn17()
 
 # -- the rules a player needs ---------------------------------------------------
 
+#: The betting unit of a server that doesn't announce one: any whole bet.
+OLD_SERVER_UNIT = 1
+
+
+def smallest_bet(min_bet: int, unit: int) -> int:
+    """``min_bet`` rounded up to a multiple of the betting ``unit``."""
+    return -(-min_bet // unit) * unit
+
 
 def table_config(rules: object) -> CasinoConfig:
     """A casino table's rules as ``id`` states them (``"h17"``, ``"das"``,
     ...), as a ``CasinoConfig``. What is missing or out of range keeps the
-    default, so a server's odd values never raise."""
+    default, so a server's odd values never raise; the betting unit
+    (``bet_unit``) of a server that doesn't state one is 1."""
     if not isinstance(rules, Mapping):
-        return CasinoConfig()
-    options: dict[str, Any] = {}
-    for wire, name in (
+        return CasinoConfig(bet_unit=OLD_SERVER_UNIT)
+    options: dict[str, Any] = {"bet_unit": OLD_SERVER_UNIT}
+    for told, name in (
         ("h17", "hit_soft_17"),
         ("das", "das"),
         ("resplit_aces", "resplit_aces"),
         ("surrender", "surrender"),
     ):
-        if isinstance(rules.get(wire), bool):
-            options[name] = rules[wire]
+        if isinstance(rules.get(told), bool):
+            options[name] = rules[told]
     for name, low, high in (
         ("decks", 1, 8),
         ("max_split_hands", 1, 4),
         ("min_bet", 1, None),
         ("max_bet", 1, None),
+        ("bet_unit", 1, None),
     ):
         value = rules.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and value >= low:
@@ -207,7 +232,8 @@ def table_config(rules: object) -> CasinoConfig:
     try:
         return CasinoConfig(**options)
     except ValueError:
-        return CasinoConfig()
+        # No bet in the limits is a multiple of the unit: not a sane table.
+        return CasinoConfig(bet_unit=OLD_SERVER_UNIT)
 
 
 def hand_options(
@@ -243,10 +269,6 @@ def hand_options(
 # -- a bot without a model: notes from the messages ---------------------------
 
 
-def _whole(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 class SeatNotes:
     """What a bot has heard about its own seat, kept from the server's
     messages; ``hear`` returns the ``Turn`` when a decision is due: bets
@@ -254,7 +276,7 @@ class SeatNotes:
     began, or a card it asked for came while the turn goes on)."""
 
     def __init__(self) -> None:
-        self.my_id: object = None
+        self.my_id: int | None = None
         self.balance: int | None = None
         self.config: CasinoConfig | None = None
         self.upcard: str | None = None
@@ -266,46 +288,51 @@ class SeatNotes:
         #: The hands whose turn is on.
         self.open_hands: set[int] = set()
 
-    def hear(self, message: Mapping[str, Any]) -> Turn | None:
-        """Note ``message``; the ``Turn`` if the bot should decide now."""
-        kind = message.get("type")
-        mine = message.get("id") == self.my_id
-        self._note_balance(message, kind, mine)
-        if kind == "id":
-            self.my_id = message.get("client_id")
-            if message.get("game") == "casino":
-                self.config = table_config(message.get("rules"))
-        elif kind in ("restart", "betting"):
-            self._new_round()
-            if kind == "betting":
-                return self._betting(message)
-        elif kind == "insurance_offer":
-            cost = _whole(message.get("amount"))
-            return Turn(balance=self.balance, insurance_cost=cost or 0)
-        elif kind == "bet" and mine:
-            self.stakes[0] = _whole(message.get("amount")) or 0
-        elif kind == "hit":
-            return self._hit(message, mine)
-        elif kind == "split" and mine:
-            self._split(message)
-        elif kind in ("double", "surrender") and mine:
-            # The hand is played: a double's one card and stand follow.
-            self.open_hands.discard(self._hand(message))
-        elif kind == "deadline" and mine:
-            hand = self._hand(message)
-            self.open_hands.add(hand)
-            return self._turn(hand)
-        elif kind in ("bust", "stand") and mine:
-            self.open_hands.discard(self._hand(message))
-        return None
-
-    def _note_balance(
-        self, message: Mapping[str, Any], kind: object, mine: bool
-    ) -> None:
-        if mine or kind in ("id", "balance"):
-            balance = _whole(message.get("balance"))
+    def hear(self, message: wire.ServerMessage | Mapping[str, Any]) -> Turn | None:
+        """Note ``message`` (a wire message, or the JSON object of one,
+        decoded here; one that doesn't decode is ignored); the ``Turn`` if
+        the bot should decide now."""
+        if isinstance(message, Mapping):
+            try:
+                decoded = wire.decode_server_message(message)
+            except wire.BadServerMessage:
+                return None
+            if isinstance(decoded, wire.Unknown):
+                return None
+            message = decoded
+        mine = getattr(message, "id", None) == self.my_id
+        if mine or isinstance(message, (wire.Id, wire.Balance)):
+            balance = getattr(message, "balance", None)
             if balance is not None:
                 self.balance = balance
+        if isinstance(message, wire.Id):
+            self.my_id = message.client_id
+            if message.game == "casino":
+                self.config = table_config(
+                    None if message.rules is None else message.rules.as_dict()
+                )
+        elif isinstance(message, (wire.Restart, wire.Betting)):
+            self._new_round()
+            if isinstance(message, wire.Betting):
+                return self._betting(message)
+        elif isinstance(message, wire.InsuranceOffer):
+            return Turn(balance=self.balance, insurance_cost=message.amount)
+        elif isinstance(message, wire.Bet) and mine:
+            self.stakes[0] = message.amount
+        elif isinstance(message, wire.Hit):
+            return self._hit(message, mine)
+        elif isinstance(message, wire.Split) and mine:
+            self._split(message)
+        elif isinstance(message, (wire.Double, wire.Surrender)) and mine:
+            # The hand is played: a double's one card and stand follow.
+            self.open_hands.discard(message.hand)
+        elif isinstance(message, wire.Deadline) and mine:
+            hand = message.hand or 0
+            self.open_hands.add(hand)
+            return self._turn(hand)
+        elif isinstance(message, (wire.Bust, wire.Stand)) and mine:
+            self.open_hands.discard(message.hand or 0)
+        return None
 
     def _new_round(self) -> None:
         self.upcard = None
@@ -315,43 +342,33 @@ class SeatNotes:
         self.from_split.clear()
         self.open_hands.clear()
 
-    def _betting(self, message: Mapping[str, Any]) -> Turn:
-        low = _whole(message.get("min_bet")) or 0
-        high = _whole(message.get("max_bet"))
+    def _betting(self, message: wire.Betting) -> Turn:
         return Turn(
             may_bet=True,
-            min_bet=low,
-            max_bet=low if high is None else high,
+            min_bet=message.min_bet,
+            max_bet=message.max_bet,
+            bet_unit=OLD_SERVER_UNIT if self.config is None else self.config.unit,
             balance=self.balance,
         )
 
-    def _hand(self, message: Mapping[str, Any]) -> int:
-        return _whole(message.get("hand")) or 0
-
-    def _hit(self, message: Mapping[str, Any], mine: bool) -> Turn | None:
-        card = message.get("card")
-        if message.get("id") == "dealer":
-            if self.upcard is None and isinstance(card, str):
-                self.upcard = card
+    def _hit(self, message: wire.Hit, mine: bool) -> Turn | None:
+        if message.id == wire.DEALER_ID:
+            if self.upcard is None:
+                self.upcard = message.card
             return None
         if not mine:
             return None
-        hand = self._hand(message)
-        if isinstance(card, str):
-            self.cards[hand] = (*self.cards.get(hand, ()), card)
-        self.points[hand] = _whole(message.get("points")) or 0
+        hand = message.hand or 0
+        self.cards[hand] = (*self.cards.get(hand, ()), message.card)
+        self.points[hand] = message.points
         return self._turn(hand) if hand in self.open_hands else None
 
-    def _split(self, message: Mapping[str, Any]) -> None:
-        for entry in message.get("hands") or ():
-            if not isinstance(entry, Mapping):
-                continue
-            hand = _whole(entry.get("hand")) or 0
-            cards = entry.get("cards")
-            if isinstance(cards, list):
-                self.cards[hand] = tuple(c for c in cards if isinstance(c, str))
-            self.points[hand] = _whole(entry.get("points")) or 0
-            self.stakes[hand] = _whole(entry.get("bet")) or self.stakes.get(0, 0)
+    def _split(self, message: wire.Split) -> None:
+        for entry in message.hands:
+            hand = entry.hand
+            self.cards[hand] = entry.cards
+            self.points[hand] = entry.points
+            self.stakes[hand] = entry.bet or self.stakes.get(0, 0)
             self.from_split.add(hand)
             # Each hand's turn starts afresh with its own deadline.
             self.open_hands.discard(hand)

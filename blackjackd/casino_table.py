@@ -316,7 +316,7 @@ class CasinoTable(SeatedTable[Seat]):
             self._seating.start_turn(
                 player_id, hand, lambda: self._machine.time_out(player_id, hand)
             )
-        elif isinstance(message, (Stand, Bust, Surrender)):
+        elif isinstance(message, (Stand, Bust, Surrender)) and message.id is not None:
             self._seating.end_turn(message.id, message.hand)
         if to is None:
             self._seating.broadcast(message)

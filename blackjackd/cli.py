@@ -15,9 +15,7 @@ makes it a small bot for filling a table.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any
 
 from autobahn.twisted.websocket import (
     WebSocketClientFactory,
@@ -31,7 +29,15 @@ from twisted.internet.protocol import Protocol
 from twisted.internet.stdio import StandardIO
 from twisted.python.failure import Failure
 
-from blackjackd.bots import BasicStrategyPolicy, Policy, SeatNotes, StandOn17, next_move
+from blackjackd import wire
+from blackjackd.bots import (
+    BasicStrategyPolicy,
+    Policy,
+    SeatNotes,
+    StandOn17,
+    next_move,
+    smallest_bet,
+)
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 
@@ -54,76 +60,85 @@ HELP = (
 )
 
 
-def describe(message: dict[str, Any], my_id: object) -> str | None:
-    """One line for a person to read about ``message``; None to say nothing."""
-    kind = message.get("type")
-    who = "you" if message.get("id") == my_id else f"player {message.get('id')}"
-    hand = f" (hand {message['hand']})" if isinstance(message.get("hand"), int) else ""
-    if kind == "auth":
-        return "connected; asking for a seat"
-    if kind == "id":
-        chips = f", {message['balance']} chips" if "balance" in message else ""
-        return (
-            f"seated at table {message.get('table')} as {message.get('username')} "
-            f"(id {message.get('client_id')}, {message.get('game', 'classic')}"
-            f"{chips})"
-        )
-    if kind == "hit":
-        return f"{who} drew {message['card']}: {message['points']}{hand}"
-    if kind == "other_players":
-        return (
-            f"{message.get('username', message['id'])} holds "
-            f"{' '.join(message['hand']) or 'no cards yet'}"
-        )
-    if kind == "new_client":
-        return f"{message.get('username', message['message'])} sat down"
-    if kind == "left":
-        return f"player {message['id']} left"
-    if kind == "stand":
-        return f"{who} stand ({message.get('reason', 'stand')}){hand}"
-    if kind == "bust":
-        return f"you bust{hand}"
-    if kind == "deadline" and message.get("id") == my_id:
-        return f"your move{hand}: h(it) or s(tand) within {message['seconds']:g} s"
-    if kind == "winner":
-        return f"{who} won{hand}"
-    if kind == "lose":
-        return f"you lost{hand}"
-    if kind == "push":
-        return f"push{hand}"
-    if kind == "round_over":
-        dealer = message["dealer"]
-        return f"round over; dealer {' '.join(dealer['hand'])}: {dealer['points']}"
-    if kind == "restart":
-        return "--- new round ---"
-    if kind == "wait":
-        return "you are dealt in at the next round"
-    if kind == "shuffle":
-        return "the dealer shuffles the shoe"
-    if kind == "betting":
-        return (
-            f"place your bet: b {message['min_bet']} to b {message['max_bet']} "
-            f"within {message['seconds']:g} s"
-        )
-    if kind == "bet":
-        return f"{who} bet {message['amount']}"
-    if kind == "hole_card":
-        return "the dealer takes a card face down"
-    if kind == "insurance_offer":
-        return f"insurance for {message['amount']}? i to take, n to decline"
-    if kind == "peek":
-        return "the dealer has blackjack" if message["blackjack"] else "no blackjack"
-    if kind in ("double", "split", "surrender") and message.get("id") == my_id:
-        return f"you {kind}{hand}; {message['balance']} chips left"
-    if kind == "balance":
-        return f"you have {message['balance']} chips ({message['net']:+d})"
-    if kind == "error":
-        return f"error {message.get('status_code')}: {message.get('message')}"
+def describe(
+    message: wire.ServerMessage, my_id: int | None, unit: int = 1
+) -> str | None:
+    """One line for a person to read about ``message``; None to say nothing.
+    ``unit`` is the table's betting unit."""
+    about = getattr(message, "id", None)
+    who = "you" if about == my_id else f"player {about}"
+    number = getattr(message, "hand", None)
+    hand = f" (hand {number})" if isinstance(number, int) else ""
+    match message:
+        case wire.Auth():
+            return "connected; asking for a seat"
+        case wire.Id():
+            chips = "" if message.balance is None else f", {message.balance} chips"
+            return (
+                f"seated at table {message.table} as {message.username} "
+                f"(id {message.client_id}, {message.game or 'classic'}{chips})"
+            )
+        case wire.Hit():
+            return f"{who} drew {message.card}: {message.points}{hand}"
+        case wire.OtherPlayers():
+            return (
+                f"{message.username or message.id} holds "
+                f"{' '.join(message.hand) or 'no cards yet'}"
+            )
+        case wire.NewClient():
+            return f"{message.username or message.message} sat down"
+        case wire.Left():
+            return f"player {message.id} left"
+        case wire.Stand():
+            return f"{who} stand ({message.reason}){hand}"
+        case wire.Bust():
+            return f"you bust{hand}"
+        case wire.Deadline() if message.id == my_id:
+            return f"your move{hand}: h(it) or s(tand) within {message.seconds:g} s"
+        case wire.Winner():
+            return f"{who} won{hand}"
+        case wire.Lose():
+            return f"you lost{hand}"
+        case wire.Push():
+            return f"push{hand}"
+        case wire.RoundOver():
+            dealer = message.dealer
+            return f"round over; dealer {' '.join(dealer.hand)}: {dealer.points}"
+        case wire.Restart():
+            return "--- new round ---"
+        case wire.Wait():
+            return "you are dealt in at the next round"
+        case wire.Shuffle():
+            return "the dealer shuffles the shoe"
+        case wire.Betting():
+            steps = f" in multiples of {unit}" if unit > 1 else ""
+            return (
+                f"place your bet: b {smallest_bet(message.min_bet, unit)} to "
+                f"b {message.max_bet}{steps} within {message.seconds:g} s"
+            )
+        case wire.Bet():
+            return f"{who} bet {message.amount}"
+        case wire.HoleCard():
+            return "the dealer takes a card face down"
+        case wire.InsuranceOffer():
+            return f"insurance for {message.amount}? i to take, n to decline"
+        case wire.Peek():
+            return "the dealer has blackjack" if message.blackjack else "no blackjack"
+        case wire.Double() | wire.Split() | wire.Surrender() if message.id == my_id:
+            return f"you {message.TYPE}{hand}; {message.balance} chips left"
+        case wire.Balance():
+            return f"you have {message.balance} chips ({message.net:+d})"
+        case wire.Error():
+            return f"error {message.status_code}: {message.message}"
     return None
 
 
 class TerminalPlayer(WebSocketClientProtocol):
     """Prints the table's messages and sends the player's commands."""
+
+    notes: SeatNotes
+    #: The amount of the last bet typed, until the server answers it.
+    typed_bet: int | None = None
 
     def onOpen(self) -> None:
         self.factory.player = self
@@ -131,22 +146,54 @@ class TerminalPlayer(WebSocketClientProtocol):
         self.policy: Policy = StandOn17()
         self.rounds = 0
 
+    def unit(self) -> int:
+        """The table's betting unit (1 until a casino table states one)."""
+        config = self.notes.config
+        return 1 if config is None else config.unit
+
+    def bet_refused(self, message: wire.ServerMessage) -> str | None:
+        """After a typed bet the server refused (400), what bets the table
+        takes; None for any other message."""
+        amount, config = self.typed_bet, self.notes.config
+        if isinstance(message, (wire.Bet, wire.Error)):
+            self.typed_bet = None  # the bet is answered
+        if (
+            amount is None
+            or config is None
+            or not isinstance(message, wire.Error)
+            or message.status_code != 400
+        ):
+            return None
+        return (
+            f"a bet of {amount} isn't taken here: bets are multiples of "
+            f"{config.unit} chips, from {config.smallest_bet} to {config.max_bet}"
+        )
+
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
             # Closing: what the server sent meanwhile needs no answer.
             return
-        message = json.loads(payload)
+        try:
+            message = wire.decode_server_message(payload)
+        except wire.BadServerMessage as bad:
+            print(f"ignored a message the server sent: {bad}", flush=True)
+            return
+        if isinstance(message, wire.Unknown):
+            return  # a newer server's: nothing this client knows to do
         settings = self.factory.settings
-        kind = message.get("type")
-        if kind == "auth":
-            self.send({"type": "auth", "data": {"username": settings.name}})
+        if isinstance(message, wire.Auth):
+            self.send(wire.AuthRequest(username=settings.name))
         turn = self.notes.hear(message)
-        if kind == "id" and settings.strategy == "basic" and self.notes.config:
+        is_id = isinstance(message, wire.Id)
+        if is_id and settings.strategy == "basic" and self.notes.config:
             self.policy = BasicStrategyPolicy(self.notes.config)
-        line = describe(message, self.notes.my_id)
-        if line:
-            print(line, flush=True)
-        if kind == "round_over":
+        for line in (
+            describe(message, self.notes.my_id, self.unit()),
+            self.bet_refused(message),
+        ):
+            if line:
+                print(line, flush=True)
+        if isinstance(message, wire.RoundOver):
             self.rounds += 1
             if settings.rounds and self.rounds >= settings.rounds:
                 self.sendClose()
@@ -154,7 +201,7 @@ class TerminalPlayer(WebSocketClientProtocol):
         if settings.auto and turn is not None:
             move = next_move(turn, self.policy)
             if move is not None:
-                self.send(move.message())
+                self.send(move.request())
 
     def command(self, line: str) -> None:
         """Act on what the player typed."""
@@ -164,21 +211,19 @@ class TerminalPlayer(WebSocketClientProtocol):
         word, rest = words[0], words[1:]
         number = int(rest[0]) if rest and rest[0].isdigit() else None
         if word in HAND_COMMANDS:
-            message: dict[str, Any] = {"type": HAND_COMMANDS[word]}
-            if number is not None:
-                message["hand"] = number
-            self.send(message)
+            self.send(wire.HAND_REQUESTS[HAND_COMMANDS[word]](hand=number))
         elif word in ("b", "bet") and number is not None:
-            self.send({"type": "bet", "amount": number})
+            self.typed_bet = number
+            self.send(wire.BetRequest(amount=number))
         elif word in ("i", "n"):
-            self.send({"type": "insurance", "take": word == "i"})
+            self.send(wire.InsuranceRequest(take=word == "i"))
         elif word in ("q", "quit"):
             self.sendClose()
         else:
             print(HELP, flush=True)
 
-    def send(self, message: dict[str, Any]) -> None:
-        self.sendMessage(json.dumps(message).encode())
+    def send(self, request: wire.Request) -> None:
+        self.sendMessage(wire.encode(request))
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         print(f"disconnected ({code}: {reason or 'no reason given'})", flush=True)
@@ -189,8 +234,7 @@ class TerminalPlayer(WebSocketClientProtocol):
 class _PlayerFactory(WebSocketClientFactory):
     """Makes the one ``TerminalPlayer``; ``done`` fires when it is gone."""
 
-    # autobahn is untyped: mypy can't tell its protocols are Twisted's.
-    protocol = TerminalPlayer  # type: ignore[assignment]
+    protocol = TerminalPlayer
 
     def __init__(self, settings: argparse.Namespace) -> None:
         super().__init__(settings.url)

@@ -10,6 +10,7 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from blackjack_client import app as client_app
 from blackjack_client.model import Connected, Disconnected
+from blackjackd.wire import as_dict
 from tests.client_messages import ID, hit
 from tests.scratch import scratch_directory
 
@@ -30,8 +31,9 @@ class FakeConnection:
     def connect(self):
         self.connected = True
 
-    def send(self, message):
-        self.sent.append(message)
+    def send(self, request):
+        # Recorded as the JSON object it goes out as.
+        self.sent.append(as_dict(request))
         return True
 
     def close(self):

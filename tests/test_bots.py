@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from twisted.trial.unittest import SynchronousTestCase
 
+from blackjackd import wire
 from blackjackd.bots import (
     DOUBLE,
     HIT,
@@ -15,6 +16,7 @@ from blackjackd.bots import (
     BasicStrategyPolicy,
     Move,
     SeatNotes,
+    StandOn17,
     Turn,
     hand_options,
     next_move,
@@ -226,6 +228,90 @@ class LegalityTests(SynchronousTestCase):
             )
 
 
+class _Betting(StandOn17):
+    """A policy that bets whatever it is told to."""
+
+    def __init__(self, amount: int) -> None:
+        self.amount = amount
+
+    def bet(self, turn: Turn) -> int | None:
+        return self.amount
+
+
+class BettingUnitTests(SynchronousTestCase):
+    """Bets in the table's betting unit."""
+
+    def test_table_config_reads_the_betting_unit(self):
+        rules = {"blackjack_pays": "6:5", "min_bet": 10, "max_bet": 500}
+        self.assertEqual(table_config({**rules, "bet_unit": 5}).unit, 5)
+        # An old server states no unit: any whole bet.
+        self.assertEqual(table_config(rules).unit, 1)
+        self.assertEqual(table_config(None).unit, 1)
+        for odd in (0, -5, "5", True, 2.5):
+            self.assertEqual(table_config({**rules, "bet_unit": odd}).unit, 1, odd)
+        # No bet within the limits on the unit: not a table to believe.
+        odd_table = {"min_bet": 11, "max_bet": 12, "bet_unit": 5}
+        self.assertEqual(table_config(odd_table).unit, 1)
+
+    def test_bets_the_smallest_bet_on_the_unit(self):
+        turn = Turn(may_bet=True, min_bet=15, max_bet=500, bet_unit=2, balance=1000)
+        self.assertEqual(turn.smallest_bet, 16)
+        self.assertEqual(next_move(turn), Move("bet", amount=16))
+        self.assertEqual(
+            next_move(Turn(may_bet=True, min_bet=15, max_bet=500, bet_unit=10)),
+            Move("bet", amount=20),
+        )
+
+    @given(
+        low=st.integers(1, 200),
+        span=st.integers(0, 500),
+        unit=st.integers(1, 25),
+        balance=st.one_of(st.none(), st.integers(0, 1000)),
+        wanted=st.integers(-5, 800),
+    )
+    def test_a_bot_never_bets_off_the_unit(self, low, span, unit, balance, wanted):
+        turn = Turn(
+            may_bet=True,
+            min_bet=low,
+            max_bet=low + span,
+            bet_unit=unit,
+            balance=balance,
+        )
+        policies = (StandOn17(), BasicStrategyPolicy(CasinoConfig()), _Betting(wanted))
+        for policy in policies:
+            move = next_move(turn, policy)
+            if move is None:
+                continue
+            self.assertIsNotNone(move.amount)
+            self.assertEqual(move.amount % unit, 0)
+            self.assertTrue(low <= move.amount <= low + span)
+            self.assertTrue(balance is None or move.amount <= balance)
+
+    def test_seat_notes_bet_on_the_tables_unit(self):
+        notes = SeatNotes()
+        notes.hear(
+            {
+                "type": "id",
+                "client_id": 7,
+                "username": "bot",
+                "game": "casino",
+                "balance": 100,
+                "rules": {
+                    "blackjack_pays": "6:5",
+                    "min_bet": 7,
+                    "max_bet": 50,
+                    "bet_unit": 5,
+                },
+            }
+        )
+        turn = notes.hear(
+            {"type": "betting", "seconds": 15, "min_bet": 7, "max_bet": 50}
+        )
+        self.assertIsNotNone(turn)
+        self.assertEqual(turn.bet_unit, 5)
+        self.assertEqual(next_move(turn), Move("bet", amount=10))
+
+
 class SeatNotesTests(SynchronousTestCase):
     """SeatNotes: from the messages heard, when to decide and what is legal."""
 
@@ -234,6 +320,7 @@ class SeatNotesTests(SynchronousTestCase):
         casino_id = {
             "type": "id",
             "client_id": 7,
+            "username": "bot",
             "game": "casino",
             "balance": 100,
             "rules": {"surrender": True, "min_bet": 10, "max_bet": 50},
@@ -289,7 +376,15 @@ class SeatNotesTests(SynchronousTestCase):
 
     def test_seat_notes_after_a_split_and_a_double(self):
         notes = SeatNotes()
-        notes.hear({"type": "id", "client_id": 7, "game": "casino", "balance": 100})
+        notes.hear(
+            {
+                "type": "id",
+                "client_id": 7,
+                "username": "bot",
+                "game": "casino",
+                "balance": 100,
+            }
+        )
         notes.hear({"type": "restart"})
         notes.hear({"type": "bet", "id": 7, "amount": 10, "balance": 90})
         notes.hear({"type": "hit", "id": 7, "card": "8S", "points": 8})
@@ -329,8 +424,20 @@ class SeatNotesTests(SynchronousTestCase):
         self.assertIn(DOUBLE, turn.legal)
         self.assertNotIn(SURRENDER, turn.legal)
         self.assertIsNone(
-            notes.hear({"type": "double", "id": 7, "hand": 0, "balance": 70})
+            notes.hear({"type": "double", "id": 7, "hand": 0, "bet": 20, "balance": 70})
         )
         self.assertIsNone(
             notes.hear({"type": "hit", "id": 7, "card": "9D", "points": 20})
         )
+
+    def test_seat_notes_hear_wire_messages_and_ignore_what_does_not_decode(self):
+        notes = SeatNotes()
+        rules = wire.Rules(min_bet=10, max_bet=50, blackjack_pays="6:5", bet_unit=5)
+        notes.hear(wire.Id(client_id=7, username="bot", game="casino", rules=rules))
+        self.assertEqual(notes.config.unit, 5)
+        turn = notes.hear(wire.Betting(min_bet=10, max_bet=50, seconds=15))
+        self.assertEqual(turn.bet_unit, 5)
+        self.assertIsNone(notes.hear({"type": "betting", "min_bet": "ten"}))
+        self.assertIsNone(notes.hear({"type": "tip", "amount": 5}))
+        self.assertEqual(Move("bet", amount=10).request(), wire.BetRequest(amount=10))
+        self.assertEqual(Move(SPLIT, hand=1).request(), wire.SplitRequest(hand=1))

@@ -12,12 +12,13 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from blackjackd import cli
+from blackjackd import cli, wire
 from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory, BlackjackServerProtocol
 from blackjackd.table import TableConfig
 from blackjackd.web import build_site
+from blackjackd.wire import as_dict
 
 
 class _Watched(BlackjackServerProtocol):
@@ -120,8 +121,43 @@ class TypedCommandsTests(SynchronousTestCase):
             out = _printed(self)
             player = cli.TerminalPlayer()
             messages = []
-            player.send = messages.append
+            player.send = lambda request, into=messages: into.append(as_dict(request))
             player.command(typed)
             self.assertEqual(messages, ([sent] if sent else []), repr(typed))
             if sent is None and typed.strip():
                 self.assertIn("h hit, s stand", out.getvalue(), f"help for {typed!r}")
+
+    def test_a_refused_bet_is_told_the_unit(self):
+        player = cli.TerminalPlayer()
+        player.notes = cli.SeatNotes()
+        player.send = lambda request: None
+        player.notes.hear(
+            {
+                "type": "id",
+                "client_id": 7,
+                "username": "bot",
+                "game": "casino",
+                "rules": {
+                    "blackjack_pays": "6:5",
+                    "min_bet": 12,
+                    "max_bet": 500,
+                    "bet_unit": 5,
+                },
+            }
+        )
+        self.assertEqual(player.unit(), 5)
+        betting = wire.Betting(min_bet=12, max_bet=500, seconds=15)
+        self.assertEqual(
+            cli.describe(betting, 7, player.unit()),
+            "place your bet: b 15 to b 500 in multiples of 5 within 15 s",
+        )
+        player.command("b 12")
+        refused = wire.Error(400, "not on the unit")
+        note = player.bet_refused(refused)
+        self.assertIsNotNone(note)
+        self.assertIn("bets are multiples of 5 chips, from 15 to 500", note)
+        # Answered once: a later error is not about the bet.
+        self.assertIsNone(player.bet_refused(refused))
+        player.command("b 15")
+        self.assertIsNone(player.bet_refused(wire.Bet(id=7, amount=15, balance=85)))
+        self.assertIsNone(player.bet_refused(refused))

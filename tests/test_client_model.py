@@ -33,6 +33,7 @@ from blackjack_client.model import (
     Sent,
     reduce,
 )
+from blackjackd import wire
 from tests.client_messages import ID, hit, play, seated_with_bob
 
 _player = st.one_of(st.sampled_from([5, 7, 8, "dealer"]), st.integers(), st.none())
@@ -463,7 +464,7 @@ class OddOrderTests(SynchronousTestCase):
 
         def decode(message):
             seen.append(message)
-            return {"type": "hit", "card": "5C", "id": 7, "points": 5}
+            return wire.Hit(card="5C", id=7, points=5)
 
         after = reduce(model, object(), decode=decode)
         self.assertEqual(len(seen), 1)

@@ -8,6 +8,7 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from blackjack_client.model import Connected, Disconnected
 from blackjack_client.net import TableClientProtocol, TableConnection
+from blackjackd.wire import AuthRequest, HitRequest
 from tests.live_server import ROUND, Server, wait_for
 
 
@@ -50,7 +51,7 @@ class ListenerTests(SynchronousTestCase):
             self.assertTrue(
                 event.reason.startswith("bad server address"), f"url={url!r}"
             )
-            self.assertFalse(connection.send({"type": "hit"}), f"url={url!r}")
+            self.assertFalse(connection.send(HitRequest()), f"url={url!r}")
             self.assertTrue(connection.close().called, f"url={url!r}")
 
 
@@ -92,11 +93,11 @@ class LoopbackConnectionTests(TestCase):
             late = TableConnection(server.url, heard.append)
             late.connect()
             await wait_for(lambda: late.is_open, "the opening")
-            self.assertTrue(late.send({"type": "auth", "data": {"username": "ann"}}))
+            self.assertTrue(late.send(AuthRequest(username="ann")))
             await wait_for(lambda: any(m.get("type") == "id" for m in heard[1:]), "id")
             await late.close()
             self.assertEqual(heard[-1], Disconnected(1000, "", by_us=True))
-            self.assertFalse(late.send({"type": "hit"}))
+            self.assertFalse(late.send(HitRequest()))
             await wait_for(lambda: not server.factory.clients, "the server to see it")
         finally:
             await server.stop()

@@ -6,7 +6,9 @@ longer than ``MAX_TEXT``, a list longer than ``MAX_ITEMS`` or a card that
 isn't one is refused with ``BadServerMessage`` (a ``ValueError``); nothing
 a server sends makes the decoder raise anything else. Fields a message
 doesn't declare are ignored and an unknown ``type`` decodes to ``Unknown``,
-so newer servers keep working with older clients.
+so newer servers keep working with older clients. One list is read entry by
+entry: a ``round_over`` result that isn't one is left out (``SKIPPED``), so
+one odd entry doesn't hide the whole round's outcome.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from blackjackd.wire.base import Check, ServerMessage, WireObject
-from blackjackd.wire.server import SERVER_MESSAGES
+from blackjackd.wire.server import SERVER_MESSAGES, RoundOver
 
 #: Largest frame decoded at all, in bytes.
 MAX_PAYLOAD = 1 << 20
 MAX_NUMBER = 10**15
 MAX_TEXT = 1000
 MAX_ITEMS = 64
+
+
+#: The lists whose entries that don't decode are left out, by message class.
+SKIPPED: dict[type, frozenset[str]] = {RoundOver: frozenset({"results"})}
 
 
 class BadServerMessage(ValueError):
@@ -90,12 +96,29 @@ def _decode_object(cls: type, data: Any, where: str) -> Any:
     if not isinstance(data, Mapping):
         raise BadServerMessage(f"{where}: must be an object")
     values = {}
+    skipped = SKIPPED.get(cls, frozenset())
     for name, hint, required in _spec(cls):
-        if name in data:
+        if name in skipped and name in data:
+            values[name] = _decode_entries(hint, data[name], f"{where}.{name}")
+        elif name in data:
             values[name] = _decode(hint, data[name], f"{where}.{name}")
         elif required:
             raise BadServerMessage(f"{where}: field {name!r} is missing")
     return cls(**values)
+
+
+def _decode_entries(hint: Any, value: Any, where: str) -> tuple[Any, ...]:
+    """A list's entries that decode; the others are left out."""
+    if not isinstance(value, list) or len(value) > MAX_ITEMS:
+        raise BadServerMessage(f"{where}: must be a list of {MAX_ITEMS} or fewer")
+    item = get_args(hint)[0]
+    entries = []
+    for index, entry in enumerate(value):
+        try:
+            entries.append(_decode(item, entry, f"{where}[{index}]"))
+        except BadServerMessage:
+            continue
+    return tuple(entries)
 
 
 def _decode(hint: Any, value: Any, where: str) -> Any:

@@ -1,8 +1,14 @@
 """Every message the server sends, as docs/protocol.rst describes it.
 
 Fields only casino tables send default to ``None`` and are then left out of
-the JSON. Who receives each message is in its docstring: *you* (the player
-concerned), *table* (everyone seated) or *others* (the table but them).
+the JSON. So do the fields a client must do without when an older server
+leaves them out: those the seed's messages lack (``id``'s table and seat,
+``new_client``'s name, ``bust``'s and ``lose``'s ``id``, which then mean
+*you*), every rule in ``rules`` (a rule not stated keeps its default), and a
+few a client only shows (``wait``'s message, a result's name, when the next
+round comes). This server always sends them. Who receives each message is
+in its docstring: *you* (the player concerned), *table* (everyone seated) or
+*others* (the table but them).
 """
 
 from __future__ import annotations
@@ -26,22 +32,30 @@ from blackjackd.wire.base import (
 class Rules(WireObject):
     """A casino table's rules, in ``id``."""
 
-    decks: int
-    h17: bool
-    das: bool
-    resplit_aces: bool
-    surrender: bool
-    blackjack_pays: str
-    max_split_hands: int
-    min_bet: int
-    max_bet: int
-    bet_timeout: float
+    decks: int | None = None
+    h17: bool | None = None
+    das: bool | None = None
+    resplit_aces: bool | None = None
+    surrender: bool | None = None
+    blackjack_pays: str | None = None
+    max_split_hands: int | None = None
+    min_bet: int | None = None
+    max_bet: int | None = None
+    bet_timeout: float | None = None
     #: Every bet is a multiple of this.
     bet_unit: int | None = None
     #: The fraction of the shoe dealt before the reshuffle.
     penetration: float | None = None
     #: The shoe is shuffled before every round.
     shuffle_every_round: bool | None = None
+    #: What basic strategy returns per 100 chips bet, in percent, and its
+    #: standard error.
+    rtp: float | None = None
+    rtp_error: float | None = None
+    #: What a hand's turn timer does when it runs out: ``"stand"``.
+    timeout: str | None = None
+    #: What leaving mid-round costs: ``"forfeit"``.
+    leave: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +83,7 @@ class HandResult(WireObject):
     """One settled hand in ``round_over`` (casino tables: one per hand)."""
 
     id: int
-    username: str
+    username: str | None = None
     index: int | None = None
     hand: Cards
     points: int
@@ -99,11 +113,11 @@ class Id(ServerMessage):
     TYPE: ClassVar[str] = "id"
     client_id: int
     username: str
-    table: int
-    seat: int
-    seats: int
-    protocol: int
-    turn_timeout: float
+    table: int | None = None
+    seat: int | None = None
+    seats: int | None = None
+    protocol: int | None = None
+    turn_timeout: float | None = None
     game: str | None = None
     rules: Rules | None = None
     balance: int | None = None
@@ -128,9 +142,9 @@ class OtherPlayers(ServerMessage):
     hand: Cards
     id: int
     points: int
-    username: str
-    seat: int
-    state: str
+    username: str | None = None
+    seat: int | None = None
+    state: str | None = None
     hands: tuple[HandView, ...] | None = None
     balance: int | None = None
 
@@ -141,8 +155,8 @@ class NewClient(ServerMessage):
 
     TYPE: ClassVar[str] = "new_client"
     message: int
-    username: str
-    seat: int
+    username: str | None = None
+    seat: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,7 +174,7 @@ class Bust(ServerMessage):
     """*You*: a card took your hand over 21."""
 
     TYPE: ClassVar[str] = "bust"
-    id: int
+    id: int | None = None
     hand: int | None = None
 
 
@@ -189,7 +203,7 @@ class Lose(ServerMessage):
     """*You*: your hand lost (a surrender included)."""
 
     TYPE: ClassVar[str] = "lose"
-    id: int
+    id: int | None = None
     hand: int | None = None
     payout: int | None = None
 
@@ -211,7 +225,7 @@ class RoundOver(ServerMessage):
     TYPE: ClassVar[str] = "round_over"
     dealer: DealerResult
     results: tuple[HandResult, ...]
-    next_round_in: float
+    next_round_in: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -226,7 +240,7 @@ class Wait(ServerMessage):
     """*You*: seated mid-round; dealt in (or betting) from the next one."""
 
     TYPE: ClassVar[str] = "wait"
-    message: str
+    message: str | None = None
     dealer: Cards | None = None
 
 

@@ -42,6 +42,7 @@ from blackjack_client.model import (
 from blackjack_client.net import TableConnection
 from blackjackd.bots import BasicStrategyPolicy, next_move
 from blackjackd.casino import CasinoConfig
+from blackjackd.wire import AuthRequest
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: The least often the screen is redrawn when nothing happens (countdowns).
@@ -153,7 +154,7 @@ class ClientApp:
             return
         kind = message.get("type")
         if kind == "auth" and self.connection is not None:
-            self.connection.send({"type": "auth", "data": {"username": self.name}})
+            self.connection.send(AuthRequest(username=self.name))
         elif kind == "round_over" and self.rounds and self.model.rounds >= self.rounds:
             self.quit()
 
@@ -161,12 +162,12 @@ class ClientApp:
         """Hit or stand (and, at a casino table, bet, insure or decline,
         double, split, surrender), if that's allowed now. ``amount`` is what
         a bet stakes (by default the last bet again, or the minimum)."""
-        message = request_for(self.model, action, amount)
-        if message is None:
+        request = request_for(self.model, action, amount)
+        if request is None:
             return False
-        if self.connection is None or not self.connection.send(message):
+        if self.connection is None or not self.connection.send(request):
             return False
-        self.model = reduce(self.model, Sent(message["type"]), self.clock.seconds())
+        self.model = reduce(self.model, Sent(request.TYPE), self.clock.seconds())
         return True
 
     def reconnect(self) -> bool:

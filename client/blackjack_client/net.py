@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
@@ -22,6 +22,7 @@ from twisted.internet.interfaces import IReactorCore, IStreamClientEndpoint
 from twisted.python.failure import Failure
 
 from blackjack_client.model import Connected, Disconnected, Message
+from blackjackd.wire import Request, encode
 
 Listener = Callable[[Message], None]
 
@@ -107,7 +108,7 @@ class TableConnection:
         if reactor is None:
             from twisted.internet import reactor as default_reactor
 
-            reactor = default_reactor  # type: ignore[assignment]
+            reactor = default_reactor
         self._reactor = reactor
         self.url = url
         self._listener = listener
@@ -165,11 +166,11 @@ class TableConnection:
         """Whether messages can be sent now."""
         return self._protocol is not None and not self._reported_close
 
-    def send(self, message: Mapping[str, Any]) -> bool:
-        """Send one message; False if the connection isn't open."""
+    def send(self, request: Request) -> bool:
+        """Send one request; False if the connection isn't open."""
         if not self.is_open or self._protocol is None:
             return False
-        self._protocol.sendMessage(json.dumps(message).encode(), isBinary=False)
+        self._protocol.sendMessage(encode(request), isBinary=False)
         return True
 
     def close(self) -> Deferred[None]:

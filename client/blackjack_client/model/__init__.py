@@ -1,7 +1,8 @@
 """The client's picture of the table: frozen data and one reducer.
 
 ``reduce(model, message, now)`` returns the model after one message, either
-one the server sent (a decoded JSON object) or a local event (``Connecting``,
+one the server sent (decoded by ``blackjackd.wire``, from a frame, its JSON
+object or already a typed message) or a local event (``Connecting``,
 ``Connected``, ``Disconnected``, ``Sent``). ``now`` is the caller's clock in
 seconds; the model keeps deadlines as absolute times on that clock so the
 view can count down without a timer.
@@ -13,9 +14,9 @@ doubles, splits and surrender). Each has its own handlers (``classic``,
 both send alike is ``common``.
 
 The modules: ``state`` (the data and what the player may do), ``reducer``,
-``read`` (decoding and checking a server's values), ``seats`` (changing a
-seat or hand), ``events`` (local events), ``moves`` (chips and the bot's
-view of the moment).
+``read`` (limits for drawing what ``wire`` decoded, and the rules),
+``seats`` (changing a seat or hand), ``events`` (local events), ``moves``
+(chips, requests and the bot's view of the moment).
 """
 
 from blackjack_client.model.events import Connected, Connecting, Disconnected, Sent

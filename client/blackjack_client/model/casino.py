@@ -7,9 +7,7 @@ The round's phases (bets, insurance, the peek) are ``casino_phases``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
 from blackjack_client.model import read
 from blackjack_client.model.casino_phases import PHASE_HANDLERS
@@ -56,9 +54,8 @@ from blackjack_client.model.state import (
     Model,
     Seat,
 )
-from blackjackd.cards import is_card
+from blackjackd import wire
 from blackjackd.cards import points as hand_points
-from blackjackd.casino import surrender_refund
 
 
 def _dealer_card(model: Model, card: str, points: int) -> Model:
@@ -75,10 +72,9 @@ def _dealer_card(model: Model, card: str, points: int) -> Model:
     return replace(model, dealer=model.dealer.add(card, points), phase=phase)
 
 
-def _player_card(
-    model: Model, seat: Seat, card: str, points: int, message: Mapping[str, Any]
-) -> Model:
-    index = read.hand_index(message.get("hand"))
+def _player_card(model: Model, seat: Seat, message: wire.Hit) -> Model:
+    card, points = message.card, message.points
+    index = read.hand_index(message.hand)
     hands = list(seat.hands)
     while len(hands) <= index:
         # A new hand: the deal's first card, or a split's (``split`` follows).
@@ -97,13 +93,12 @@ def _player_card(
     return with_seat(replace(model, phase=phase), seat)
 
 
-def on_deadline(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    player_id = read.player_id(message["id"])
-    deadline = now + read.seconds(message["seconds"])
-    seat = seat_at_table(model, player_id)
+def on_deadline(model: Model, message: wire.Deadline, now: float) -> Model:
+    deadline = now + message.seconds
+    seat = seat_at_table(model, message.id)
     if seat is None:
         return model
-    number = read.hand_index(message.get("hand"))
+    number = read.hand_index(message.hand)
     if number >= len(seat.hands) or seat.hands[number].status != PLAYING:
         return model
     phase = model.phase
@@ -121,52 +116,44 @@ def on_deadline(model: Model, message: Mapping[str, Any], now: float) -> Model:
 _OTHER_STATES = {"playing": PLAYING, "done": STOOD, "waiting": WAITING}
 
 
-def on_other_players(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    player_id = read.player_id(message["id"])
-    state = message.get("state")
+def on_other_players(model: Model, message: wire.OtherPlayers, now: float) -> Model:
+    state = message.state
     seat = replace(
-        seat_or_new(model, player_id),
-        username=read.text(message.get("username")),
-        seat=read.seat_number(message.get("seat")),
-        balance=read.chips(message.get("balance"), None),
-        state=_OTHER_STATES.get(state, WAITING) if isinstance(state, str) else WAITING,
+        seat_or_new(model, message.id),
+        username=read.text(message.username),
+        seat=read.seat_number(message.seat),
+        balance=message.balance,
+        state=WAITING if state is None else _OTHER_STATES.get(state, WAITING),
         # During betting their cards are the last round's: not shown.
         bet=0 if state == "bet" else None,
     )
     hands: list[Hand] = []
     if state in ("playing", "done"):
-        for entry in message.get("hands") or ():
-            if isinstance(entry, Mapping):
-                status = entry.get("status")
-                hands.append(
-                    Hand(
-                        read.cards(entry["cards"]),
-                        read.points(entry["points"]),
-                        bet=read.chips(entry.get("bet"), 0) or 0,
-                        status=status if status in HAND_STATUSES else PLAYING,
-                    )
+        for entry in message.hands or ():
+            status = entry.status
+            hands.append(
+                Hand(
+                    entry.cards,
+                    entry.points,
+                    bet=entry.bet,
+                    status=status if status in HAND_STATUSES else PLAYING,
                 )
+            )
         if hands:
             seat = replace(seat, bet=hands[0].bet)
     return with_seat(model, with_hands(seat, hands))
 
 
-def on_round_over(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    dealer = message["dealer"]
-    dealer_hand = Hand(read.cards(dealer["hand"]), read.points(dealer["points"]))
-    by_player: dict[int, list[Mapping[str, Any]]] = {}
-    for entry in message["results"]:
-        if not isinstance(entry, Mapping):
-            continue
-        try:
-            by_player.setdefault(read.player_id(entry["id"]), []).append(entry)
-        except (KeyError, TypeError):
-            continue
+def on_round_over(model: Model, message: wire.RoundOver, now: float) -> Model:
+    dealer = message.dealer
+    by_player: dict[int, list[wire.HandResult]] = {}
+    for entry in message.results:
+        by_player.setdefault(entry.id, []).append(entry)
     model = replace(
         model,
-        dealer=dealer_hand,
+        dealer=Hand(dealer.hand, dealer.points),
         dealer_hole=False,
-        dealer_blackjack=dealer.get("blackjack") is True,
+        dealer_blackjack=dealer.blackjack is True,
         phase=PHASE_OVER,
         rounds=model.rounds + 1,
         awaiting=None,
@@ -179,18 +166,17 @@ def on_round_over(model: Model, message: Mapping[str, Any], now: float) -> Model
         balance = seat.balance
         for entry in entries:
             try:
-                index = read.hand_index(entry.get("index"))
-                cards = read.cards(entry["hand"])
-                points = read.points(entry["points"])
-            except (KeyError, TypeError, ValueError):
+                index = read.hand_index(entry.index)
+            except ValueError:
                 continue
+            cards, points = entry.hand, entry.points
             while len(hands) <= index:
                 hands.append(Hand())
             old = hands[index]
-            result = entry.get("result")
-            if entry.get("surrendered") is True:
+            result = entry.result
+            if entry.surrendered is True:
                 status = SURRENDERED
-            elif entry.get("blackjack") is True:
+            elif entry.blackjack is True:
                 status = BLACKJACK_STATUS
             elif points > BLACKJACK:
                 status = BUST
@@ -200,18 +186,19 @@ def on_round_over(model: Model, message: Mapping[str, Any], now: float) -> Model
                 old,
                 cards=cards,
                 points=points,
-                bet=read.chips(entry.get("bet"), old.bet) or 0,
+                bet=old.bet if entry.bet is None else entry.bet,
                 status=status,
                 result=result if result in RESULTS else old.result,
-                payout=read.chips(entry.get("payout"), old.payout),
-                doubled=entry.get("doubled") is True or old.doubled,
+                payout=old.payout if entry.payout is None else entry.payout,
+                doubled=entry.doubled is True or old.doubled,
                 deadline=None,
             )
-            balance = read.chips(entry.get("balance"), balance)
+            if entry.balance is not None:
+                balance = entry.balance
         seat = with_hands(
             replace(
                 seat,
-                username=seat.username or read.text(entry.get("username")),
+                username=seat.username or read.text(entries[0].username),
                 balance=balance,
             ),
             hands,
@@ -229,32 +216,35 @@ def on_round_over(model: Model, message: Mapping[str, Any], now: float) -> Model
     return replace(model, seats=seats, next_round_at=next_round_at(message, now))
 
 
-def _answered(model: Model, message: Mapping[str, Any]) -> tuple[Model, Seat] | None:
+#: The answers to a player's action on one hand.
+Answer = wire.Double | wire.Split | wire.Surrender
+
+
+def _answered(model: Model, message: Answer) -> tuple[Model, Seat] | None:
     """A double, split or surrender of a player at the table: the model with
     their answer come, and their seat with the balance it tells."""
-    told = chips_told(model, message)
-    if told is None:
+    seat = chips_told(model, message.id, message.balance)
+    if seat is None:
         return None
-    player_id, seat = told
-    return mine(model, player_id), seat
+    return mine(model, message.id), seat
 
 
-def on_split(model: Model, message: Mapping[str, Any], now: float) -> Model:
+def on_split(model: Model, message: wire.Split, now: float) -> Model:
     answered = _answered(model, message)
     if answered is None:
         return model
     model, seat = answered
     hands = list(seat.hands)
-    for entry in message["hands"]:
-        index = read.hand_index(entry["hand"])
+    for entry in message.hands:
+        index = read.hand_index(entry.hand)
         while len(hands) <= index:
             hands.append(Hand())
-        status = entry.get("status")
+        status = entry.status
         hands[index] = replace(
             hands[index],
-            cards=read.cards(entry["cards"]),
-            points=read.points(entry["points"]),
-            bet=read.chips(entry.get("bet"), hands[index].bet) or 0,
+            cards=entry.cards,
+            points=entry.points,
+            bet=entry.bet,
             status=status if status in HAND_STATUSES else PLAYING,
             from_split=True,
             deadline=None,
@@ -262,56 +252,53 @@ def on_split(model: Model, message: Mapping[str, Any], now: float) -> Model:
     return with_seat(model, with_hands(seat, hands))
 
 
-def _hand_answer(change: Callable[[Hand, Mapping[str, Any]], Hand]) -> Handler:
-    """A double or surrender: ``change`` makes the hand what it says."""
-
-    def apply(model: Model, message: Mapping[str, Any], now: float) -> Model:
-        answered = _answered(model, message)
-        if answered is None:
-            return model
-        hand = message.get("hand")
-        return change_hand(*answered, hand, lambda played: change(played, message))
-
-    return apply
-
-
-def _doubled(hand: Hand, message: Mapping[str, Any]) -> Hand:
-    stake = read.chips(message.get("bet"), None)
-    return replace(hand, bet=hand.bet * 2 if stake is None else stake, doubled=True)
-
-
-def _surrendered(hand: Hand, message: Mapping[str, Any]) -> Hand:
-    refund = read.chips(message.get("refund"), None)
-    return replace(
-        hand,
-        status=SURRENDERED,
-        payout=surrender_refund(hand.bet) if refund is None else refund,
-        deadline=None,
+def on_double(model: Model, message: wire.Double, now: float) -> Model:
+    answered = _answered(model, message)
+    if answered is None:
+        return model
+    return change_hand(
+        *answered,
+        message.hand,
+        lambda hand: replace(hand, bet=message.bet, doubled=True),
     )
 
 
-def _bust(model: Model, seat: Seat, message: Mapping[str, Any]) -> Model:
+def on_surrender(model: Model, message: wire.Surrender, now: float) -> Model:
+    answered = _answered(model, message)
+    if answered is None:
+        return model
+    return change_hand(
+        *answered,
+        message.hand,
+        lambda hand: replace(
+            hand, status=SURRENDERED, payout=message.refund, deadline=None
+        ),
+    )
+
+
+def _bust(model: Model, seat: Seat, message: wire.Bust) -> Model:
     return change_hand(
         model,
         seat,
-        message.get("hand"),
+        message.hand,
         lambda hand: replace(hand, status=BUST, deadline=None),
     )
 
 
-def _stood(model: Model, seat: Seat, message: Mapping[str, Any]) -> Model:
-    reason = message.get("reason")
+def _stood(model: Model, seat: Seat, message: wire.Stand) -> Model:
     return change_hand(
-        model, seat, message.get("hand"), lambda hand: stood(hand, reason)
+        model, seat, message.hand, lambda hand: stood(hand, message.reason)
     )
 
 
-def _settle(model: Model, seat: Seat, message: Mapping[str, Any], result: str) -> Model:
-    payout = read.chips(message.get("payout"), None)
+def _settle(
+    model: Model, seat: Seat, message: wire.Winner | wire.Lose | wire.Push, result: str
+) -> Model:
+    payout = message.payout
     return change_hand(
         model,
         seat,
-        message.get("hand"),
+        message.hand,
         lambda hand: replace(
             hand,
             result=result,
@@ -321,33 +308,33 @@ def _settle(model: Model, seat: Seat, message: Mapping[str, Any], result: str) -
     )
 
 
-def on_wait(model: Model, message: Mapping[str, Any], now: float) -> Model:
+def on_wait(model: Model, message: wire.Wait, now: float) -> Model:
     """``wait`` at a casino table shows the dealer's cards of the round on."""
     model = wait_at_any_table(model, message, now)
-    if isinstance(message.get("dealer"), (list, tuple)):
-        cards = read.cards(message["dealer"])
+    if message.dealer is not None:
+        cards = message.dealer
         model = replace(
             model,
-            dealer=Hand(cards, hand_points(card for card in cards if is_card(card))),
+            dealer=Hand(cards, hand_points(cards)),
             # One card shown in a round: the other is the hole card.
             dealer_hole=len(cards) == 1,
         )
     return model
 
 
-#: Every message a casino table sends, by type.
-CASINO_HANDLERS: dict[str, Handler] = {
+#: Every message a casino table sends, by class.
+CASINO_HANDLERS: dict[type[wire.ServerMessage], Handler] = {
     **COMMON_HANDLERS,
     **PHASE_HANDLERS,
-    "wait": on_wait,
-    "hit": hit_handler(_dealer_card, _player_card),
-    "other_players": on_other_players,
-    "deadline": on_deadline,
-    "bust": bust_handler(_bust),
-    "stand": stand_handler(_stood),
+    wire.Wait: on_wait,
+    wire.Hit: hit_handler(_dealer_card, _player_card),
+    wire.OtherPlayers: on_other_players,
+    wire.Deadline: on_deadline,
+    wire.Bust: bust_handler(_bust),
+    wire.Stand: stand_handler(_stood),
     **result_handlers(_settle),
-    "round_over": on_round_over,
-    "double": _hand_answer(_doubled),
-    "split": on_split,
-    "surrender": _hand_answer(_surrendered),
+    wire.RoundOver: on_round_over,
+    wire.Double: on_double,
+    wire.Split: on_split,
+    wire.Surrender: on_surrender,
 }

@@ -3,11 +3,8 @@ the next deal, and the chips they move."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
-from blackjack_client.model import read
 from blackjack_client.model.common import Handler
 from blackjack_client.model.seats import (
     chips_told,
@@ -26,9 +23,10 @@ from blackjack_client.model.state import (
     Hand,
     Model,
 )
+from blackjackd import wire
 
 
-def on_restart(model: Model, message: Mapping[str, Any], now: float) -> Model:
+def on_restart(model: Model, message: wire.Restart, now: float) -> Model:
     return new_round(
         model,
         lambda seat: PLAYING if seat.bet is not None else WAITING,
@@ -39,11 +37,10 @@ def on_restart(model: Model, message: Mapping[str, Any], now: float) -> Model:
     )
 
 
-def on_betting(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    seconds = read.seconds(message["seconds"])
+def on_betting(model: Model, message: wire.Betting, now: float) -> Model:
     rules = model.rules
-    low = read.chips(message.get("min_bet"), rules.min_bet) or rules.min_bet
-    high = read.chips(message.get("max_bet"), rules.max_bet) or rules.max_bet
+    low = message.min_bet if message.min_bet >= 1 else rules.min_bet
+    high = max(low, message.max_bet)
     model = replace(
         model,
         seats={
@@ -54,35 +51,27 @@ def on_betting(model: Model, message: Mapping[str, Any], now: float) -> Model:
     return new_round(
         model,
         lambda seat: WAITING,
-        rules=replace(rules, min_bet=low, max_bet=max(low, high)),
+        rules=replace(rules, min_bet=low, max_bet=high),
         phase=PHASE_BETTING,
-        betting_until=now + seconds,
+        betting_until=now + message.seconds,
         insurance_offer=None,
         insurance_until=None,
     )
 
 
-def on_bet(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    player_id = read.player_id(message["id"])
-    amount = read.chips(message["amount"], None)
-    if amount is None:
-        raise TypeError("amount")
+def on_bet(model: Model, message: wire.Bet, now: float) -> Model:
+    player_id, amount = message.id, message.amount
     seat = seat_or_new(model, player_id)
     if seat.state == LEFT:
         return model
-    seat = replace(
-        seat,
-        bet=amount,
-        balance=read.chips(message.get("balance"), seat.balance),
-        sitting_out=False,
-    )
+    seat = replace(seat, bet=amount, balance=message.balance, sitting_out=False)
     if player_id == model.my_id:
         model = replace(model, awaiting=None, last_bet=amount)
     return with_seat(model, seat)
 
 
-def on_sit_out(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    seat = model.seats.get(read.player_id(message["id"]))
+def on_sit_out(model: Model, message: wire.SitOut, now: float) -> Model:
+    seat = model.seats.get(message.id)
     if seat is None or seat.state == LEFT:
         return model
     return with_seat(
@@ -91,33 +80,27 @@ def on_sit_out(model: Model, message: Mapping[str, Any], now: float) -> Model:
     )
 
 
-def on_hole_card(model: Model, message: Mapping[str, Any], now: float) -> Model:
+def on_hole_card(model: Model, message: wire.HoleCard, now: float) -> Model:
     if settled(model):
         return model
     return replace(model, dealer_hole=True)
 
 
-def on_insurance_offer(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    amount = read.chips(message["amount"], None)
-    if amount is None:
-        raise TypeError("amount")
+def on_insurance_offer(model: Model, message: wire.InsuranceOffer, now: float) -> Model:
     return replace(
         model,
-        insurance_offer=amount,
-        insurance_until=now + read.seconds(message["seconds"]),
+        insurance_offer=message.amount,
+        insurance_until=now + message.seconds,
         phase=PHASE_INSURANCE,
     )
 
 
-def on_insurance(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    told = chips_told(model, message)
-    if told is None:
+def on_insurance(model: Model, message: wire.Insurance, now: float) -> Model:
+    player_id = message.id
+    seat = chips_told(model, player_id, message.balance)
+    if seat is None:
         return model
-    player_id, seat = told
-    taken = message.get("taken") is True
-    seat = replace(
-        seat, insurance=(read.chips(message.get("amount"), 0) or 0) if taken else 0
-    )
+    seat = replace(seat, insurance=message.amount if message.taken else 0)
     if player_id == model.my_id:
         model = replace(
             model, awaiting=None, insurance_offer=None, insurance_until=None
@@ -127,8 +110,8 @@ def on_insurance(model: Model, message: Mapping[str, Any], now: float) -> Model:
     return with_seat(model, seat)
 
 
-def on_peek(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    blackjack = message.get("blackjack") is True
+def on_peek(model: Model, message: wire.Peek, now: float) -> Model:
+    blackjack = message.blackjack
     note = "The dealer has blackjack" if blackjack else "No dealer blackjack"
     return replace(
         model,
@@ -141,40 +124,38 @@ def on_peek(model: Model, message: Mapping[str, Any], now: float) -> Model:
     )
 
 
-def on_insurance_result(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    told = chips_told(model, message)
-    if told is None:
+def on_insurance_result(
+    model: Model, message: wire.InsuranceResult, now: float
+) -> Model:
+    seat = chips_told(model, message.id, message.balance)
+    if seat is None:
         return model
-    player_id, seat = told
-    if player_id == model.my_id:
-        payout = read.chips(message.get("payout"), 0) or 0
-        amount = read.chips(message.get("amount"), 0) or 0
+    if message.id == model.my_id:
+        payout, amount = message.payout, message.amount
         note = f"Insurance pays {payout}" if payout else f"Insurance lost: -{amount}"
         model = replace(model, notice=note)
     return with_seat(model, seat)
 
 
-def on_balance(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    balance = read.chips(message["balance"], None)
-    if balance is None:
-        raise TypeError("balance")
+def on_balance(model: Model, message: wire.Balance, now: float) -> Model:
     me = model.me
     if me is None:
         return model
-    net = read.chips(message.get("net"), model.net)
-    return with_seat(replace(model, net=net), replace(me, balance=balance))
+    return with_seat(
+        replace(model, net=message.net), replace(me, balance=message.balance)
+    )
 
 
-#: The messages of a casino round's phases, by type.
-PHASE_HANDLERS: dict[str, Handler] = {
-    "restart": on_restart,
-    "betting": on_betting,
-    "bet": on_bet,
-    "sit_out": on_sit_out,
-    "hole_card": on_hole_card,
-    "insurance_offer": on_insurance_offer,
-    "insurance": on_insurance,
-    "peek": on_peek,
-    "insurance_result": on_insurance_result,
-    "balance": on_balance,
+#: The messages of a casino round's phases, by class.
+PHASE_HANDLERS: dict[type[wire.ServerMessage], Handler] = {
+    wire.Restart: on_restart,
+    wire.Betting: on_betting,
+    wire.Bet: on_bet,
+    wire.SitOut: on_sit_out,
+    wire.HoleCard: on_hole_card,
+    wire.InsuranceOffer: on_insurance_offer,
+    wire.Insurance: on_insurance,
+    wire.Peek: on_peek,
+    wire.InsuranceResult: on_insurance_result,
+    wire.Balance: on_balance,
 }

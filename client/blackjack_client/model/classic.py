@@ -6,9 +6,7 @@ every hand is done.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from blackjack_client.model import read
 from blackjack_client.model.common import (
@@ -38,15 +36,15 @@ from blackjack_client.model.state import (
     Model,
     Seat,
 )
+from blackjackd import wire
 
 
 def _dealer_card(model: Model, card: str, points: int) -> Model:
     return replace(model, dealer=model.dealer.add(card, points), phase=PHASE_DEALER)
 
 
-def _player_card(
-    model: Model, seat: Seat, card: str, points: int, message: Mapping[str, Any]
-) -> Model:
+def _player_card(model: Model, seat: Seat, message: wire.Hit) -> Model:
+    card, points = message.card, message.points
     state = seat.state
     if state == WAITING:
         state = PLAYING  # being dealt in
@@ -62,74 +60,57 @@ def _player_card(
     return with_seat(replace(model, phase=phase), seat)
 
 
-def on_other_players(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    player_id = read.player_id(message["id"])
-    state = message.get("state")
+def on_other_players(model: Model, message: wire.OtherPlayers, now: float) -> Model:
+    state = message.state
     seat = replace(
-        seat_or_new(model, player_id),
-        username=read.text(message.get("username")),
-        seat=read.seat_number(message.get("seat")),
-        hand=Hand(read.cards(message["hand"]), read.points(message["points"])),
+        seat_or_new(model, message.id),
+        username=read.text(message.username),
+        seat=read.seat_number(message.seat),
+        hand=Hand(message.hand, message.points),
         state=state if state in SEAT_STATES and state != LEFT else PLAYING,
     )
     return with_seat(model, seat)
 
 
-def on_deadline(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    player_id = read.player_id(message["id"])
-    deadline = now + read.seconds(message["seconds"])
-    seat = model.seats.get(player_id)
+def on_deadline(model: Model, message: wire.Deadline, now: float) -> Model:
+    deadline = now + message.seconds
+    seat = model.seats.get(message.id)
     if seat is None or seat.state not in (PLAYING, WAITING):
         return model
     return with_seat(model, replace(seat, state=PLAYING, deadline=deadline))
 
 
-def _bust(model: Model, seat: Seat, message: Mapping[str, Any]) -> Model:
+def _bust(model: Model, seat: Seat, message: wire.Bust) -> Model:
     return with_seat(model, replace(seat, state=BUST, deadline=None))
 
 
-def _stood(model: Model, seat: Seat, message: Mapping[str, Any]) -> Model:
-    reason = message.get("reason")
-    return with_seat(
-        model,
-        replace(
-            seat,
-            state=STOOD,
-            reason=reason if isinstance(reason, str) else "stand",
-            deadline=None,
-        ),
-    )
+def _stood(model: Model, seat: Seat, message: wire.Stand) -> Model:
+    reason = read.text(message.reason) or "stand"
+    return with_seat(model, replace(seat, state=STOOD, reason=reason, deadline=None))
 
 
-def _settle(model: Model, seat: Seat, message: Mapping[str, Any], result: str) -> Model:
+def _settle(
+    model: Model, seat: Seat, message: wire.Winner | wire.Lose | wire.Push, result: str
+) -> Model:
     return with_seat(model, replace(seat, result=result, deadline=None))
 
 
-def on_round_over(model: Model, message: Mapping[str, Any], now: float) -> Model:
-    dealer = message["dealer"]
+def on_round_over(model: Model, message: wire.RoundOver, now: float) -> Model:
+    dealer = message.dealer
     model = replace(
         model,
-        dealer=Hand(read.cards(dealer["hand"]), read.points(dealer["points"])),
+        dealer=Hand(dealer.hand, dealer.points),
         phase=PHASE_OVER,
         rounds=model.rounds + 1,
         awaiting=None,
     )
-    for entry in message["results"]:
-        if not isinstance(entry, Mapping):
-            continue
-        try:
-            player_id = read.player_id(entry["id"])
-        except (KeyError, TypeError):
-            continue
-        result = entry.get("result")
-        seat = seat_or_new(model, player_id)
-        hand = seat.hand
-        if "hand" in entry and "points" in entry:
-            hand = Hand(read.cards(entry["hand"]), read.points(entry["points"]))
+    for entry in message.results:
+        result = entry.result
+        seat = seat_or_new(model, entry.id)
         seat = replace(
             seat,
-            username=seat.username or read.text(entry.get("username")),
-            hand=hand,
+            username=seat.username or read.text(entry.username),
+            hand=Hand(entry.hand, entry.points),
             result=result if result in RESULTS else seat.result,
             state=seat.state if seat.state != PLAYING else STOOD,
             deadline=None,
@@ -140,7 +121,7 @@ def on_round_over(model: Model, message: Mapping[str, Any], now: float) -> Model
     return replace(model, seats=seats, next_round_at=next_round_at(message, now))
 
 
-def on_restart(model: Model, message: Mapping[str, Any], now: float) -> Model:
+def on_restart(model: Model, message: wire.Restart, now: float) -> Model:
     return new_round(
         model,
         lambda seat: PLAYING,
@@ -150,15 +131,15 @@ def on_restart(model: Model, message: Mapping[str, Any], now: float) -> Model:
     )
 
 
-#: Every message a classic table sends (docs/protocol.rst), by type.
-CLASSIC_HANDLERS: dict[str, Handler] = {
+#: Every message a classic table sends (docs/protocol.rst), by class.
+CLASSIC_HANDLERS: dict[type[wire.ServerMessage], Handler] = {
     **COMMON_HANDLERS,
-    "hit": hit_handler(_dealer_card, _player_card),
-    "other_players": on_other_players,
-    "deadline": on_deadline,
-    "bust": bust_handler(_bust),
-    "stand": stand_handler(_stood),
+    wire.Hit: hit_handler(_dealer_card, _player_card),
+    wire.OtherPlayers: on_other_players,
+    wire.Deadline: on_deadline,
+    wire.Bust: bust_handler(_bust),
+    wire.Stand: stand_handler(_stood),
     **result_handlers(_settle),
-    "round_over": on_round_over,
-    "restart": on_restart,
+    wire.RoundOver: on_round_over,
+    wire.Restart: on_restart,
 }

@@ -4,10 +4,9 @@ bet is made of, the bet B repeats, and the moment as the bot policy
 
 from __future__ import annotations
 
-from typing import Any
-
 from blackjack_client.model.state import Model
-from blackjackd.bots import Turn
+from blackjackd import wire
+from blackjackd.bots import Turn, smallest_bet
 from blackjackd.strategy import HIT, STAND
 
 #: The denominations chips come in; a table shows those within its limits.
@@ -16,26 +15,32 @@ CHIP_VALUES = (1, 5, 10, 25, 50, 100, 500, 1000, 5000)
 MAX_CHIPS = 5
 
 
-def chip_values(min_bet: int, max_bet: int) -> list[int]:
-    """The chips offered for bets of ``min_bet`` to ``max_bet``: the minimum,
-    then up to four denominations spread up to the maximum."""
-    above = [value for value in CHIP_VALUES if min_bet < value <= max_bet]
+def chip_values(min_bet: int, max_bet: int, unit: int = 1) -> list[int]:
+    """The chips offered for bets of ``min_bet`` to ``max_bet`` in multiples
+    of ``unit``: the smallest such bet, then up to four denominations on the
+    unit spread up to the maximum."""
+    lowest = smallest_bet(min_bet, unit)
+    if lowest > max_bet:
+        return []
+    above = [
+        value for value in CHIP_VALUES if lowest < value <= max_bet and not value % unit
+    ]
     if len(above) > MAX_CHIPS - 1:
         last = len(above) - 1
         picks = MAX_CHIPS - 1
         above = [above[round(i * last / (picks - 1))] for i in range(picks)]
-    return [min_bet, *above]
+    return [lowest, *above]
 
 
 def rebet_amount(model: Model) -> int:
-    """What B bets: the last bet again when it is still allowed, else the
-    table minimum."""
+    """What B bets: the last bet again when the table still takes it and the
+    chips cover it, else the table's smallest bet."""
     last = model.last_bet
-    if last is not None and model.rules.min_bet <= last <= model.rules.max_bet:
+    if last is not None and model.rules.takes(last):
         balance = model.balance
         if balance is None or last <= balance:
             return last
-    return model.rules.min_bet
+    return model.rules.smallest_bet
 
 
 def bot_turn(model: Model) -> Turn:
@@ -47,6 +52,7 @@ def bot_turn(model: Model) -> Turn:
             may_bet=True,
             min_bet=rules.min_bet,
             max_bet=rules.max_bet,
+            bet_unit=rules.bet_unit,
             balance=model.balance,
         )
     if model.can_insure(False):
@@ -68,19 +74,19 @@ def bot_turn(model: Model) -> Turn:
 
 def request_for(
     model: Model, action: str, amount: int | None = None
-) -> dict[str, Any] | None:
-    """The message that does ``action`` now, or None if it isn't allowed.
+) -> wire.Request | None:
+    """The request that does ``action`` now, or None if it isn't allowed.
     ``amount`` is what a bet stakes (by default ``rebet_amount``)."""
     if not model.casino:
         if action not in ("hit", "stand") or not model.can_act():
             return None
-        return {"type": action}
+        return wire.HAND_REQUESTS[action]()
     if action == "bet":
         stake = rebet_amount(model) if amount is None else amount
-        return {"type": "bet", "amount": stake} if model.can_bet(stake) else None
+        return wire.BetRequest(amount=stake) if model.can_bet(stake) else None
     if action in ("insure", "decline"):
         take = action == "insure"
-        return {"type": "insurance", "take": take} if model.can_insure(take) else None
+        return wire.InsuranceRequest(take=take) if model.can_insure(take) else None
     allowed = {
         "hit": model.can_act,
         "stand": model.can_act,
@@ -92,4 +98,4 @@ def request_for(
     if allowed is None or index is None or not allowed():
         return None
     # The hand is named: after a split the player acts on the framed one.
-    return {"type": action, "hand": index}
+    return wire.HAND_REQUESTS[action](hand=index)

@@ -3,7 +3,7 @@ takes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -76,7 +76,7 @@ def with_hands(seat: Seat, hands: list[Hand] | tuple[Hand, ...]) -> Seat:
 def change_hand(
     model: Model,
     seat: Seat,
-    index: object,
+    index: int | None,
     change: Callable[[Hand], Hand],
 ) -> Model:
     """The model with one of ``seat``'s hands changed; a hand the client
@@ -89,10 +89,10 @@ def change_hand(
     return with_seat(model, with_hands(seat, hands))
 
 
-def stood(hand: Hand, reason: object) -> Hand:
+def stood(hand: Hand, reason: str) -> Hand:
     if hand.status in (BUST, SURRENDERED):
         return hand
-    why = reason if isinstance(reason, str) else "stand"
+    why = read.text(reason) or "stand"
     status = BLACKJACK_STATUS if why == "blackjack" else STOOD
     return replace(hand, status=status, reason=why, deadline=None)
 
@@ -133,13 +133,8 @@ def new_round(model: Model, state: Callable[[Seat], str], **changes: Any) -> Mod
     )
 
 
-def chips_told(model: Model, message: Mapping[str, Any]) -> tuple[int, Seat] | None:
-    """The player a casino message names (``id``), if at the table, and
-    their seat with the balance the message tells."""
-    player_id = read.player_id(message["id"])
+def chips_told(model: Model, player_id: int, balance: int) -> Seat | None:
+    """The seat of the player a casino message names, if at the table, with
+    the balance the message tells."""
     seat = seat_at_table(model, player_id)
-    if seat is None:
-        return None
-    return player_id, replace(
-        seat, balance=read.chips(message.get("balance"), seat.balance)
-    )
+    return None if seat is None else replace(seat, balance=balance)

@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 
-from blackjackd.bots import hand_options, table_config
+from blackjackd.bots import hand_options, smallest_bet, table_config
 from blackjackd.casino import CasinoConfig
 from blackjackd.strategy import DOUBLE, SPLIT, SURRENDER
 
-DEALER_ID = "dealer"
 BLACKJACK = 21
 
 # Seat states. The server's own are playing, stood, bust and waiting; "left"
@@ -148,6 +147,23 @@ class Rules:
     min_bet: int = 10
     max_bet: int = 500
     bet_timeout: float | None = None
+    #: Every bet is a multiple of this (1: a server that states no unit).
+    bet_unit: int = 1
+    #: What basic strategy returns per 100 chips bet, in percent, and its
+    #: standard error, when the server states them.
+    rtp: float | None = None
+    rtp_error: float | None = None
+
+    @property
+    def smallest_bet(self) -> int:
+        """The smallest bet the table takes: the minimum rounded up to the
+        betting unit."""
+        return smallest_bet(self.min_bet, self.bet_unit)
+
+    def takes(self, amount: int) -> bool:
+        """Whether the table takes a bet of ``amount``: within the limits and
+        a multiple of the betting unit."""
+        return self.min_bet <= amount <= self.max_bet and not amount % self.bet_unit
 
     @cached_property
     def config(self) -> CasinoConfig:
@@ -314,10 +330,8 @@ class Model:
         ):
             return False
         if amount is None:
-            return self._affords(self.rules.min_bet)
-        return self.rules.min_bet <= amount <= self.rules.max_bet and self._affords(
-            amount
-        )
+            return self._affords(self.rules.smallest_bet)
+        return self.rules.takes(amount) and self._affords(amount)
 
     def can_insure(self, take: bool = True) -> bool:
         """Whether insurance is offered now (and, to take it, affordable)."""

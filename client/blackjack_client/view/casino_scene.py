@@ -43,6 +43,7 @@ from blackjack_client.view.theme import (
 from blackjack_client.view.widgets import draw_countdown, panel, veil
 from blackjack_client.view.words import (
     hand_badge,
+    rules_lines,
     seat_label,
     seconds_left,
     signed,
@@ -224,19 +225,7 @@ def draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
         note = f"this round: {signed(model.net)}"
     if note:
         draw_text(surface, note, lay.px(18), WHITE, topleft=(x, big.bottom + 2))
-    rules = model.rules
-    lines = [
-        f"Bets {rules.min_bet} to {rules.max_bet}",
-        f"Blackjack pays {rules.blackjack_pays}",
-        f"Dealer {'hits' if rules.h17 else 'stands on'} soft 17",
-    ]
-    extras = []
-    if rules.das:
-        extras.append("double after split")
-    if rules.surrender:
-        extras.append("surrender")
-    if extras:
-        lines.append(", ".join(extras).capitalize())
+    lines = rules_lines(model.rules)
     y = area.top + lay.px(6)
     for text in lines:
         y = draw_text(

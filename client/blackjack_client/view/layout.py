@@ -174,7 +174,8 @@ def casino_buttons(model: Model, size: tuple[int, int]) -> list[Button]:
         width = min(lay.px(200), (right - left - gap) // 2)
         shown = _row(specs, width, bh, gap, (left + right) // 2, cy)
     elif _betting_shown(model):
-        values = chip_values(model.rules.min_bet, model.rules.max_bet)
+        rules = model.rules
+        values = chip_values(rules.min_bet, rules.max_bet, rules.bet_unit)
         again = rebet_amount(model)
         bet_w = lay.px(128)
         room = right - left - bet_w - gap * (len(values) + 1)

@@ -26,6 +26,7 @@ from blackjack_client.model import (
     WAITING,
     Hand,
     Model,
+    Rules,
     Seat,
 )
 from blackjack_client.view.theme import (
@@ -145,8 +146,10 @@ def casino_banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, i
         if me.bet is None:
             if not model.can_bet() and model.awaiting is None:
                 return f"Not enough chips to bet{clock}", DIM
-            low, high = model.rules.min_bet, model.rules.max_bet
-            return f"Place your bet: {low} to {high} chips{clock}", GOLD
+            rules = model.rules
+            low, high = rules.smallest_bet, rules.max_bet
+            steps = f" in {rules.bet_unit}s" if rules.bet_unit > 1 else ""
+            return f"Place your bet: {low} to {high} chips{steps}{clock}", GOLD
         return f"You bet {me.bet}. Waiting for the other bets{clock}", DIM
     if model.insurance_offer is not None:
         left = seconds_left(model.insurance_until, now)
@@ -177,6 +180,31 @@ def casino_banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, i
     if all(hand.status not in ("", PLAYING) for hand in me.hands):
         return "Waiting for the other hands", DIM
     return "", WHITE
+
+
+def rules_lines(rules: Rules) -> list[str]:
+    """A casino table's rules as the lines shown at the top right: the
+    limits and betting unit, the payout, the dealer's rule, the options, and
+    the return to player when the server states it."""
+    limits = f"Bets {rules.min_bet} to {rules.max_bet}"
+    if rules.bet_unit > 1:
+        limits += f", in {rules.bet_unit}s"
+    lines = [
+        limits,
+        f"Blackjack pays {rules.blackjack_pays}",
+        f"Dealer {'hits' if rules.h17 else 'stands on'} soft 17",
+    ]
+    extras = []
+    if rules.das:
+        extras.append("double after split")
+    if rules.surrender:
+        extras.append("surrender")
+    if extras:
+        lines.append(", ".join(extras).capitalize())
+    if rules.rtp is not None:
+        error = f" ± {rules.rtp_error:.2f}" if rules.rtp_error is not None else ""
+        lines.append(f"RTP {rules.rtp:.2f}%{error}")
+    return lines
 
 
 def seat_label(seat: Seat, model: Model) -> str:
