@@ -141,6 +141,10 @@ class CasinoConfig:
             "bet_unit": self.unit,
             "penetration": self.penetration,
             "shuffle_every_round": self.shuffle_every_round,
+            # A hand whose turn timer runs out stands; leaving mid-round
+            # forfeits what is staked on cards already dealt.
+            "timeout": "stand",
+            "leave": "forfeit",
         }
 
 
@@ -194,16 +198,6 @@ class PlayerHand:
     def is_blackjack(self) -> bool:
         """A natural: two cards worth 21, not made from a split."""
         return is_natural(self.cards) and not self.from_split
-
-    def describe(self, index: int) -> dict[str, Any]:
-        """The hand as JSON-ready values."""
-        return {
-            "hand": index,
-            "cards": list(self.cards),
-            "points": self.total,
-            "bet": self.bet,
-            "status": self.status,
-        }
 
 
 def is_natural(cards: list[str]) -> bool:

@@ -30,6 +30,7 @@ from typing import Protocol
 from twisted.internet.interfaces import IReactorTime
 from zope.interface import implementer
 
+from blackjackd import rtp
 from blackjackd.casino import CasinoConfig, bet_refusal
 from blackjackd.casino_round import CasinoRound, Stage, hand_view
 from blackjackd.errors import ActionRejected
@@ -152,6 +153,14 @@ class CasinoTable(SeatedTable[Seat]):
         self.ledger = ledger
         self._shoe = shoe
         self._clock = clock
+        # What every player is told at sitting down: the rules, and what
+        # basic strategy returns under them.
+        figures = rtp.return_to_player(config)
+        self._rules = Rules(
+            **config.describe(),
+            rtp=None if figures is None else figures[0],
+            rtp_error=None if figures is None else figures[1],
+        )
         # The machine's transitions call this class's methods; they live in
         # their own module, which imports this one.
         from blackjackd.casino_machine import machine_factory
@@ -198,7 +207,7 @@ class CasinoTable(SeatedTable[Seat]):
         self._seating.add(
             seat,
             game="casino",
-            rules=Rules(**self.config.describe()),
+            rules=self._rules,
             balance=self.ledger.balance(seat.player_id),
         )
         self._seating.introduce(seat, lambda other: self._describe(other, data))

@@ -49,6 +49,8 @@ class Lobby:
         if shoe_factory is None:
 
             def shoe_factory(config: AnyConfig) -> Shoe:
+                if isinstance(config, CasinoConfig):
+                    return Shoe(config.decks, rng, config.penetration)
                 return Shoe(config.decks, rng)
 
         numbers = range(1, tables + 1)

@@ -68,6 +68,19 @@ def _payout(text: str) -> str:
 
 _payout.coerceDoc = "3:2, 6:5 or 1:1."  # type: ignore[attr-defined]
 
+
+def _share_of_shoe(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a fraction like 0.75") from None
+    if not 0 < value <= 1:
+        raise ValueError(f"{value:g} is not a share of the shoe (above 0, up to 1)")
+    return value
+
+
+_share_of_shoe.coerceDoc = "A fraction above 0 and up to 1."  # type: ignore[attr-defined]
+
 #: Options of casino tables only, with their defaults: left out (None) on the
 #: command line they take these, and given with --game classic they are an
 #: error rather than silently ignored.
@@ -77,8 +90,11 @@ CASINO_DEFAULTS = {
     "bet-timeout": 15.0,
     "starting-chips": 1000,
     "blackjack-pays": "3:2",
+    # None: the smallest unit that pays every blackjack and surrender whole.
+    "bet-unit": None,
+    "penetration": 0.75,
 }
-CASINO_FLAGS = ("das", "no-das", "surrender", "resplit-aces")
+CASINO_FLAGS = ("das", "no-das", "surrender", "resplit-aces", "shuffle-every-round")
 GAMES = ("classic", "casino")
 
 
@@ -165,6 +181,22 @@ class Options(usage.Options):
             "Casino: what a blackjack pays [default: 3:2]",
             _payout,
         ],
+        [
+            "bet-unit",
+            None,
+            None,
+            "Casino: every bet is a multiple of this many chips [default: the "
+            "smallest that pays every blackjack and surrender whole: 2 at 3:2, "
+            "5 at 6:5, 10 at 6:5 with surrender]",
+            _int_between(1, 10**9),
+        ],
+        [
+            "penetration",
+            None,
+            None,
+            "Casino: the share of the shoe dealt before the reshuffle [default: 0.75]",
+            _share_of_shoe,
+        ],
     ]
     optFlags = [
         ["h17", None, "The dealer hits soft 17 (by default the dealer stands)."],
@@ -172,6 +204,11 @@ class Options(usage.Options):
         ["no-das", None, "Casino: no doubling after a split."],
         ["surrender", None, "Casino: offer late surrender."],
         ["resplit-aces", None, "Casino: split aces may be split again."],
+        [
+            "shuffle-every-round",
+            None,
+            "Casino: shuffle the whole shoe before every round (no counting).",
+        ],
     ]
 
     def opt_version(self) -> None:
@@ -246,6 +283,9 @@ class Options(usage.Options):
             das=not self["no-das"],
             surrender=bool(self["surrender"]),
             resplit_aces=bool(self["resplit-aces"]),
+            bet_unit=self.casino_option("bet-unit"),
+            penetration=self.casino_option("penetration"),
+            shuffle_every_round=bool(self["shuffle-every-round"]),
         )
 
 

@@ -220,6 +220,10 @@ class MemoryServer:
         def shoe_factory(config: AnyConfig) -> Shoe:
             if real_shoe_seed is not None:
                 shoe: Shoe = Shoe(config.decks, random.Random(real_shoe_seed))
+                if isinstance(config, CasinoConfig):
+                    shoe = Shoe(
+                        config.decks, random.Random(real_shoe_seed), config.penetration
+                    )
             else:
                 shoe = StackedShoe(cards)
             self.shoes.append(shoe)
