@@ -1,7 +1,7 @@
 import re
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
 VERSION = re.search(
@@ -33,10 +33,8 @@ setup(
     # namespace, and installing our plugin module into it is how
     # `twistd blackjack` finds the server.
     packages=[
-        "blackjackd",
-        "blackjack_client",
-        "blackjack_client.model",
-        "blackjack_client.view",
+        *find_packages(include=["blackjackd", "blackjackd.*"]),
+        *find_packages("client", include=["blackjack_client", "blackjack_client.*"]),
         "twisted.plugins",
     ],
     package_dir={"blackjack_client": "client/blackjack_client"},

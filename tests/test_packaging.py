@@ -1,0 +1,59 @@
+"""What ``pip install .`` puts in place: every module of the server and the
+client, importable from the installed package alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from twisted.trial.unittest import SynchronousTestCase
+
+from tests.scratch import scratch_directory
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def _modules(top: Path, package: str) -> list[str]:
+    """Every module of ``package``, whose directory is ``top``."""
+    names = []
+    for path in sorted(top.rglob("*.py")):
+        if path.name == "__main__.py":
+            continue
+        parts = path.relative_to(top).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names.append(".".join((package, *parts)))
+    return names
+
+
+class InstalledPackageTests(SynchronousTestCase):
+    def test_every_module_imports_from_the_installed_package(self) -> None:
+        modules = [
+            *_modules(CHECKOUT / "blackjackd", "blackjackd"),
+            *_modules(CHECKOUT / "client" / "blackjack_client", "blackjack_client"),
+        ]
+        # A bare directory and no PYTHONPATH: only what was installed counts.
+        sources = (str(CHECKOUT / "blackjackd"), str(CHECKOUT / "client"))
+        script = (
+            "import importlib, sys\n"
+            "for name in sys.argv[1:]:\n"
+            "    module = importlib.import_module(name)\n"
+            f"    assert not module.__file__.startswith({sources!r}), name\n"
+        )
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        result = subprocess.run(
+            [sys.executable, "-c", script, *modules],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=scratch_directory(self),
+            timeout=120,
+        )
+        self.assertEqual(
+            result.returncode,
+            0,
+            "a module is missing from the installed package (reinstall with "
+            f"pip install '.[test]' after adding one): {result.stderr}",
+        )
