@@ -16,85 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from blackjackd.wire.base import (
-    DEALER_ID,
-    Card,
-    Cards,
-    Owner,
-    ServerMessage,
-    WireObject,
-)
-
-# -- parts of messages --------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Rules(WireObject):
-    """A casino table's rules, in ``id``."""
-
-    decks: int | None = None
-    h17: bool | None = None
-    das: bool | None = None
-    resplit_aces: bool | None = None
-    surrender: bool | None = None
-    blackjack_pays: str | None = None
-    max_split_hands: int | None = None
-    min_bet: int | None = None
-    max_bet: int | None = None
-    bet_timeout: float | None = None
-    #: Every bet is a multiple of this.
-    bet_unit: int | None = None
-    #: The fraction of the shoe dealt before the reshuffle.
-    penetration: float | None = None
-    #: The shoe is shuffled before every round.
-    shuffle_every_round: bool | None = None
-    #: What basic strategy returns per 100 chips bet, in percent, and its
-    #: standard error.
-    rtp: float | None = None
-    rtp_error: float | None = None
-    #: What a hand's turn timer does when it runs out: ``"stand"``.
-    timeout: str | None = None
-    #: What leaving mid-round costs: ``"forfeit"``.
-    leave: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HandView(WireObject):
-    """One casino hand as ``split`` and ``other_players`` show it."""
-
-    hand: int
-    cards: Cards
-    points: int
-    bet: int
-    status: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DealerResult(WireObject):
-    """The dealer's hand in ``round_over``."""
-
-    hand: Cards
-    points: int
-    blackjack: bool | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HandResult(WireObject):
-    """One settled hand in ``round_over`` (casino tables: one per hand)."""
-
-    id: int
-    username: str | None = None
-    index: int | None = None
-    hand: Cards
-    points: int
-    bet: int | None = None
-    result: str
-    blackjack: bool | None = None
-    doubled: bool | None = None
-    surrendered: bool | None = None
-    payout: int | None = None
-    balance: int | None = None
-
+from blackjackd.wire.base import Card, Cards, Owner, ServerMessage
+from blackjackd.wire.casino import CASINO_MESSAGES
+from blackjackd.wire.parts import DealerResult, HandResult, HandView, Rules
 
 # -- the seed's game, and every table -------------------------------------------
 
@@ -269,127 +193,6 @@ class Error(ServerMessage):
     message: str
 
 
-# -- casino tables --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Betting(ServerMessage):
-    """*Table* when betting opens, *you* on sitting down while it is open."""
-
-    TYPE: ClassVar[str] = "betting"
-    min_bet: int
-    max_bet: int
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Bet(ServerMessage):
-    """*Table*: a bet was placed; ``balance`` is after the stake."""
-
-    TYPE: ClassVar[str] = "bet"
-    id: int
-    amount: int
-    balance: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SitOut(ServerMessage):
-    """*Table*, as betting closes: a player who didn't bet sits out."""
-
-    TYPE: ClassVar[str] = "sit_out"
-    id: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class HoleCard(ServerMessage):
-    """*Table*: the dealer took a card face down (never named)."""
-
-    TYPE: ClassVar[str] = "hole_card"
-    id: Owner = DEALER_ID
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InsuranceOffer(ServerMessage):
-    """*You*, with an ace up: insurance costs ``amount``; answer in time."""
-
-    TYPE: ClassVar[str] = "insurance_offer"
-    amount: int
-    seconds: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Insurance(ServerMessage):
-    """*Table*: a player's answer to the insurance offer."""
-
-    TYPE: ClassVar[str] = "insurance"
-    id: int
-    taken: bool
-    amount: int
-    balance: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Peek(ServerMessage):
-    """*Table*: whether the dealer's hole card makes a blackjack."""
-
-    TYPE: ClassVar[str] = "peek"
-    blackjack: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InsuranceResult(ServerMessage):
-    """*Table*, after the peek: what an insured player's insurance paid."""
-
-    TYPE: ClassVar[str] = "insurance_result"
-    id: int
-    amount: int
-    payout: int
-    balance: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Double(ServerMessage):
-    """*Table*: a hand doubled; ``bet`` is its whole stake now."""
-
-    TYPE: ClassVar[str] = "double"
-    id: int
-    hand: int
-    bet: int
-    balance: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Split(ServerMessage):
-    """*Table*: ``hand`` was split; ``new_hand`` holds its second card."""
-
-    TYPE: ClassVar[str] = "split"
-    id: int
-    hand: int
-    new_hand: int
-    hands: tuple[HandView, ...]
-    balance: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Surrender(ServerMessage):
-    """*Table*: a hand was given up for ``refund``."""
-
-    TYPE: ClassVar[str] = "surrender"
-    id: int
-    hand: int
-    refund: int
-    balance: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Balance(ServerMessage):
-    """*You*, after every round: your chips and the round's ``net``."""
-
-    TYPE: ClassVar[str] = "balance"
-    balance: int
-    net: int
-
-
 #: The messages every table sends (docs/protocol.rst, "Messages from the
 #: server"), by ``type``.
 TABLE_MESSAGES: dict[str, type[ServerMessage]] = {
@@ -397,15 +200,6 @@ TABLE_MESSAGES: dict[str, type[ServerMessage]] = {
     for cls in (
         Auth, Id, Hit, OtherPlayers, NewClient, Deadline, Bust, Stand, Winner,
         Lose, Push, RoundOver, Restart, Wait, Left, Shuffle, Error,
-    )
-}  # fmt: skip
-
-#: The messages only casino tables send ("Casino messages from the server").
-CASINO_MESSAGES: dict[str, type[ServerMessage]] = {
-    cls.TYPE: cls
-    for cls in (
-        Betting, Bet, SitOut, HoleCard, InsuranceOffer, Insurance, Peek,
-        InsuranceResult, Double, Split, Surrender, Balance,
     )
 }  # fmt: skip
 
