@@ -203,7 +203,13 @@ class PlayerHand:
 def is_natural(cards: list[str]) -> bool:
     """Two cards worth 21 (whether they count as a blackjack depends on
     where they came from: see ``PlayerHand.is_blackjack``)."""
-    return len(cards) == 2 and hand_value(cards)[0] == 21
+    # An ace and a ten-valued card, without counting the hand: the
+    # simulator asks this several times a round.
+    return (
+        len(cards) == 2
+        and RANK_VALUES[cards[0][0]] + RANK_VALUES[cards[1][0]] == 11
+        and (cards[0][0] == "A" or cards[1][0] == "A")
+    )
 
 
 def is_pair(cards: list[str]) -> bool:
@@ -313,20 +319,28 @@ def settle_hand(
 
     A surrendered hand is a loss whose refund was paid when it surrendered.
     """
+    return settle_against(
+        hand, hand_value(dealer_cards)[0], is_natural(dealer_cards), config
+    )
+
+
+def settle_against(
+    hand: PlayerHand, dealer: int, dealer_blackjack: bool, config: CasinoConfig
+) -> tuple[str, int]:
+    """``settle_hand`` against a dealer's final total and whether it is a
+    blackjack, counted once for every hand at the table."""
     bet = hand.bet
     if hand.status == SURRENDERED:
         return "lose", 0
     player = hand_value(hand.cards)[0]
     if player > 21:
         return "lose", 0
-    dealer_blackjack = is_natural(dealer_cards)
     if hand.is_blackjack:
         if dealer_blackjack:
             return "push", bet
         return "win", bet + blackjack_winnings(bet, config.blackjack_pays)
     if dealer_blackjack:
         return "lose", 0
-    dealer = hand_value(dealer_cards)[0]
     if dealer > 21 or player > dealer:
         return "win", 2 * bet
     if player == dealer:

@@ -31,7 +31,7 @@ from blackjackd.casino import (
     insurance_cost,
     insurance_payout,
     is_natural,
-    settle_hand,
+    settle_against,
 )
 from blackjackd.casino_hands import Bettor, Emit, RoundHands, Stage, hand_view
 from blackjackd.errors import ActionRejected
@@ -196,10 +196,14 @@ class CasinoRound(RoundHands):
             if emit is not None:
                 self._show_dealer_card()
         results: list[HandResult] = []
+        dealer_total = hand_value(dealer)[0]
+        dealer_blackjack = is_natural(dealer)
         for bettor in self.bettors:
             player_id = bettor.player_id
             for index, hand in enumerate(bettor.hands):
-                result, payout = settle_hand(hand, dealer, config)
+                result, payout = settle_against(
+                    hand, dealer_total, dealer_blackjack, config
+                )
                 hand.result = result
                 if payout:
                     ledger.pay(player_id, payout, "payout")
@@ -235,8 +239,8 @@ class CasinoRound(RoundHands):
                 RoundOver(
                     dealer=DealerResult(
                         hand=tuple(dealer),
-                        points=hand_value(dealer)[0],
-                        blackjack=is_natural(dealer),
+                        points=dealer_total,
+                        blackjack=dealer_blackjack,
                     ),
                     results=tuple(results),
                     next_round_in=config.round_delay,

@@ -6,12 +6,16 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from twisted.trial.unittest import SynchronousTestCase
 
+from blackjackd.cards import DECK, hand_value
 from blackjackd.casino import (
     CasinoConfig,
     PlayerHand,
     bet_refusal,
+    is_natural,
     surrender_refusal,
     whole_payout_unit,
 )
@@ -179,3 +183,11 @@ class ShufflingTests(SynchronousTestCase):
         self.assertFalse(shoe.needs_shuffle)
         shoe.draw()
         self.assertTrue(shoe.needs_shuffle)
+
+
+class NaturalTests(SynchronousTestCase):
+    @given(st.lists(st.sampled_from(DECK), max_size=4))
+    def test_a_natural_is_two_cards_worth_21(self, cards: list[str]) -> None:
+        self.assertEqual(
+            is_natural(cards), len(cards) == 2 and hand_value(cards)[0] == 21, cards
+        )
