@@ -9,7 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import docutils.core
-import pytest
+import docutils.utils
+from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.wire import (
     CASINO_MESSAGES,
@@ -61,61 +62,69 @@ def json_examples(section: str) -> list[str]:
 
 REPO = PROTOCOL_RST.parent.parent
 
-
-def test_every_client_message_is_documented():
-    assert documented_types(CLIENT_SECTION) == CLIENT_TYPES == set(REQUESTS)
-
-
-def test_the_protocol_and_the_wire_module_declare_the_same_messages():
-    # Both ways: every class has a heading, and every heading a class.
-    assert documented_types(SERVER_SECTION) == set(TABLE_MESSAGES)
-    assert documented_types(CASINO_SECTION) == set(CASINO_MESSAGES)
-
-
-@pytest.mark.parametrize("section", [SERVER_SECTION, CASINO_SECTION, CLIENT_SECTION])
-def test_every_message_example_decodes_with_the_wire_module(section):
-    examples = [json.loads(block) for block in json_examples(section)]
-    assert examples
-    for example in examples:
-        if section == CLIENT_SECTION:
-            request = decode_request(json.dumps(example).encode())
-            assert request.as_dict() == example
-        else:
-            message = decode_server_message(example)
-            assert message.as_dict() == example, example
-
-
-def test_every_error_code_is_documented():
-    assert documented_error_codes() == set(ERROR_CODES)
-
-
-def test_the_seed_messages_are_documented_as_sent():
-    seed_types = {"auth", "id", "hit", "other_players", "new_client", "bust"}
-    seed_types |= {"winner", "lose", "restart", "error"}
-    assert seed_types <= documented_types(SERVER_SECTION)
-
-
 RST_FILES = sorted(
     path.relative_to(REPO)
     for path in [REPO / "README.rst", *(REPO / "docs").glob("*.rst")]
 )
 
 
-@pytest.mark.parametrize("path", RST_FILES, ids=str)
-def test_the_documents_render_without_warnings(path):
-    # halt_level 2 turns any docutils warning (a broken table, a bad
-    # directive, a title underline too short) into an error.
-    docutils.core.publish_doctree(
-        (REPO / path).read_text(),
-        source_path=str(path),
-        settings_overrides={"halt_level": 2, "report_level": 5},
-    )
+class ProtocolDocumentTests(SynchronousTestCase):
+    """docs/protocol.rst and the wire module declare the same protocol."""
+
+    def test_every_client_message_is_documented(self) -> None:
+        self.assertEqual(documented_types(CLIENT_SECTION), CLIENT_TYPES)
+        self.assertEqual(CLIENT_TYPES, set(REQUESTS))
+
+    def test_the_protocol_and_the_wire_module_declare_the_same_messages(self) -> None:
+        # Both ways: every class has a heading, and every heading a class.
+        self.assertEqual(documented_types(SERVER_SECTION), set(TABLE_MESSAGES))
+        self.assertEqual(documented_types(CASINO_SECTION), set(CASINO_MESSAGES))
+
+    def test_every_message_example_decodes_with_the_wire_module(self) -> None:
+        for section in [SERVER_SECTION, CASINO_SECTION, CLIENT_SECTION]:
+            examples = [json.loads(block) for block in json_examples(section)]
+            self.assertTrue(examples, f"{section}: no examples")
+            for example in examples:
+                if section == CLIENT_SECTION:
+                    request = decode_request(json.dumps(example).encode())
+                    self.assertEqual(request.as_dict(), example, section)
+                else:
+                    message = decode_server_message(example)
+                    self.assertEqual(message.as_dict(), example, section)
+
+    def test_every_error_code_is_documented(self) -> None:
+        self.assertEqual(documented_error_codes(), set(ERROR_CODES))
+
+    def test_the_seed_messages_are_documented_as_sent(self) -> None:
+        seed_types = {"auth", "id", "hit", "other_players", "new_client", "bust"}
+        seed_types |= {"winner", "lose", "restart", "error"}
+        undocumented = seed_types - documented_types(SERVER_SECTION)
+        self.assertEqual(undocumented, set())
+
+    def test_every_json_example_in_the_protocol_is_json(self) -> None:
+        blocks = re.findall(
+            r"^\.\. code-block:: json\n\n((?:    .*\n|\n)+)",
+            PROTOCOL_RST.read_text(),
+            re.M,
+        )
+        self.assertGreater(len(blocks), 20)
+        for block in blocks:
+            json.loads(block)
 
 
-def test_every_json_example_in_the_protocol_is_json():
-    blocks = re.findall(
-        r"^\.\. code-block:: json\n\n((?:    .*\n|\n)+)", PROTOCOL_RST.read_text(), re.M
-    )
-    assert len(blocks) > 20
-    for block in blocks:
-        json.loads(block)
+class RenderingTests(SynchronousTestCase):
+    """The project's reStructuredText documents."""
+
+    def test_the_documents_render_without_warnings(self) -> None:
+        self.assertTrue(RST_FILES)
+        for path in RST_FILES:
+            # halt_level 2 turns any docutils warning (a broken table, a bad
+            # directive, a title underline too short) into an error.
+            try:
+                docutils.core.publish_doctree(
+                    (REPO / path).read_text(),
+                    source_path=str(path),
+                    settings_overrides={"halt_level": 2, "report_level": 5},
+                )
+            except docutils.utils.SystemMessage as warning:
+                self.fail(f"{path}: {warning}")

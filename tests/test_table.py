@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twisted.internet.task import Clock
+from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.cards import DECK, points
 from blackjackd.classic_table import ClassicTable, HandState
@@ -20,12 +21,15 @@ from blackjackd.shoe import Shoe, StackedShoe
 from blackjackd.table import TableConfig
 from blackjackd.testing import Inbox
 from blackjackd.wire import REQUESTS, TABLE_MESSAGES, HitRequest, StandRequest
+from tests.raising import raised
 
 
 class Harness:
     """A table on a ``Clock`` whose players' messages land in inboxes."""
 
-    def __init__(self, cards=(), shoe: Shoe | None = None, **config: Any) -> None:
+    def __init__(
+        self, cards: Sequence[str] = (), shoe: Shoe | None = None, **config: Any
+    ) -> None:
         self.clock = Clock()
         self.config = TableConfig(**{"turn_timeout": 30, "round_delay": 3, **config})
         self.shoe = shoe if shoe is not None else StackedShoe(cards)
@@ -52,334 +56,356 @@ def hit(card: str, player_id: Any, hand: list[str]) -> dict[str, Any]:
     return {"type": "hit", "card": card, "id": player_id, "points": points(hand)}
 
 
-def test_config_refuses_impossible_tables():
-    for bad in (
-        {"seats": 0},
-        {"seats": 8},
-        {"decks": 0},
-        {"turn_timeout": 0},
-        {"round_delay": -1},
-    ):
-        with pytest.raises(ValueError):
-            TableConfig(**bad)
-    TableConfig(seats=7, round_delay=0, turn_timeout=0.5)
+#: Settings a table refuses.
+IMPOSSIBLE_TABLES: list[dict[str, Any]] = [
+    {"seats": 0},
+    {"seats": 8},
+    {"decks": 0},
+    {"turn_timeout": 0},
+    {"round_delay": -1},
+]
+
+#: The dealer's hand after ``TS 8H`` stands against ``AS 6H``, per h17.
+SOFT_17_DEALS = [(False, ["AS", "6H"]), (True, ["AS", "6H", "TC"])]
 
 
-def test_the_first_player_is_dealt_in_at_once_and_timed():
-    game = Harness(["TS", "7H"])
-    ann = game.sit("ann")
-    messages = game.take(ann)
-    assert messages[0]["type"] == "id"
-    assert messages[1:] == [
-        hit("TS", ann, ["TS"]),
-        hit("7H", ann, ["TS", "7H"]),
-        {"type": "deadline", "id": ann, "seconds": 30},
-    ]
-    assert game.table.seat_of(ann).state is HandState.PLAYING
-    assert [call.getTime() for call in game.clock.getDelayedCalls()] == [30]
+class TableTestCase(SynchronousTestCase):
+    """Asserts a refusal from a table."""
+
+    def refused(
+        self, code: int, game: Harness, player_id: int, request: Any, case: str = ""
+    ) -> ActionRejected:
+        """The refusal of ``request`` from ``player_id``: it must carry
+        ``code``; ``case`` names the case in a failure."""
+        label = f"{case}{': ' if case else ''}{request} from {player_id}"
+        refusal = raised(
+            self, ActionRejected, label, game.table.act, player_id, request
+        )
+        self.assertEqual(refusal.status_code, code, f"{label}: {refusal.message}")
+        return refusal
 
 
-def test_a_second_player_mid_round_is_dealt_in_and_introduced():
-    game = Harness(["TS", "7H", "9C", "5D"])
-    ann = game.sit("ann")
-    game.take(ann)
-    game.clock.advance(10)
-    bob = game.sit("bob")
-    assert game.take(ann) == [
-        {"type": "new_client", "message": bob, "username": "bob", "seat": 1},
-        hit("9C", bob, ["9C"]),
-        hit("5D", bob, ["9C", "5D"]),
-        {"type": "deadline", "id": bob, "seconds": 30},
-    ]
-    to_bob = game.take(bob)
-    assert [m["type"] for m in to_bob] == [
-        "id",
-        "hit",
-        "hit",
-        "other_players",
-        "deadline",
-    ]
-    assert to_bob[3] == {
-        "type": "other_players",
-        "hand": ["TS", "7H"],
-        "id": ann,
-        "points": 17,
-        "username": "ann",
-        "seat": 0,
-        "state": "playing",
-    }
-    # Each hand has its own deadline, counted from its own deal.
-    assert sorted(c.getTime() for c in game.clock.getDelayedCalls()) == [30, 40]
+class ConfigTests(SynchronousTestCase):
+    """A classic table's settings, checked when they are made."""
+
+    def test_config_refuses_impossible_tables(self) -> None:
+        for bad in IMPOSSIBLE_TABLES:
+            raised(self, ValueError, bad, TableConfig, **bad)
+        TableConfig(seats=7, round_delay=0, turn_timeout=0.5)
 
 
-def test_a_full_round_settles_each_player_on_their_own():
-    # ann 17 stands, bob 14 hits 8 and busts, cal 20 stands; dealer 6 T = 16,
-    # draws 2: 18. ann loses, bob loses (bust), cal wins.
-    game = Harness(
-        ["TS", "7H", "9C", "5D", "KS", "QH", "8S", "6H", "TD", "2C"],
-        round_delay=3,
-    )
-    ann, bob, cal = game.sit("ann"), game.sit("bob"), game.sit("cal")
-    game.table.act(ann, StandRequest())
-    game.table.act(bob, HitRequest())
-    assert game.table.seat_of(bob).state is HandState.BUST
-    for player in (ann, bob, cal):
-        game.take(player)
-    game.table.act(cal, StandRequest())
-    to_cal = game.take(cal)
-    assert [m["type"] for m in to_cal] == [
-        "stand",
-        "hit",
-        "hit",
-        "hit",
-        "winner",
-        "round_over",
-    ]
-    assert [m["card"] for m in to_cal if m["type"] == "hit"] == ["6H", "TD", "2C"]
-    assert all(m["id"] == "dealer" for m in to_cal if m["type"] == "hit")
-    assert game.table.dealer_hand == ["6H", "TD", "2C"]
-    summary = to_cal[-1]
-    assert summary["dealer"] == {"hand": ["6H", "TD", "2C"], "points": 18}
-    assert [(r["id"], r["result"]) for r in summary["results"]] == [
-        (ann, "lose"),
-        (bob, "lose"),
-        (cal, "win"),
-    ]
-    assert {"type": "lose", "id": ann} in game.take(ann)
-    assert {"type": "lose", "id": bob} in game.take(bob)
-    assert game.table.rounds_played == 1
+class RoundTests(TableTestCase):
+    """Dealing, playing and settling rounds."""
 
+    def test_the_first_player_is_dealt_in_at_once_and_timed(self) -> None:
+        game = Harness(["TS", "7H"])
+        ann = game.sit("ann")
+        messages = game.take(ann)
+        self.assertEqual(messages[0]["type"], "id")
+        self.assertEqual(
+            messages[1:],
+            [
+                hit("TS", ann, ["TS"]),
+                hit("7H", ann, ["TS", "7H"]),
+                {"type": "deadline", "id": ann, "seconds": 30},
+            ],
+        )
+        self.assertIs(game.table.seat_of(ann).state, HandState.PLAYING)
+        self.assertEqual(
+            [call.getTime() for call in game.clock.getDelayedCalls()], [30]
+        )
 
-def test_the_next_round_comes_after_the_round_delay():
-    game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=3)
-    ann = game.sit("ann")
-    game.table.act(ann, StandRequest())
-    game.take(ann)
-    game.clock.advance(2.9)
-    assert game.take(ann) == []
-    with pytest.raises(ActionRejected) as refused:
-        game.table.act(ann, HitRequest())
-    assert refused.value.status_code == 409
-    game.clock.advance(0.1)
-    assert game.take(ann) == [
-        {"type": "restart"},
-        hit("2C", ann, ["2C"]),
-        hit("3C", ann, ["2C", "3C"]),
-        {"type": "deadline", "id": ann, "seconds": 30},
-    ]
-
-
-def test_a_round_delay_of_zero_still_deals_from_the_reactor_not_inline():
-    game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=0)
-    ann = game.sit("ann")
-    game.table.act(ann, StandRequest())
-    assert game.types(ann)[-1] == "round_over"
-    game.clock.advance(0)
-    assert game.types(ann)[0] == "restart"
-
-
-@pytest.mark.parametrize(
-    ("h17", "dealer_hand"),
-    [(False, ["AS", "6H"]), (True, ["AS", "6H", "TC"])],
-)
-def test_soft_17_per_the_rules(h17, dealer_hand):
-    game = Harness(["TS", "8H", "AS", "6H", "TC"], hit_soft_17=h17)
-    ann = game.sit("ann")
-    game.table.act(ann, StandRequest())
-    assert game.table.dealer_hand == dealer_hand
-
-
-def test_a_natural_is_stood_by_the_table():
-    game = Harness(["AS", "KH", "9C", "8D"])
-    ann = game.sit("ann")
-    to_ann = game.take(ann)
-    assert {"type": "stand", "id": ann, "reason": "21"} in to_ann
-    assert not any(m["type"] == "deadline" for m in to_ann)
-    # The only hand is done, so the dealer played at once.
-    assert game.table.dealer_hand == ["9C", "8D"]
-
-
-def test_hitting_to_21_stands_the_hand():
-    game = Harness(["TS", "5H", "6C", "9C", "8D"])
-    ann = game.sit("ann")
-    game.table.act(ann, HitRequest())
-    assert {"type": "stand", "id": ann, "reason": "21"} in game.take(ann)
-    assert game.table.seat_of(ann).state is HandState.STOOD
-
-
-def test_a_turn_timeout_stands_the_hand_and_tells_the_table():
-    game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"], turn_timeout=2.5)
-    ann, bob = game.sit("ann"), game.sit("bob")
-    game.table.act(bob, StandRequest())
-    game.take(ann)
-    game.clock.advance(2.4)
-    assert game.take(ann) == []
-    game.clock.advance(0.1)
-    to_ann = game.take(ann)
-    assert to_ann[0] == {"type": "stand", "id": ann, "reason": "timeout"}
-    assert to_ann[-1]["type"] == "round_over"
-
-
-def test_acting_cancels_the_turn_timer():
-    game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
-    ann, bob = game.sit("ann"), game.sit("bob")
-    game.table.act(ann, StandRequest())
-    # Only bob's deadline is left ticking.
-    assert [c.getTime() for c in game.clock.getDelayedCalls()] == [30]
-    game.clock.advance(30)
-    assert game.table.seat_of(bob).state is HandState.STOOD
-
-
-@pytest.mark.parametrize("action", ["hit", "stand"])
-def test_acting_on_a_finished_hand_is_refused_and_changes_nothing(action):
-    game = Harness(["TS", "6H", "9C", "5D"])
-    ann, bob = game.sit("ann"), game.sit("bob")
-    game.table.act(ann, StandRequest())
-    game.take(ann)
-    game.take(bob)
-    with pytest.raises(ActionRejected) as refused:
-        game.table.act(ann, REQUESTS[action]())
-    assert (refused.value.status_code, refused.value.message) == (
-        409,
-        "your hand is over",
-    )
-    assert game.take(ann) == game.take(bob) == []
-    assert game.table.seat_of(ann).hand == ["TS", "6H"]
-
-
-def test_a_stranger_cannot_act():
-    game = Harness(["TS", "6H"])
-    game.sit("ann")
-    with pytest.raises(ActionRejected) as refused:
-        game.table.act(99, HitRequest())
-    assert refused.value.status_code == 409
-
-
-def test_seated_between_rounds_waits_for_the_next_deal():
-    game = Harness(["TS", "7H", "9S", "8H", "2C", "3C", "4C", "5C"])
-    ann = game.sit("ann")
-    game.table.act(ann, StandRequest())
-    bob = game.sit("bob")
-    to_bob = game.take(bob)
-    assert [m["type"] for m in to_bob] == ["id", "other_players", "wait"]
-    assert to_bob[1]["hand"] == ["TS", "7H"]
-    assert game.table.seat_of(bob).state is HandState.WAITING
-    with pytest.raises(ActionRejected) as refused:
-        game.table.act(bob, HitRequest())
-    assert refused.value.message == "you are dealt in at the next round"
-    game.clock.advance(3)
-    # The deal goes round the table: a card each, then a second each.
-    assert [m["card"] for m in game.take(bob) if m["type"] == "hit"] == [
-        "2C",
-        "3C",
-        "4C",
-        "5C",
-    ]
-    assert game.table.seat_of(ann).hand == ["2C", "4C"]
-    assert game.table.seat_of(bob).hand == ["3C", "5C"]
-
-
-def test_a_full_table_refuses_another_player():
-    game = Harness(["TS", "7H"], seats=1)
-    game.sit("ann")
-    with pytest.raises(ActionRejected) as refused:
-        game.sit("bob")
-    assert (refused.value.status_code, refused.value.message) == (507, "all busy")
-    assert game.table.seats_taken == 1 and not game.table.has_free_seat
-
-
-def test_a_freed_seat_is_taken_again_lowest_first():
-    game = Harness(["TS", "7H", "9C", "5D", "KS", "2H", "3D", "4S"], seats=3)
-    ann, bob, cal = game.sit("ann"), game.sit("bob"), game.sit("cal")
-    game.table.leave(ann)
-    dan = game.sit("dan")
-    assert game.table.seat_of(dan).index == 0
-    assert [game.table.seat_of(p).index for p in (bob, cal)] == [1, 2]
-
-
-def test_leaving_mid_round_lets_the_others_finish():
-    game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
-    ann, bob = game.sit("ann"), game.sit("bob")
-    game.take(bob)
-    game.table.leave(ann)
-    assert game.take(bob) == [{"type": "left", "id": ann}]
-    game.table.act(bob, StandRequest())
-    summary = game.take(bob)[-1]
-    assert [r["id"] for r in summary["results"]] == [bob]
-    # ann's cards left with her; they are not part of the dealer's round.
-    assert game.table.dealer_hand == ["KS", "8H"]
-
-
-def test_the_last_player_leaving_mid_round_idles_the_table():
-    game = Harness(["TS", "6H", "2C", "3C"])
-    ann = game.sit("ann")
-    game.table.leave(ann)
-    assert game.clock.getDelayedCalls() == []
-    assert game.table.dealer_hand == []
-    # An idle table deals a newcomer straight in.
-    bob = game.sit("bob")
-    assert game.table.seat_of(bob).hand == ["2C", "3C"]
-
-
-def test_the_last_player_leaving_between_rounds_cancels_the_next_deal():
-    game = Harness(["TS", "7H", "9S", "8H"])
-    ann = game.sit("ann")
-    game.table.act(ann, StandRequest())
-    assert len(game.clock.getDelayedCalls()) == 1
-    game.table.leave(ann)
-    assert game.clock.getDelayedCalls() == []
-    game.table.leave(ann)  # a second leave is harmless
-
-
-def test_close_cancels_every_timer():
-    game = Harness(["TS", "6H", "9C", "5D"])
-    game.sit("ann")
-    game.sit("bob")
-    assert len(game.clock.getDelayedCalls()) == 2
-    game.table.close()
-    assert game.clock.getDelayedCalls() == []
-
-
-def test_the_shoe_reshuffles_between_rounds_at_the_cut_card():
-    shoe = Shoe(1, random.Random(3))
-    game = Harness(shoe=shoe, round_delay=1)
-    ann = game.sit("ann")
-    shuffles_seen = 0
-    for _ in range(40):
-        if game.table.seat_of(ann).state is HandState.PLAYING:
-            game.table.act(ann, StandRequest())
-        # The cut card may come out mid-round; the shuffle waits for the deal.
-        cut_card_out = shoe.needs_shuffle
-        before = shoe.shuffles
+    def test_a_second_player_mid_round_is_dealt_in_and_introduced(self) -> None:
+        game = Harness(["TS", "7H", "9C", "5D"])
+        ann = game.sit("ann")
         game.take(ann)
-        game.clock.advance(1)
-        opening = game.types(ann)[:2]
-        if cut_card_out:
-            assert shoe.shuffles == before + 1
-            assert opening == ["shuffle", "restart"]
-            shuffles_seen += 1
-        else:
-            assert shoe.shuffles == before
-            assert opening[0] == "restart"
-    assert shuffles_seen >= 3
+        game.clock.advance(10)
+        bob = game.sit("bob")
+        self.assertEqual(
+            game.take(ann),
+            [
+                {"type": "new_client", "message": bob, "username": "bob", "seat": 1},
+                hit("9C", bob, ["9C"]),
+                hit("5D", bob, ["9C", "5D"]),
+                {"type": "deadline", "id": bob, "seconds": 30},
+            ],
+        )
+        to_bob = game.take(bob)
+        self.assertEqual(
+            [m["type"] for m in to_bob],
+            ["id", "hit", "hit", "other_players", "deadline"],
+        )
+        self.assertEqual(
+            to_bob[3],
+            {
+                "type": "other_players",
+                "hand": ["TS", "7H"],
+                "id": ann,
+                "points": 17,
+                "username": "ann",
+                "seat": 0,
+                "state": "playing",
+            },
+        )
+        # Each hand has its own deadline, counted from its own deal.
+        self.assertEqual(
+            sorted(c.getTime() for c in game.clock.getDelayedCalls()), [30, 40]
+        )
+
+    def test_a_full_round_settles_each_player_on_their_own(self) -> None:
+        # ann 17 stands, bob 14 hits 8 and busts, cal 20 stands; dealer 6 T =
+        # 16, draws 2: 18. ann loses, bob loses (bust), cal wins.
+        game = Harness(
+            ["TS", "7H", "9C", "5D", "KS", "QH", "8S", "6H", "TD", "2C"],
+            round_delay=3,
+        )
+        ann, bob, cal = game.sit("ann"), game.sit("bob"), game.sit("cal")
+        game.table.act(ann, StandRequest())
+        game.table.act(bob, HitRequest())
+        self.assertIs(game.table.seat_of(bob).state, HandState.BUST)
+        for player in (ann, bob, cal):
+            game.take(player)
+        game.table.act(cal, StandRequest())
+        to_cal = game.take(cal)
+        self.assertEqual(
+            [m["type"] for m in to_cal],
+            ["stand", "hit", "hit", "hit", "winner", "round_over"],
+        )
+        dealer_hits = [m for m in to_cal if m["type"] == "hit"]
+        self.assertEqual([m["card"] for m in dealer_hits], ["6H", "TD", "2C"])
+        self.assertEqual([m["id"] for m in dealer_hits], ["dealer"] * 3)
+        self.assertEqual(game.table.dealer_hand, ["6H", "TD", "2C"])
+        summary = to_cal[-1]
+        self.assertEqual(summary["dealer"], {"hand": ["6H", "TD", "2C"], "points": 18})
+        self.assertEqual(
+            [(r["id"], r["result"]) for r in summary["results"]],
+            [(ann, "lose"), (bob, "lose"), (cal, "win")],
+        )
+        self.assertIn({"type": "lose", "id": ann}, game.take(ann))
+        self.assertIn({"type": "lose", "id": bob}, game.take(bob))
+        self.assertEqual(game.table.rounds_played, 1)
+
+    def test_the_next_round_comes_after_the_round_delay(self) -> None:
+        game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=3)
+        ann = game.sit("ann")
+        game.table.act(ann, StandRequest())
+        game.take(ann)
+        game.clock.advance(2.9)
+        self.assertEqual(game.take(ann), [])
+        self.refused(409, game, ann, HitRequest())
+        game.clock.advance(0.1)
+        self.assertEqual(
+            game.take(ann),
+            [
+                {"type": "restart"},
+                hit("2C", ann, ["2C"]),
+                hit("3C", ann, ["2C", "3C"]),
+                {"type": "deadline", "id": ann, "seconds": 30},
+            ],
+        )
+
+    def test_a_round_delay_of_zero_still_deals_from_the_reactor_not_inline(
+        self,
+    ) -> None:
+        game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=0)
+        ann = game.sit("ann")
+        game.table.act(ann, StandRequest())
+        self.assertEqual(game.types(ann)[-1], "round_over")
+        game.clock.advance(0)
+        self.assertEqual(game.types(ann)[0], "restart")
+
+    def test_soft_17_per_the_rules(self) -> None:
+        for h17, dealer_hand in SOFT_17_DEALS:
+            game = Harness(["TS", "8H", "AS", "6H", "TC"], hit_soft_17=h17)
+            ann = game.sit("ann")
+            game.table.act(ann, StandRequest())
+            self.assertEqual(game.table.dealer_hand, dealer_hand, f"h17={h17}")
+
+    def test_a_natural_is_stood_by_the_table(self) -> None:
+        game = Harness(["AS", "KH", "9C", "8D"])
+        ann = game.sit("ann")
+        to_ann = game.take(ann)
+        self.assertIn({"type": "stand", "id": ann, "reason": "21"}, to_ann)
+        self.assertNotIn("deadline", [m["type"] for m in to_ann])
+        # The only hand is done, so the dealer played at once.
+        self.assertEqual(game.table.dealer_hand, ["9C", "8D"])
+
+    def test_hitting_to_21_stands_the_hand(self) -> None:
+        game = Harness(["TS", "5H", "6C", "9C", "8D"])
+        ann = game.sit("ann")
+        game.table.act(ann, HitRequest())
+        self.assertIn({"type": "stand", "id": ann, "reason": "21"}, game.take(ann))
+        self.assertIs(game.table.seat_of(ann).state, HandState.STOOD)
 
 
-def test_a_shoe_that_runs_dry_mid_round_keeps_the_cards_in_play_out():
-    # One deck, seven players who all hit until they bust: the shoe runs out
-    # during the round and is refilled with everything not on the table.
-    shoe = Shoe(1, random.Random(5), penetration=1.0)
-    burned = [shoe.draw() for _ in range(40)]
-    game = Harness(shoe=shoe, seats=7)
-    players = [game.sit(f"p{n}") for n in range(7)]
-    for player in players:
-        while game.table.seat_of(player).state is HandState.PLAYING:
-            game.table.act(player, HitRequest())
-    on_table = [c for p in players for c in game.table.seat_of(p).hand]
-    on_table += game.table.dealer_hand
-    assert shoe.shuffles == 2
-    assert len(on_table) > 52 - len(burned)
-    assert max(Counter(on_table).values()) == 1
-    assert "shuffle" in game.types(players[0])
+class TurnTests(TableTestCase):
+    """Turn timers, and acting out of turn."""
+
+    def test_a_turn_timeout_stands_the_hand_and_tells_the_table(self) -> None:
+        game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"], turn_timeout=2.5)
+        ann, bob = game.sit("ann"), game.sit("bob")
+        game.table.act(bob, StandRequest())
+        game.take(ann)
+        game.clock.advance(2.4)
+        self.assertEqual(game.take(ann), [])
+        game.clock.advance(0.1)
+        to_ann = game.take(ann)
+        self.assertEqual(to_ann[0], {"type": "stand", "id": ann, "reason": "timeout"})
+        self.assertEqual(to_ann[-1]["type"], "round_over")
+
+    def test_acting_cancels_the_turn_timer(self) -> None:
+        game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
+        ann, bob = game.sit("ann"), game.sit("bob")
+        game.table.act(ann, StandRequest())
+        # Only bob's deadline is left ticking.
+        self.assertEqual([c.getTime() for c in game.clock.getDelayedCalls()], [30])
+        game.clock.advance(30)
+        self.assertIs(game.table.seat_of(bob).state, HandState.STOOD)
+
+    def test_acting_on_a_finished_hand_is_refused_and_changes_nothing(self) -> None:
+        for action in ["hit", "stand"]:
+            game = Harness(["TS", "6H", "9C", "5D"])
+            ann, bob = game.sit("ann"), game.sit("bob")
+            game.table.act(ann, StandRequest())
+            game.take(ann)
+            game.take(bob)
+            refusal = self.refused(409, game, ann, REQUESTS[action](), action)
+            self.assertEqual(refusal.message, "your hand is over", action)
+            self.assertEqual(game.take(ann), [], action)
+            self.assertEqual(game.take(bob), [], action)
+            self.assertEqual(game.table.seat_of(ann).hand, ["TS", "6H"], action)
+
+    def test_a_stranger_cannot_act(self) -> None:
+        game = Harness(["TS", "6H"])
+        game.sit("ann")
+        self.refused(409, game, 99, HitRequest())
+
+
+class SeatingTests(TableTestCase):
+    """Seats taken, freed and refused, between rounds and during them."""
+
+    def test_seated_between_rounds_waits_for_the_next_deal(self) -> None:
+        game = Harness(["TS", "7H", "9S", "8H", "2C", "3C", "4C", "5C"])
+        ann = game.sit("ann")
+        game.table.act(ann, StandRequest())
+        bob = game.sit("bob")
+        to_bob = game.take(bob)
+        self.assertEqual([m["type"] for m in to_bob], ["id", "other_players", "wait"])
+        self.assertEqual(to_bob[1]["hand"], ["TS", "7H"])
+        self.assertIs(game.table.seat_of(bob).state, HandState.WAITING)
+        refusal = self.refused(409, game, bob, HitRequest())
+        self.assertEqual(refusal.message, "you are dealt in at the next round")
+        game.clock.advance(3)
+        # The deal goes round the table: a card each, then a second each.
+        self.assertEqual(
+            [m["card"] for m in game.take(bob) if m["type"] == "hit"],
+            ["2C", "3C", "4C", "5C"],
+        )
+        self.assertEqual(game.table.seat_of(ann).hand, ["2C", "4C"])
+        self.assertEqual(game.table.seat_of(bob).hand, ["3C", "5C"])
+
+    def test_a_full_table_refuses_another_player(self) -> None:
+        game = Harness(["TS", "7H"], seats=1)
+        game.sit("ann")
+        refusal = self.assertRaises(ActionRejected, game.sit, "bob")
+        self.assertEqual((refusal.status_code, refusal.message), (507, "all busy"))
+        self.assertEqual(game.table.seats_taken, 1)
+        self.assertFalse(game.table.has_free_seat)
+
+    def test_a_freed_seat_is_taken_again_lowest_first(self) -> None:
+        game = Harness(["TS", "7H", "9C", "5D", "KS", "2H", "3D", "4S"], seats=3)
+        ann, bob, cal = game.sit("ann"), game.sit("bob"), game.sit("cal")
+        game.table.leave(ann)
+        dan = game.sit("dan")
+        self.assertEqual(game.table.seat_of(dan).index, 0)
+        self.assertEqual([game.table.seat_of(p).index for p in (bob, cal)], [1, 2])
+
+    def test_leaving_mid_round_lets_the_others_finish(self) -> None:
+        game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
+        ann, bob = game.sit("ann"), game.sit("bob")
+        game.take(bob)
+        game.table.leave(ann)
+        self.assertEqual(game.take(bob), [{"type": "left", "id": ann}])
+        game.table.act(bob, StandRequest())
+        summary = game.take(bob)[-1]
+        self.assertEqual([r["id"] for r in summary["results"]], [bob])
+        # ann's cards left with her; they are not part of the dealer's round.
+        self.assertEqual(game.table.dealer_hand, ["KS", "8H"])
+
+    def test_the_last_player_leaving_mid_round_idles_the_table(self) -> None:
+        game = Harness(["TS", "6H", "2C", "3C"])
+        ann = game.sit("ann")
+        game.table.leave(ann)
+        self.assertEqual(game.clock.getDelayedCalls(), [])
+        self.assertEqual(game.table.dealer_hand, [])
+        # An idle table deals a newcomer straight in.
+        bob = game.sit("bob")
+        self.assertEqual(game.table.seat_of(bob).hand, ["2C", "3C"])
+
+    def test_the_last_player_leaving_between_rounds_cancels_the_next_deal(
+        self,
+    ) -> None:
+        game = Harness(["TS", "7H", "9S", "8H"])
+        ann = game.sit("ann")
+        game.table.act(ann, StandRequest())
+        self.assertEqual(len(game.clock.getDelayedCalls()), 1)
+        game.table.leave(ann)
+        self.assertEqual(game.clock.getDelayedCalls(), [])
+        game.table.leave(ann)  # a second leave is harmless
+
+    def test_close_cancels_every_timer(self) -> None:
+        game = Harness(["TS", "6H", "9C", "5D"])
+        game.sit("ann")
+        game.sit("bob")
+        self.assertEqual(len(game.clock.getDelayedCalls()), 2)
+        game.table.close()
+        self.assertEqual(game.clock.getDelayedCalls(), [])
+
+
+class ShoeTests(SynchronousTestCase):
+    """Shuffles at the cut card, and a shoe that runs out mid-round."""
+
+    def test_the_shoe_reshuffles_between_rounds_at_the_cut_card(self) -> None:
+        shoe = Shoe(1, random.Random(3))
+        game = Harness(shoe=shoe, round_delay=1)
+        ann = game.sit("ann")
+        shuffles_seen = 0
+        for round_number in range(40):
+            if game.table.seat_of(ann).state is HandState.PLAYING:
+                game.table.act(ann, StandRequest())
+            # The cut card may come out mid-round; the shuffle waits for the deal.
+            cut_card_out = shoe.needs_shuffle
+            before = shoe.shuffles
+            game.take(ann)
+            game.clock.advance(1)
+            opening = game.types(ann)[:2]
+            case = f"round {round_number}"
+            if cut_card_out:
+                self.assertEqual(shoe.shuffles, before + 1, case)
+                self.assertEqual(opening, ["shuffle", "restart"], case)
+                shuffles_seen += 1
+            else:
+                self.assertEqual(shoe.shuffles, before, case)
+                self.assertEqual(opening[0], "restart", case)
+        self.assertGreaterEqual(shuffles_seen, 3)
+
+    def test_a_shoe_that_runs_dry_mid_round_keeps_the_cards_in_play_out(self) -> None:
+        # One deck, seven players who all hit until they bust: the shoe runs
+        # out during the round and is refilled with everything not on the
+        # table.
+        shoe = Shoe(1, random.Random(5), penetration=1.0)
+        burned = [shoe.draw() for _ in range(40)]
+        game = Harness(shoe=shoe, seats=7)
+        players = [game.sit(f"p{n}") for n in range(7)]
+        for player in players:
+            while game.table.seat_of(player).state is HandState.PLAYING:
+                game.table.act(player, HitRequest())
+        on_table = [c for p in players for c in game.table.seat_of(p).hand]
+        on_table += game.table.dealer_hand
+        self.assertEqual(shoe.shuffles, 2)
+        self.assertGreater(len(on_table), 52 - len(burned))
+        self.assertEqual(max(Counter(on_table).values()), 1)
+        self.assertIn("shuffle", game.types(players[0]))
 
 
 actions = st.lists(
@@ -392,66 +418,77 @@ actions = st.lists(
 )
 
 
-@given(seed=st.integers(0, 2**16), steps=actions, h17=st.booleans())
-@settings(max_examples=300, deadline=None)
-def test_random_play_keeps_the_table_consistent(seed, steps, h17):
-    """Whatever players do, in any order: every message a player receives
-    adds up, no card is in play twice, the dealer follows the rules, every
-    dealt-in player is settled, and nothing is left ticking after close."""
-    shoe = Shoe(1, random.Random(seed), penetration=0.5)
-    game = Harness(shoe=shoe, seats=4, hit_soft_17=h17, round_delay=3)
-    seated: list[int] = []
-    for action, who, seconds in steps:
-        if action == "sit":
-            if game.table.has_free_seat:
-                seated.append(game.sit())
-        elif action == "wait":
-            game.clock.advance(seconds)
-        elif seated:
-            player = seated[who % len(seated)]
-            if action == "leave":
-                game.table.leave(player)
-                seated.remove(player)
-            else:
-                try:
-                    game.table.act(player, REQUESTS[action]())
-                except ActionRejected as refusal:
-                    assert refusal.status_code == 409
-        _check_cards_in_play(game, seated)
-    for player in seated:
-        _check_inbox(game, player, h17)
-    game.table.close()
-    assert game.clock.getDelayedCalls() == []
+class RandomPlayTests(SynchronousTestCase):
+    """Any sequence of players' actions and waits."""
 
+    @given(seed=st.integers(0, 2**16), steps=actions, h17=st.booleans())
+    @settings(max_examples=300, deadline=None)
+    def test_random_play_keeps_the_table_consistent(
+        self, seed: int, steps: list[tuple[str, int, float]], h17: bool
+    ) -> None:
+        """Whatever players do, in any order: every message a player receives
+        adds up, no card is in play twice, the dealer follows the rules, every
+        dealt-in player is settled, and nothing is left ticking after close."""
+        shoe = Shoe(1, random.Random(seed), penetration=0.5)
+        game = Harness(shoe=shoe, seats=4, hit_soft_17=h17, round_delay=3)
+        seated: list[int] = []
+        for action, who, seconds in steps:
+            if action == "sit":
+                if game.table.has_free_seat:
+                    seated.append(game.sit())
+            elif action == "wait":
+                game.clock.advance(seconds)
+            elif seated:
+                player = seated[who % len(seated)]
+                if action == "leave":
+                    game.table.leave(player)
+                    seated.remove(player)
+                else:
+                    try:
+                        game.table.act(player, REQUESTS[action]())
+                    except ActionRejected as refusal:
+                        self.assertEqual(refusal.status_code, 409, refusal.message)
+            self._check_cards_in_play(game, seated)
+        for player in seated:
+            self._check_inbox(game, player, h17)
+        game.table.close()
+        self.assertEqual(game.clock.getDelayedCalls(), [])
 
-def _check_cards_in_play(game: Harness, seated: list[int]) -> None:
-    in_play = list(game.table.dealer_hand)
-    for player in seated:
-        in_play += game.table.seat_of(player).hand
-    assert not Counter(in_play) - Counter(DECK)
+    def _check_cards_in_play(self, game: Harness, seated: list[int]) -> None:
+        in_play = list(game.table.dealer_hand)
+        for player in seated:
+            in_play += game.table.seat_of(player).hand
+        self.assertEqual(
+            Counter(in_play) - Counter(DECK), Counter(), "cards in play twice"
+        )
 
-
-def _check_inbox(game: Harness, player: int, h17: bool) -> None:
-    hands: dict[Any, list[str]] = {}
-    dealt_in = False
-    for message in game.inbox[player]:
-        kind = message["type"]
-        assert kind in TABLE_MESSAGES, f"{kind} is not a message of every table"
-        if kind == "restart":
-            hands = {}
-            dealt_in = False
-        elif kind == "other_players":
-            # A newcomer learns the hands already dealt from this message.
-            hands[message["id"]] = list(message["hand"])
-            assert message["points"] == points(message["hand"])
-        elif kind == "hit":
-            hand = hands.setdefault(message["id"], [])
-            hand.append(message["card"])
-            assert message["points"] == points(hand)
-            dealt_in = dealt_in or message["id"] == player
-        elif kind == "round_over":
-            dealer = message["dealer"]["hand"]
-            assert dealer == hands.get("dealer", [])
-            assert not dealer_must_hit(dealer, h17)
-            settled = {result["id"] for result in message["results"]}
-            assert (player in settled) == dealt_in
+    def _check_inbox(self, game: Harness, player: int, h17: bool) -> None:
+        hands: dict[Any, list[str]] = {}
+        dealt_in = False
+        for message in game.inbox[player]:
+            kind = message["type"]
+            self.assertIn(
+                kind, TABLE_MESSAGES, f"{kind} is not a message of every table"
+            )
+            if kind == "restart":
+                hands = {}
+                dealt_in = False
+            elif kind == "other_players":
+                # A newcomer learns the hands already dealt from this message.
+                hands[message["id"]] = list(message["hand"])
+                self.assertEqual(message["points"], points(message["hand"]), message)
+            elif kind == "hit":
+                hand = hands.setdefault(message["id"], [])
+                hand.append(message["card"])
+                self.assertEqual(message["points"], points(hand), message)
+                dealt_in = dealt_in or message["id"] == player
+            elif kind == "round_over":
+                dealer = message["dealer"]["hand"]
+                self.assertEqual(dealer, hands.get("dealer", []), message)
+                self.assertFalse(dealer_must_hit(dealer, h17), message)
+                settled = {result["id"] for result in message["results"]}
+                self.assertEqual(
+                    player in settled,
+                    dealt_in,
+                    f"player {player} settled: {player in settled}",
+                )

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd import wire
 from blackjackd.wire import (
@@ -26,6 +26,7 @@ from blackjackd.wire import (
     decode_server_message,
     encode,
 )
+from tests.raising import raised, shorten
 
 RULES = Rules(
     decks=6,
@@ -352,32 +353,33 @@ def _old_encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-@pytest.mark.parametrize(("message", "expected"), SERVER_CASES)
-def test_each_server_message_encodes_to_the_bytes_sent_before(message, expected):
-    assert encode(message) == _old_encode(expected)
-    assert wire.as_dict(message) == expected
+class ServerMessageTests(SynchronousTestCase):
+    """Each server message: its name, its bytes, and its decoding."""
 
+    def test_each_server_message_encodes_to_the_bytes_sent_before(self) -> None:
+        for message, expected in SERVER_CASES:
+            self.assertEqual(encode(message), _old_encode(expected), message)
+            self.assertEqual(wire.as_dict(message), expected, message)
 
-def test_every_server_message_is_covered():
-    assert {message.TYPE for message, _ in SERVER_CASES} == set(SERVER_MESSAGES)
+    def test_every_server_message_is_covered(self) -> None:
+        self.assertEqual(
+            {message.TYPE for message, _ in SERVER_CASES}, set(SERVER_MESSAGES)
+        )
 
+    def test_names_follow_the_wire_types(self) -> None:
+        for kind, cls in SERVER_MESSAGES.items():
+            self.assertEqual(cls.__name__, kind.title().replace("_", ""), kind)
+        for kind, cls in REQUESTS.items():
+            self.assertEqual(cls.__name__, kind.title() + "Request", kind)
 
-def test_names_follow_the_wire_types():
-    for kind, cls in SERVER_MESSAGES.items():
-        assert cls.__name__ == kind.title().replace("_", "")
-    for kind, cls in REQUESTS.items():
-        assert cls.__name__ == kind.title() + "Request"
+    def test_a_client_decodes_what_the_server_encodes(self) -> None:
+        for message, expected in SERVER_CASES:
+            self.assertEqual(decode_server_message(encode(message)), message, message)
+            self.assertEqual(decode_server_message(expected), message, message)
 
-
-@pytest.mark.parametrize(("message", "expected"), SERVER_CASES)
-def test_a_client_decodes_what_the_server_encodes(message, expected):
-    assert decode_server_message(encode(message)) == message
-    assert decode_server_message(expected) == message
-
-
-def test_encoding_keeps_non_ascii_text():
-    message = wire.NewClient(message=8, username="Zoë 🂡", seat=2)
-    assert "Zoë 🂡".encode() in encode(message)
+    def test_encoding_keeps_non_ascii_text(self) -> None:
+        message = wire.NewClient(message=8, username="Zoë 🂡", seat=2)
+        self.assertIn("Zoë 🂡".encode(), encode(message))
 
 
 # -- requests ---------------------------------------------------------------
@@ -398,132 +400,123 @@ REQUEST_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("frame", "expected"), REQUEST_CASES)
-def test_requests_decode(frame, expected):
-    request = decode_request(frame)
-    assert request == expected
-    assert decode_request(encode(request)) == request
-
-
-def test_every_request_type_decodes():
-    assert {type(request) for _, request in REQUEST_CASES} == set(REQUESTS.values())
-
-
-def test_the_auth_request_nests_its_username_as_the_seed_does():
-    assert json.loads(encode(wire.AuthRequest(username="ann"))) == {
-        "type": "auth",
-        "data": {"username": "ann"},
-    }
-
-
 _BAD_AMOUNT = "field 'amount' must be a positive whole number"
 _BAD_HAND = "field 'hand' must be a hand index, 0 to 15"
 
 
-@pytest.mark.parametrize(
-    ("frame", "message"),
-    [
-        (b"not json", "data not json"),
-        (b"\xff\xfe", "data not json"),
-        (b"[1, 2]", "message must be a JSON object"),
-        (b'"auth"', "message must be a JSON object"),
-        (b"{}", "field 'type' must be a string"),
-        (b'{"type": 3}', "field 'type' must be a string"),
-        (b'{"type": "fold"}', "unknown message type 'fold'"),
-        (b'{"type": "auth"}', "field 'data' must be an object with a username"),
-        (
-            b'{"type": "auth", "data": {"username": 5}}',
-            "field 'data.username' must be a string",
-        ),
-        (b'{"type": "auth", "data": {"username": "  "}}', "username is empty"),
-        (
-            json.dumps({"type": "auth", "data": {"username": "x" * 33}}).encode(),
-            "username is longer than 32 characters",
-        ),
-        (
-            b'{"type": "auth", "data": {"username": "a\\u0007b"}}',
-            "username has control characters",
-        ),
-        (
-            b'{"type": "auth", "data": {"username": "a\\u202eb"}}',
-            "username has control characters",
-        ),
-        (b"[" * 2000 + b"]" * 2000, "data nested too deeply"),
-        (b'{"type": "bet"}', _BAD_AMOUNT),
-        (b'{"type": "bet", "amount": "50"}', _BAD_AMOUNT),
-        (b'{"type": "bet", "amount": 0}', _BAD_AMOUNT),
-        (b'{"type": "bet", "amount": 12.5}', _BAD_AMOUNT),
-        (b'{"type": "bet", "amount": true}', _BAD_AMOUNT),
-        (b'{"type": "bet", "amount": 1e400}', _BAD_AMOUNT),
-        (b'{"type": "bet", "amount": 1000000001}', _BAD_AMOUNT),
-        (b'{"type": "hit", "hand": -1}', _BAD_HAND),
-        (b'{"type": "split", "hand": "0"}', _BAD_HAND),
-        (b'{"type": "double", "hand": false}', _BAD_HAND),
-        (b'{"type": "surrender", "hand": 99}', _BAD_HAND),
-        (b'{"type": "insurance", "take": "yes"}', "field 'take' must be true or false"),
-        (b'{"type": "error"}', "unknown message type 'error'"),
-    ],
-)
-def test_bad_requests_are_400(frame, message):
-    with pytest.raises(BadMessage) as refusal:
-        decode_request(frame)
-    assert (refusal.value.status_code, refusal.value.message) == (400, message)
+#: Each malformed request frame, and what the 400 refusing it says.
+BAD_REQUESTS = [
+    (b"not json", "data not json"),
+    (b"\xff\xfe", "data not json"),
+    (b"[1, 2]", "message must be a JSON object"),
+    (b'"auth"', "message must be a JSON object"),
+    (b"{}", "field 'type' must be a string"),
+    (b'{"type": 3}', "field 'type' must be a string"),
+    (b'{"type": "fold"}', "unknown message type 'fold'"),
+    (b'{"type": "auth"}', "field 'data' must be an object with a username"),
+    (
+        b'{"type": "auth", "data": {"username": 5}}',
+        "field 'data.username' must be a string",
+    ),
+    (b'{"type": "auth", "data": {"username": "  "}}', "username is empty"),
+    (
+        json.dumps({"type": "auth", "data": {"username": "x" * 33}}).encode(),
+        "username is longer than 32 characters",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "a\\u0007b"}}',
+        "username has control characters",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "a\\u202eb"}}',
+        "username has control characters",
+    ),
+    (b"[" * 2000 + b"]" * 2000, "data nested too deeply"),
+    (b'{"type": "bet"}', _BAD_AMOUNT),
+    (b'{"type": "bet", "amount": "50"}', _BAD_AMOUNT),
+    (b'{"type": "bet", "amount": 0}', _BAD_AMOUNT),
+    (b'{"type": "bet", "amount": 12.5}', _BAD_AMOUNT),
+    (b'{"type": "bet", "amount": true}', _BAD_AMOUNT),
+    (b'{"type": "bet", "amount": 1e400}', _BAD_AMOUNT),
+    (b'{"type": "bet", "amount": 1000000001}', _BAD_AMOUNT),
+    (b'{"type": "hit", "hand": -1}', _BAD_HAND),
+    (b'{"type": "split", "hand": "0"}', _BAD_HAND),
+    (b'{"type": "double", "hand": false}', _BAD_HAND),
+    (b'{"type": "surrender", "hand": 99}', _BAD_HAND),
+    (b'{"type": "insurance", "take": "yes"}', "field 'take' must be true or false"),
+    (b'{"type": "error"}', "unknown message type 'error'"),
+]
+
+
+class RequestTests(SynchronousTestCase):
+    """Requests decode as the protocol promises, or are refused with 400."""
+
+    def test_requests_decode(self) -> None:
+        for frame, expected in REQUEST_CASES:
+            request = decode_request(frame)
+            self.assertEqual(request, expected, frame)
+            self.assertEqual(decode_request(encode(request)), request, frame)
+
+    def test_every_request_type_decodes(self) -> None:
+        self.assertEqual(
+            {type(request) for _, request in REQUEST_CASES}, set(REQUESTS.values())
+        )
+
+    def test_the_auth_request_nests_its_username_as_the_seed_does(self) -> None:
+        self.assertEqual(
+            json.loads(encode(wire.AuthRequest(username="ann"))),
+            {"type": "auth", "data": {"username": "ann"}},
+        )
+
+    def test_bad_requests_are_400(self) -> None:
+        for frame, message in BAD_REQUESTS:
+            case = shorten(frame)
+            refusal = raised(self, BadMessage, case, decode_request, frame)
+            self.assertEqual(
+                (refusal.status_code, refusal.message), (400, message), case
+            )
 
 
 # -- a client's decoder against a hostile server ----------------------------
 
 
-def test_an_unknown_type_is_unknown_and_extra_fields_are_ignored():
-    assert decode_server_message(b'{"type": "tip", "amount": 5}') == Unknown("tip", {})
-    assert decode_server_message(
-        b'{"type": "left", "id": 5, "farewell": "bye"}'
-    ) == wire.Left(id=5)
-
-
-@pytest.mark.parametrize(
-    "frame",
-    [
-        b"",
-        b"not json",
-        b"\xff",
-        b"[]",
-        b"{}",
-        b'{"type": 7}',
-        b'{"type": "left"}',
-        b'{"type": "left", "id": "5"}',
-        b'{"type": "left", "id": true}',
-        b'{"type": "left", "id": 1.5}',
-        b'{"type": "left", "id": 10000000000000000}',
-        b'{"type": "left", "id": ' + b"9" * 5000 + b"}",
-        b'{"type": "deadline", "id": 7, "seconds": NaN}',
-        b'{"type": "deadline", "id": 7, "seconds": Infinity}',
-        b'{"type": "deadline", "id": 7, "seconds": -Infinity}',
-        b'{"type": "deadline", "id": 7, "seconds": 1e400}',
-        b'{"type": "hit", "card": "ZZ", "id": 7, "points": 1}',
-        b'{"type": "hit", "card": "AS", "id": "bob", "points": 11}',
-        b'{"type": "hit", "card": "AS", "id": null, "points": 11}',
-        b'{"type": "wait", "message": "' + b"x" * 5000 + b'"}',
-        b'{"type": "wait", "message": "ok", "dealer": "AS"}',
-        b'{"type": "wait", "message": "ok", "dealer": '
-        + b'["AS",' * 99
-        + b'"AS"'
-        + b"]" * 99
-        + b"}",
-        b'{"type": "round_over", "dealer": [], "results": [], "next_round_in": 3}',
-        b'{"type": "split", "id": 7, "hand": 0, "new_hand": 1, "balance": 1, '
-        b'"hands": [{"hand": 0}]}',
-        b'{"type": "other_players", "hand": [], "id": 5, "points": 0, '
-        b'"username": "b", "seat": 1, "state": "x", "hands": ' + b"[" * 5000 + b"}",
-        b'{"type": "' + b"x" * 5000 + b'"}',
-        b"[" * 100000,
-        b" " * (2 << 20),
-    ],
-)
-def test_hostile_server_messages_are_refused(frame):
-    with pytest.raises(BadServerMessage):
-        decode_server_message(frame)
-    with pytest.raises(ValueError):
-        decode_server_message(frame)
+#: Frames a hostile server might send, each refused by a client's decoder.
+HOSTILE_FRAMES = [
+    b"",
+    b"not json",
+    b"\xff",
+    b"[]",
+    b"{}",
+    b'{"type": 7}',
+    b'{"type": "left"}',
+    b'{"type": "left", "id": "5"}',
+    b'{"type": "left", "id": true}',
+    b'{"type": "left", "id": 1.5}',
+    b'{"type": "left", "id": 10000000000000000}',
+    b'{"type": "left", "id": ' + b"9" * 5000 + b"}",
+    b'{"type": "deadline", "id": 7, "seconds": NaN}',
+    b'{"type": "deadline", "id": 7, "seconds": Infinity}',
+    b'{"type": "deadline", "id": 7, "seconds": -Infinity}',
+    b'{"type": "deadline", "id": 7, "seconds": 1e400}',
+    b'{"type": "hit", "card": "ZZ", "id": 7, "points": 1}',
+    b'{"type": "hit", "card": "AS", "id": "bob", "points": 11}',
+    b'{"type": "hit", "card": "AS", "id": null, "points": 11}',
+    b'{"type": "wait", "message": "' + b"x" * 5000 + b'"}',
+    b'{"type": "wait", "message": "ok", "dealer": "AS"}',
+    b'{"type": "wait", "message": "ok", "dealer": '
+    + b'["AS",' * 99
+    + b'"AS"'
+    + b"]" * 99
+    + b"}",
+    b'{"type": "round_over", "dealer": [], "results": [], "next_round_in": 3}',
+    b'{"type": "split", "id": 7, "hand": 0, "new_hand": 1, "balance": 1, '
+    b'"hands": [{"hand": 0}]}',
+    b'{"type": "other_players", "hand": [], "id": 5, "points": 0, '
+    b'"username": "b", "seat": 1, "state": "x", "hands": ' + b"[" * 5000 + b"}",
+    b'{"type": "' + b"x" * 5000 + b'"}',
+    b"[" * 100000,
+    b" " * (2 << 20),
+]
 
 
 JSON = st.recursive(
@@ -541,18 +534,39 @@ JSON = st.recursive(
 )
 
 
-@given(
-    kind=st.sampled_from(sorted(SERVER_MESSAGES)),
-    fields=st.dictionaries(
-        st.sampled_from(
-            "id hand card points seconds dealer results hands message cards balance"
-            " amount rules username seat".split()
+class HostileServerTests(SynchronousTestCase):
+    """A client's decoder against whatever a hostile server sends."""
+
+    def test_an_unknown_type_is_unknown_and_extra_fields_are_ignored(self) -> None:
+        self.assertEqual(
+            decode_server_message(b'{"type": "tip", "amount": 5}'), Unknown("tip", {})
+        )
+        self.assertEqual(
+            decode_server_message(b'{"type": "left", "id": 5, "farewell": "bye"}'),
+            wire.Left(id=5),
+        )
+
+    def test_hostile_server_messages_are_refused(self) -> None:
+        for frame in HOSTILE_FRAMES:
+            case = shorten(frame)
+            raised(self, BadServerMessage, case, decode_server_message, frame)
+            raised(self, ValueError, case, decode_server_message, frame)
+
+    @given(
+        kind=st.sampled_from(sorted(SERVER_MESSAGES)),
+        fields=st.dictionaries(
+            st.sampled_from(
+                "id hand card points seconds dealer results hands message cards"
+                " balance amount rules username seat".split()
+            ),
+            JSON,
         ),
-        JSON,
-    ),
-)
-def test_anything_a_server_sends_decodes_or_is_refused(kind, fields):
-    try:
-        decode_server_message({**fields, "type": kind})
-    except BadServerMessage:
-        pass
+    )
+    def test_anything_a_server_sends_decodes_or_is_refused(
+        self, kind: str, fields: dict[str, Any]
+    ) -> None:
+        # Any exception but the refusal fails the test.
+        try:
+            decode_server_message({**fields, "type": kind})
+        except BadServerMessage:
+            pass
