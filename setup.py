@@ -34,6 +34,7 @@ setup(
     # `twistd blackjack` finds the server.
     packages=[
         "blackjackd",
+        "blackjackd.testing",
         "blackjack_client",
         "blackjack_client.model",
         "blackjack_client.view",
