@@ -35,6 +35,7 @@ setup(
     packages=[
         "blackjackd",
         "blackjackd.testing",
+        "blackjackd.wire",
         "blackjack_client",
         "blackjack_client.model",
         "blackjack_client.view",
