@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from twisted.trial.unittest import TestCase
-
-from blackjackd.testing import error_events
 
 # The pygame client's tests draw without a display or a sound card.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-
-
-@pytest.fixture
-def logged_errors() -> Iterator[list[dict[str, Any]]]:
-    """Every error-level event logged while the test runs."""
-    with error_events() as events:
-        yield events
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

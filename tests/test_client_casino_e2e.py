@@ -17,10 +17,9 @@ from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory
 from blackjackd.shoe import Shoe, StackedShoe
-from blackjackd.testing import deal
+from blackjackd.testing import RecordingServerProtocol, deal, wait_for
 from blackjackd.web import build_site
 from tests.live_players import LiveTestCase, Player
-from tests.live_server import RecordingServerProtocol, wait_for
 
 
 class CasinoServer:

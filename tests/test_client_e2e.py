@@ -21,8 +21,10 @@ from blackjack_client.model import (
     Hand,
 )
 from blackjackd.rules import settle
+from blackjackd.testing import LiveServer as Server
+from blackjackd.testing import wait_for
 from tests.live_players import LiveTestCase, Player
-from tests.live_server import ROUND, Server, wait_for
+from tests.live_server import ROUND
 from tests.scratch import scratch_directory
 
 REPO = Path(__file__).resolve().parent.parent

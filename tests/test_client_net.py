@@ -8,8 +8,10 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from blackjack_client.model import Connected, Disconnected
 from blackjack_client.net import TableClientProtocol, TableConnection
+from blackjackd.testing import LiveServer as Server
+from blackjackd.testing import wait_for
 from blackjackd.wire import AuthRequest, HitRequest
-from tests.live_server import ROUND, Server, wait_for
+from tests.live_server import ROUND
 
 
 class ListenerTests(SynchronousTestCase):

@@ -5,121 +5,99 @@ is real."""
 from __future__ import annotations
 
 import json
-import random
 
-import pytest
-import pytest_twisted
 from twisted.internet import reactor
 from twisted.internet.task import Clock
-from twisted.web.client import Agent, readBody
+from twisted.trial.unittest import TestCase
 
-from blackjackd.lobby import Lobby
-from blackjackd.protocol import BlackjackServerFactory
-from blackjackd.shoe import StackedShoe
 from blackjackd.table import TableConfig
-from blackjackd.testing import open_client
-from blackjackd.web import build_site
+from blackjackd.testing import LiveServer, http_get, open_client
+
+# ann: TS 9S (19); bob: 7C 7D (14), hits 8H (22); the dealer: TH 8D (18).
+CARDS = ["TS", "9S", "7C", "7D", "8H", "TH", "8D"]
 
 
-@pytest.fixture
-def server():
+class LoopbackTests(TestCase):
     """A site on 127.0.0.1, on a free port, with a stacked shoe."""
-    clock = Clock()
-    # ann: TS 9S (19); bob: 7C 7D (14), hits 8H (22); the dealer: TH 8D (18).
-    shoe = StackedShoe(["TS", "9S", "7C", "7D", "8H", "TH", "8D"])
-    lobby = Lobby.build(
-        tables=1,
-        config=TableConfig(seats=2),
-        clock=clock,
-        rng=random.Random(0),
-        shoe_factory=lambda config: shoe,
-    )
-    factory = BlackjackServerFactory(lobby, clock)
-    port = reactor.listenTCP(0, build_site(factory, clock), interface="127.0.0.1")
-    yield port.getHost().port, factory
-    # Every test closes what it opened: no connection outlives it.
-    assert factory.clients == set()
-    lobby.close()
-    pytest_twisted.blockon(port.stopListening())
 
+    def setUp(self):
+        self.server = LiveServer(
+            CARDS, config=TableConfig(seats=2), reactor=reactor, clock=Clock()
+        )
+        self.port = self.server.port_number
+        self.addCleanup(self._stop)
 
-async def get(port: int, path: str) -> tuple[int, bytes]:
-    response = await Agent(reactor).request(
-        b"GET", f"http://127.0.0.1:{port}{path}".encode()
-    )
-    return response.code, await readBody(response)
+    async def _stop(self):
+        # Every test closes what it opened: no connection outlives it.
+        self.assertEqual(self.server.factory.clients, set())
+        await self.server.stop()
 
+    async def test_a_round_over_real_websockets(self):
+        """Two players play a round; a third finds the table full."""
+        factory = self.server.factory
+        ann = await open_client(reactor, self.port)
+        bob = await open_client(reactor, self.port)
+        try:
+            self.assertEqual(await ann.next(), {"type": "auth"})
+            self.assertEqual(await bob.next(), {"type": "auth"})
+            ann.send({"type": "auth", "data": {"username": "ann"}})
+            ann_start = await ann.until("deadline")
+            self.assertEqual(
+                [m["type"] for m in ann_start], ["id", "hit", "hit", "deadline"]
+            )
+            bob.send({"type": "auth", "data": {"username": "bob"}})
+            bob_start = await bob.until("deadline")
+            self.assertEqual(
+                [m["type"] for m in bob_start],
+                ["id", "hit", "hit", "other_players", "deadline"],
+            )
+            self.assertEqual(bob_start[3]["hand"], ["TS", "9S"])
 
-@pytest_twisted.ensureDeferred
-async def test_a_round_over_real_websockets(server):
-    port, factory = server
-    ann = await open_client(reactor, port)
-    bob = await open_client(reactor, port)
-    try:
-        assert await ann.next() == {"type": "auth"}
-        assert await bob.next() == {"type": "auth"}
-        ann.send({"type": "auth", "data": {"username": "ann"}})
-        ann_start = await ann.until("deadline")
-        assert [m["type"] for m in ann_start] == ["id", "hit", "hit", "deadline"]
-        bob.send({"type": "auth", "data": {"username": "bob"}})
-        bob_start = await bob.until("deadline")
-        assert [m["type"] for m in bob_start] == [
-            "id",
-            "hit",
-            "hit",
-            "other_players",
-            "deadline",
-        ]
-        assert bob_start[3]["hand"] == ["TS", "9S"]
+            # A third visitor finds the table full.
+            third = await open_client(reactor, self.port)
+            self.assertEqual(
+                await third.next(),
+                {"type": "error", "status_code": 507, "message": "all busy"},
+            )
+            await third.close()
+            self.assertEqual(third.close_code, 1013)
 
-        # A third visitor finds the table full.
-        third = await open_client(reactor, port)
-        assert await third.next() == {
-            "type": "error",
-            "status_code": 507,
-            "message": "all busy",
-        }
-        await third.close()
-        assert third.close_code == 1013
+            status, body = await http_get(reactor, self.port, "/healthz")
+            health = json.loads(body)
+            self.assertEqual(status, 200)
+            self.assertEqual((health["seats_taken"], health["clients"]), (2, 2))
 
-        status, body = await get(port, "/healthz")
-        health = json.loads(body)
-        assert status == 200
-        assert (health["seats_taken"], health["clients"]) == (2, 2)
+            bob.send({"type": "hit"})
+            self.assertEqual((await bob.until("bust"))[-1], {"type": "bust", "id": 2})
+            ann.send({"type": "stand"})
+            ann_end = await ann.until("round_over")
+            bob_end = await bob.until("round_over")
+            self.assertIn({"type": "winner", "id": 1}, ann_end, "ann hears she won")
+            self.assertIn({"type": "winner", "id": 1}, bob_end, "bob hears ann won")
+            self.assertIn({"type": "lose", "id": 2}, bob_end, "bob hears he lost")
+            self.assertEqual(
+                ann_end[-1]["dealer"], {"hand": ["TH", "8D"], "points": 18}
+            )
+        finally:
+            await ann.close()
+            await bob.close()
+        self.assertEqual(factory.clients, set())
+        self.assertEqual(factory.lobby.seats_taken, 0)
 
-        bob.send({"type": "hit"})
-        assert (await bob.until("bust"))[-1] == {"type": "bust", "id": 2}
-        ann.send({"type": "stand"})
-        ann_end = await ann.until("round_over")
-        bob_end = await bob.until("round_over")
-        assert {"type": "winner", "id": 1} in ann_end
-        assert {"type": "winner", "id": 1} in bob_end
-        assert {"type": "lose", "id": 2} in bob_end
-        assert ann_end[-1]["dealer"] == {"hand": ["TH", "8D"], "points": 18}
-    finally:
-        await ann.close()
-        await bob.close()
-    assert factory.clients == set()
-    assert factory.lobby.seats_taken == 0
+    async def test_http_paths(self):
+        """``/`` says where the game is, ``/healthz`` is up, others are 404."""
+        status, body = await http_get(reactor, self.port, "/")
+        self.assertEqual(
+            (status, body),
+            (200, b"blackjackd: the game's WebSocket is at /websocket\n"),
+        )
+        status, body = await http_get(reactor, self.port, "/healthz")
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["status"], "ok")
+        status, _ = await http_get(reactor, self.port, "/nothing-here")
+        self.assertEqual(status, 404)
 
-
-@pytest_twisted.ensureDeferred
-async def test_http_paths(server):
-    port, _ = server
-    status, body = await get(port, "/")
-    assert (status, body) == (
-        200,
-        b"blackjackd: the game's WebSocket is at /websocket\n",
-    )
-    status, body = await get(port, "/healthz")
-    assert status == 200
-    assert json.loads(body)["status"] == "ok"
-    status, _ = await get(port, "/nothing-here")
-    assert status == 404
-
-
-@pytest_twisted.ensureDeferred
-async def test_the_websocket_lives_only_at_its_path(server):
-    port, _ = server
-    with pytest.raises(ConnectionError):
-        await open_client(reactor, port, path="/elsewhere")
+    async def test_the_websocket_lives_only_at_its_path(self):
+        """A WebSocket handshake anywhere but ``/websocket`` fails."""
+        with self.assertRaises(ConnectionError):
+            await open_client(reactor, self.port, path="/elsewhere")

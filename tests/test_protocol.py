@@ -4,304 +4,28 @@ from __future__ import annotations
 
 import json
 
-import pytest
+from twisted.trial.unittest import SynchronousTestCase
+from twisted.web.test.requesthelper import DummyRequest
 
 from blackjackd.protocol import ClientLimits
 from blackjackd.table import TableConfig
-from blackjackd.testing import QUIET_LIMITS, MemoryServer
+from blackjackd.testing import QUIET_LIMITS, MemoryServer, error_events
+from blackjackd.web import HealthResource
 from blackjackd.wire import Wait, as_dict
 
 # ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);
 # the dealer: 6H TD (16), then 4C (20).
 ROUND_ONE = ["TS", "7H", "9C", "5D", "8S", "6H", "TD", "4C"]
 
-
-def test_connect_gets_auth():
-    server = MemoryServer()
-    client = server.connect()
-    assert client.opened
-    assert client.take() == [{"type": "auth"}]
-
-
-def test_seed_round_two_players(logged_errors):
-    server = MemoryServer([*ROUND_ONE, "2S", "3S", "4S", "5S"])
-    ann = server.seat("ann")
-    received = ann.take()
-    assert received[0] == {
-        "type": "id",
-        "client_id": 1,
-        "username": "ann",
-        "table": 1,
-        "seat": 0,
-        "seats": 5,
-        "protocol": 1,
-        "turn_timeout": 30.0,
-    }
-    assert received[1:] == [
-        {"type": "hit", "card": "TS", "id": 1, "points": 10},
-        {"type": "hit", "card": "7H", "id": 1, "points": 17},
-        {"type": "deadline", "id": 1, "seconds": 30.0},
-    ]
-
-    bob = server.seat("bob")
-    assert bob.take() == [
-        {
-            "type": "id",
-            "client_id": 2,
-            "username": "bob",
-            "table": 1,
-            "seat": 1,
-            "seats": 5,
-            "protocol": 1,
-            "turn_timeout": 30.0,
-        },
-        {"type": "hit", "card": "9C", "id": 2, "points": 9},
-        {"type": "hit", "card": "5D", "id": 2, "points": 14},
-        {
-            "type": "other_players",
-            "hand": ["TS", "7H"],
-            "id": 1,
-            "points": 17,
-            "username": "ann",
-            "seat": 0,
-            "state": "playing",
-        },
-        {"type": "deadline", "id": 2, "seconds": 30.0},
-    ]
-    assert ann.take() == [
-        {"type": "new_client", "message": 2, "username": "bob", "seat": 1},
-        {"type": "hit", "card": "9C", "id": 2, "points": 9},
-        {"type": "hit", "card": "5D", "id": 2, "points": 14},
-        {"type": "deadline", "id": 2, "seconds": 30.0},
-    ]
-
-    bob.send({"type": "hit"})
-    server.flush()
-    assert bob.take() == [
-        {"type": "hit", "card": "8S", "id": 2, "points": 22},
-        {"type": "bust", "id": 2},
-    ]
-    assert ann.take() == [{"type": "hit", "card": "8S", "id": 2, "points": 22}]
-
-    ann.send({"type": "stand"})
-    server.flush()
-    dealer_and_results = [
-        {"type": "stand", "id": 1, "reason": "stand"},
-        {"type": "hit", "card": "6H", "id": "dealer", "points": 6},
-        {"type": "hit", "card": "TD", "id": "dealer", "points": 16},
-        {"type": "hit", "card": "4C", "id": "dealer", "points": 20},
-    ]
-    summary = {
-        "type": "round_over",
-        "dealer": {"hand": ["6H", "TD", "4C"], "points": 20},
-        "results": [
-            {
-                "id": 1,
-                "username": "ann",
-                "hand": ["TS", "7H"],
-                "points": 17,
-                "result": "lose",
-            },
-            {
-                "id": 2,
-                "username": "bob",
-                "hand": ["9C", "5D", "8S"],
-                "points": 22,
-                "result": "lose",
-            },
-        ],
-        "next_round_in": 3.0,
-    }
-    assert ann.take() == [*dealer_and_results, {"type": "lose", "id": 1}, summary]
-    assert bob.take() == [*dealer_and_results, {"type": "lose", "id": 2}, summary]
-
-    # The round delay passes: restart, and two cards to each, round-robin.
-    server.advance(2.9)
-    assert ann.take() == []
-    server.advance(0.1)
-    expected = [
-        {"type": "restart"},
-        {"type": "hit", "card": "2S", "id": 1, "points": 2},
-        {"type": "hit", "card": "3S", "id": 2, "points": 3},
-        {"type": "hit", "card": "4S", "id": 1, "points": 6},
-        {"type": "hit", "card": "5S", "id": 2, "points": 8},
-        {"type": "deadline", "id": 1, "seconds": 30.0},
-        {"type": "deadline", "id": 2, "seconds": 30.0},
-    ]
-    assert ann.take() == expected
-    assert bob.take() == expected
-    server.close_all()
-    assert logged_errors == []
-
-
-@pytest.mark.parametrize(
-    ("player", "dealer", "ann_hears", "result"),
-    [
-        # ann 20 against the dealer's 18: a win, announced to the table.
-        (["TS", "QS"], ["9H", "9D"], {"type": "winner", "id": 1}, "win"),
-        # 19 against 19: a push, told to ann alone.
-        (["TS", "9S"], ["TH", "9D"], {"type": "push", "id": 1}, "push"),
-        # 18 against a dealer bust: a win.
-        (["TS", "8S"], ["TH", "6D", "KC"], {"type": "winner", "id": 1}, "win"),
-    ],
-)
-def test_results(player, dealer, ann_hears, result):
-    server = MemoryServer(player + dealer)
-    ann = server.seat("ann")
-    ann.take()
-    ann.send({"type": "stand"})
-    server.flush()
-    received = ann.take()
-    assert ann_hears in received
-    assert received[-1]["results"][0]["result"] == result
-    assert received[-1]["dealer"]["hand"] == dealer
-
-
-def test_winner_is_announced_to_the_whole_table_but_lose_only_to_the_loser():
-    # ann 20 wins, bob 12 loses against the dealer's 17.
-    server = MemoryServer(["TS", "QS", "TC", "2C", "TH", "7D"])
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.send({"type": "stand"})
-    bob.send({"type": "stand"})
-    server.flush()
-    ann_types = [(m["type"], m.get("id")) for m in ann.take()]
-    bob_types = [(m["type"], m.get("id")) for m in bob.take()]
-    assert ("winner", 1) in ann_types and ("winner", 1) in bob_types
-    assert ("lose", 2) in bob_types and ("lose", 2) not in ann_types
-
-
-def test_full_table_answers_507_and_closes_cleanly():
-    server = MemoryServer(
-        ["2S", "3S", "4S", "5S"], config=TableConfig(seats=2, turn_timeout=30)
-    )
-    server.seat("ann")
-    server.seat("bob")
-    third = server.connect()
-    assert third.take() == [
-        {"type": "error", "status_code": 507, "message": "all busy"}
-    ]
-    assert third.closed
-    assert third.close_code == 1013
-    assert third.wasClean
-
-
-def test_last_seat_taken_while_choosing_a_name():
-    server = MemoryServer(["2S", "3S", "4S", "5S"], config=TableConfig(seats=1))
-    late = server.connect()
-    early = server.seat("early")
-    assert early.take()[0]["type"] == "id"
-    assert late.take() == [{"type": "auth"}]
-    late.send({"type": "auth", "data": {"username": "late"}})
-    server.flush()
-    assert late.take() == [{"type": "error", "status_code": 507, "message": "all busy"}]
-    assert late.close_code == 1013
-
-
-def test_leaving_frees_the_seat_and_the_table_hears_it():
-    server = MemoryServer(
-        ["2S", "3S", "4S", "5S", "6S", "7S"], config=TableConfig(seats=2)
-    )
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.take()
-    bob.transport.loseConnection()
-    server.flush()
-    assert ann.take() == [{"type": "left", "id": 2}]
-    assert server.lobby.seats_taken == 1
-    cy = server.seat("cy")
-    assert cy.take()[0]["seat"] == 1
-
-
-def test_player_leaving_mid_round_lets_the_round_finish():
-    # ann 17 stands; bob (playing) drops; the dealer plays at once.
-    server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"])
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.send({"type": "stand"})
-    server.flush()
-    ann.take()
-    bob.sendClose()
-    server.flush()
-    received = ann.take()
-    assert received[0] == {"type": "left", "id": 2}
-    assert received[-1]["type"] == "round_over"
-    assert [r["id"] for r in received[-1]["results"]] == [1]
-    assert received[-1]["dealer"]["hand"] == ["TH", "8D"]
-
-
-def test_turn_timeout_stands_the_player_and_tells_the_table():
-    server = MemoryServer(
-        ["TS", "7H", "9C", "5D", "TH", "8D"],
-        config=TableConfig(turn_timeout=2.5, round_delay=1),
-    )
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.send({"type": "stand"})
-    server.flush()
-    ann.take()
-    bob.take()
-    server.advance(2.4)
-    assert bob.take() == []
-    server.advance(0.1)
-    received = bob.take()
-    assert received[0] == {"type": "stand", "id": 2, "reason": "timeout"}
-    assert received[-1]["type"] == "round_over"
-    bob.send({"type": "hit"})
-    server.flush()
-    assert bob.take() == [
-        {"type": "error", "status_code": 409, "message": "your hand is over"}
-    ]
-
-
-def test_seated_between_rounds_is_dealt_in_at_restart():
-    server = MemoryServer(["TS", "7H", "TH", "8D", "2S", "3S", "4S", "5S"])
-    ann = server.seat("ann")
-    ann.send({"type": "stand"})
-    server.flush()
-    ann.take()
-    bob = server.seat("bob")
-    received = bob.take()
-    assert [m["type"] for m in received] == ["id", "other_players", "wait"]
-    assert received[1]["state"] == "stood"
-    bob.send({"type": "hit"})
-    server.flush()
-    assert bob.take() == [
-        {
-            "type": "error",
-            "status_code": 409,
-            "message": "you are dealt in at the next round",
-        }
-    ]
-    server.advance(3)
-    assert [m for m in bob.take() if m["type"] == "hit"] == [
-        {"type": "hit", "card": "2S", "id": 1, "points": 2},
-        {"type": "hit", "card": "3S", "id": 2, "points": 3},
-        {"type": "hit", "card": "4S", "id": 1, "points": 6},
-        {"type": "hit", "card": "5S", "id": 2, "points": 8},
-    ]
-
-
-def test_two_tables_stay_apart():
-    server = MemoryServer([], tables=2, config=TableConfig(seats=1), real_shoe_seed=7)
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann_first = ann.take()
-    bob_first = bob.take()
-    assert ann_first[0]["table"] == 1 and bob_first[0]["table"] == 2
-    ann.send({"type": "hit"})
-    server.flush()
-    assert ann.take() and bob.take() == []
-    for message in ann_first + bob_first:
-        assert message.get("id") in (None, message.get("client_id"), 1, 2)
-    assert all(m.get("id") != 2 for m in ann_first if m["type"] == "hit")
-    assert all(m.get("id") != 1 for m in bob_first if m["type"] == "hit")
-    ann.sendClose()
-    server.flush()
-    assert bob.take() == []
-
-
-# -- bad input ---------------------------------------------------------------
+# (ann's cards, the dealer's cards, what ann hears, ann's result)
+RESULTS = [
+    # ann 20 against the dealer's 18: a win, announced to the table.
+    (["TS", "QS"], ["9H", "9D"], {"type": "winner", "id": 1}, "win"),
+    # 19 against 19: a push, told to ann alone.
+    (["TS", "9S"], ["TH", "9D"], {"type": "push", "id": 1}, "push"),
+    # 18 against a dealer bust: a win.
+    (["TS", "8S"], ["TH", "6D", "KC"], {"type": "winner", "id": 1}, "win"),
+]
 
 
 def _error(code, message):
@@ -311,315 +35,667 @@ def _error(code, message):
 _BAD_AMOUNT = "field 'amount' must be a positive whole number"
 _BAD_HAND = "field 'hand' must be a hand index, 0 to 15"
 
+# (the frame a client sends before auth, the error it gets)
+BAD_INPUT = [
+    (b"not json", _error(400, "data not json")),
+    (b"[1, 2]", _error(400, "message must be a JSON object")),
+    (b'"auth"', _error(400, "message must be a JSON object")),
+    (b"{}", _error(400, "field 'type' must be a string")),
+    (b'{"type": 3}', _error(400, "field 'type' must be a string")),
+    (b'{"type": "fold"}', _error(400, "unknown message type 'fold'")),
+    (
+        b'{"type": "auth"}',
+        _error(400, "field 'data' must be an object with a username"),
+    ),
+    (
+        b'{"type": "auth", "data": {"username": 5}}',
+        _error(400, "field 'data.username' must be a string"),
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "  "}}',
+        _error(400, "username is empty"),
+    ),
+    (
+        json.dumps({"type": "auth", "data": {"username": "x" * 33}}).encode(),
+        _error(400, "username is longer than 32 characters"),
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "a\\u0007b"}}',
+        _error(400, "username has control characters"),
+    ),
+    (b"[" * 2000 + b"]" * 2000, _error(400, "data nested too deeply")),
+    (b'{"type": "bet"}', _error(400, _BAD_AMOUNT)),
+    (b'{"type": "bet", "amount": "50"}', _error(400, _BAD_AMOUNT)),
+    (b'{"type": "bet", "amount": 0}', _error(400, _BAD_AMOUNT)),
+    (b'{"type": "bet", "amount": 12.5}', _error(400, _BAD_AMOUNT)),
+    (b'{"type": "bet", "amount": true}', _error(400, _BAD_AMOUNT)),
+    (b'{"type": "bet", "amount": 1e400}', _error(400, _BAD_AMOUNT)),
+    (b'{"type": "hit", "hand": -1}', _error(400, _BAD_HAND)),
+    (b'{"type": "split", "hand": "0"}', _error(400, _BAD_HAND)),
+    (b'{"type": "double", "hand": false}', _error(400, _BAD_HAND)),
+    (b'{"type": "surrender", "hand": 99}', _error(400, _BAD_HAND)),
+    (
+        b'{"type": "insurance", "take": "yes"}',
+        _error(400, "field 'take' must be true or false"),
+    ),
+    (b'{"type": "hit"}', _error(401, "not authorized")),
+    (b'{"type": "stand"}', _error(401, "not authorized")),
+]
 
-@pytest.mark.parametrize(
-    ("frame", "expected"),
-    [
-        (b"not json", _error(400, "data not json")),
-        (b"[1, 2]", _error(400, "message must be a JSON object")),
-        (b'"auth"', _error(400, "message must be a JSON object")),
-        (b"{}", _error(400, "field 'type' must be a string")),
-        (b'{"type": 3}', _error(400, "field 'type' must be a string")),
-        (b'{"type": "fold"}', _error(400, "unknown message type 'fold'")),
-        (
-            b'{"type": "auth"}',
-            _error(400, "field 'data' must be an object with a username"),
-        ),
-        (
-            b'{"type": "auth", "data": {"username": 5}}',
-            _error(400, "field 'data.username' must be a string"),
-        ),
-        (
-            b'{"type": "auth", "data": {"username": "  "}}',
-            _error(400, "username is empty"),
-        ),
-        (
-            json.dumps({"type": "auth", "data": {"username": "x" * 33}}).encode(),
-            _error(400, "username is longer than 32 characters"),
-        ),
-        (
-            b'{"type": "auth", "data": {"username": "a\\u0007b"}}',
-            _error(400, "username has control characters"),
-        ),
-        (b"[" * 2000 + b"]" * 2000, _error(400, "data nested too deeply")),
-        (b'{"type": "bet"}', _error(400, _BAD_AMOUNT)),
-        (b'{"type": "bet", "amount": "50"}', _error(400, _BAD_AMOUNT)),
-        (b'{"type": "bet", "amount": 0}', _error(400, _BAD_AMOUNT)),
-        (b'{"type": "bet", "amount": 12.5}', _error(400, _BAD_AMOUNT)),
-        (b'{"type": "bet", "amount": true}', _error(400, _BAD_AMOUNT)),
-        (b'{"type": "bet", "amount": 1e400}', _error(400, _BAD_AMOUNT)),
-        (b'{"type": "hit", "hand": -1}', _error(400, _BAD_HAND)),
-        (b'{"type": "split", "hand": "0"}', _error(400, _BAD_HAND)),
-        (b'{"type": "double", "hand": false}', _error(400, _BAD_HAND)),
-        (b'{"type": "surrender", "hand": 99}', _error(400, _BAD_HAND)),
-        (
-            b'{"type": "insurance", "take": "yes"}',
-            _error(400, "field 'take' must be true or false"),
-        ),
-        (b'{"type": "hit"}', _error(401, "not authorized")),
-        (b'{"type": "stand"}', _error(401, "not authorized")),
-    ],
-)
-def test_bad_input_before_auth_is_refused_and_changes_nothing(
-    frame, expected, logged_errors
-):
-    server = MemoryServer(["TS", "7H"])
-    client = server.connect()
-    client.take()
-    client.sendMessage(frame, isBinary=False)
-    server.flush()
-    assert client.take() == [expected]
-    assert not client.closed
-    assert server.lobby.seats_taken == 0
-    # The connection still works: the client can take a seat.
-    client.send({"type": "auth", "data": {"username": "ann"}})
-    server.flush()
-    assert client.take()[0]["type"] == "id"
-    assert logged_errors == []
+# (a casino action sent at a classic table, the error it gets)
+CASINO_ACTIONS_AT_A_CLASSIC_TABLE = [
+    ({"type": "bet", "amount": 10}, _error(409, "this table doesn't play bet")),
+    ({"type": "double"}, _error(409, "this table doesn't play double")),
+    ({"type": "split", "hand": 0}, _error(409, "this table doesn't play split")),
+    ({"type": "surrender"}, _error(409, "this table doesn't play surrender")),
+    ({"type": "insurance"}, _error(409, "this table doesn't play insurance")),
+    (
+        {"type": "hit", "hand": 1},
+        _error(400, "no hand 1: a classic hand is hand 0"),
+    ),
+]
 
 
-def test_binary_frame_is_400():
-    server = MemoryServer()
-    client = server.connect()
-    client.take()
-    client.sendMessage(b'{"type": "hit"}', isBinary=True)
-    server.flush()
-    assert client.take() == [
-        _error(400, "binary frames are not accepted: send JSON text")
-    ]
-    assert not client.closed
+def _short(frame: bytes) -> str:
+    """A frame as a case name: the deeply nested one would fill the screen."""
+    text = repr(frame)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(frame)} bytes)"
 
 
-def test_second_auth_is_409():
-    server = MemoryServer(["TS", "7H"])
-    ann = server.seat("ann")
-    ann.take()
-    ann.send({"type": "auth", "data": {"username": "again"}})
-    server.flush()
-    assert ann.take() == [_error(409, "already authorized")]
-    assert server.lobby.seats_taken == 1
+class RoundTests(SynchronousTestCase):
+    """Whole rounds, as the seed plays them."""
 
+    def test_connect_gets_auth(self):
+        """A new connection is asked for its name."""
+        server = MemoryServer()
+        client = server.connect()
+        self.assertTrue(client.opened)
+        self.assertEqual(client.take(), [{"type": "auth"}])
 
-def test_acting_when_the_hand_is_done_is_409_and_changes_nothing():
-    server = MemoryServer(["TS", "7H", "9C", "5D"])
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.send({"type": "stand"})
-    server.flush()
-    ann.take()
-    bob.take()
-    for kind in ("hit", "stand"):
-        ann.send({"type": kind})
+    def test_seed_round_two_players(self):
+        """Two players: the deal, a bust, the dealer's play, the next round."""
+        with error_events() as logged_errors:
+            server = MemoryServer([*ROUND_ONE, "2S", "3S", "4S", "5S"])
+            ann = server.seat("ann")
+            received = ann.take()
+            self.assertEqual(
+                received[0],
+                {
+                    "type": "id",
+                    "client_id": 1,
+                    "username": "ann",
+                    "table": 1,
+                    "seat": 0,
+                    "seats": 5,
+                    "protocol": 1,
+                    "turn_timeout": 30.0,
+                },
+            )
+            self.assertEqual(
+                received[1:],
+                [
+                    {"type": "hit", "card": "TS", "id": 1, "points": 10},
+                    {"type": "hit", "card": "7H", "id": 1, "points": 17},
+                    {"type": "deadline", "id": 1, "seconds": 30.0},
+                ],
+            )
+
+            bob = server.seat("bob")
+            self.assertEqual(
+                bob.take(),
+                [
+                    {
+                        "type": "id",
+                        "client_id": 2,
+                        "username": "bob",
+                        "table": 1,
+                        "seat": 1,
+                        "seats": 5,
+                        "protocol": 1,
+                        "turn_timeout": 30.0,
+                    },
+                    {"type": "hit", "card": "9C", "id": 2, "points": 9},
+                    {"type": "hit", "card": "5D", "id": 2, "points": 14},
+                    {
+                        "type": "other_players",
+                        "hand": ["TS", "7H"],
+                        "id": 1,
+                        "points": 17,
+                        "username": "ann",
+                        "seat": 0,
+                        "state": "playing",
+                    },
+                    {"type": "deadline", "id": 2, "seconds": 30.0},
+                ],
+            )
+            self.assertEqual(
+                ann.take(),
+                [
+                    {"type": "new_client", "message": 2, "username": "bob", "seat": 1},
+                    {"type": "hit", "card": "9C", "id": 2, "points": 9},
+                    {"type": "hit", "card": "5D", "id": 2, "points": 14},
+                    {"type": "deadline", "id": 2, "seconds": 30.0},
+                ],
+            )
+
+            bob.send({"type": "hit"})
+            server.flush()
+            self.assertEqual(
+                bob.take(),
+                [
+                    {"type": "hit", "card": "8S", "id": 2, "points": 22},
+                    {"type": "bust", "id": 2},
+                ],
+            )
+            self.assertEqual(
+                ann.take(), [{"type": "hit", "card": "8S", "id": 2, "points": 22}]
+            )
+
+            ann.send({"type": "stand"})
+            server.flush()
+            dealer_and_results = [
+                {"type": "stand", "id": 1, "reason": "stand"},
+                {"type": "hit", "card": "6H", "id": "dealer", "points": 6},
+                {"type": "hit", "card": "TD", "id": "dealer", "points": 16},
+                {"type": "hit", "card": "4C", "id": "dealer", "points": 20},
+            ]
+            summary = {
+                "type": "round_over",
+                "dealer": {"hand": ["6H", "TD", "4C"], "points": 20},
+                "results": [
+                    {
+                        "id": 1,
+                        "username": "ann",
+                        "hand": ["TS", "7H"],
+                        "points": 17,
+                        "result": "lose",
+                    },
+                    {
+                        "id": 2,
+                        "username": "bob",
+                        "hand": ["9C", "5D", "8S"],
+                        "points": 22,
+                        "result": "lose",
+                    },
+                ],
+                "next_round_in": 3.0,
+            }
+            self.assertEqual(
+                ann.take(), [*dealer_and_results, {"type": "lose", "id": 1}, summary]
+            )
+            self.assertEqual(
+                bob.take(), [*dealer_and_results, {"type": "lose", "id": 2}, summary]
+            )
+
+            # The round delay passes: restart, and two cards to each, round-robin.
+            server.advance(2.9)
+            self.assertEqual(ann.take(), [])
+            server.advance(0.1)
+            expected = [
+                {"type": "restart"},
+                {"type": "hit", "card": "2S", "id": 1, "points": 2},
+                {"type": "hit", "card": "3S", "id": 2, "points": 3},
+                {"type": "hit", "card": "4S", "id": 1, "points": 6},
+                {"type": "hit", "card": "5S", "id": 2, "points": 8},
+                {"type": "deadline", "id": 1, "seconds": 30.0},
+                {"type": "deadline", "id": 2, "seconds": 30.0},
+            ]
+            self.assertEqual(ann.take(), expected)
+            self.assertEqual(bob.take(), expected)
+            server.close_all()
+        self.assertEqual(logged_errors, [])
+
+    def test_results(self):
+        """A win is told to the table, a push to the player alone."""
+        for player, dealer, ann_hears, result in RESULTS:
+            case = f"ann {player}, dealer {dealer}"
+            server = MemoryServer(player + dealer)
+            ann = server.seat("ann")
+            ann.take()
+            ann.send({"type": "stand"})
+            server.flush()
+            received = ann.take()
+            self.assertIn(ann_hears, received, f"{case}: ann hears {ann_hears}")
+            self.assertEqual(received[-1]["results"][0]["result"], result, case)
+            self.assertEqual(received[-1]["dealer"]["hand"], dealer, case)
+
+    def test_winner_is_announced_to_the_whole_table_but_lose_only_to_the_loser(
+        self,
+    ):
+        """``winner`` goes to everyone, ``lose`` to the loser alone."""
+        # ann 20 wins, bob 12 loses against the dealer's 17.
+        server = MemoryServer(["TS", "QS", "TC", "2C", "TH", "7D"])
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann.send({"type": "stand"})
+        bob.send({"type": "stand"})
         server.flush()
-        assert ann.take() == [_error(409, "your hand is over")]
-    # bob heard nothing of ann's mistakes, and the shoe gave no card.
-    assert bob.take() == []
-    assert server.shoes[0].remaining == 0
+        ann_types = [(m["type"], m.get("id")) for m in ann.take()]
+        bob_types = [(m["type"], m.get("id")) for m in bob.take()]
+        self.assertIn(("winner", 1), ann_types)
+        self.assertIn(("winner", 1), bob_types)
+        self.assertIn(("lose", 2), bob_types)
+        self.assertNotIn(("lose", 2), ann_types)
+
+    def test_full_table_answers_507_and_closes_cleanly(self):
+        """A visitor to a full table gets 507 and a clean 1013 close."""
+        server = MemoryServer(
+            ["2S", "3S", "4S", "5S"], config=TableConfig(seats=2, turn_timeout=30)
+        )
+        server.seat("ann")
+        server.seat("bob")
+        third = server.connect()
+        self.assertEqual(
+            third.take(), [{"type": "error", "status_code": 507, "message": "all busy"}]
+        )
+        self.assertTrue(third.closed)
+        self.assertEqual(third.close_code, 1013)
+        self.assertTrue(third.wasClean)
+
+    def test_last_seat_taken_while_choosing_a_name(self):
+        """The seat went while the client was choosing a name: 507."""
+        server = MemoryServer(["2S", "3S", "4S", "5S"], config=TableConfig(seats=1))
+        late = server.connect()
+        early = server.seat("early")
+        self.assertEqual(early.take()[0]["type"], "id")
+        self.assertEqual(late.take(), [{"type": "auth"}])
+        late.send({"type": "auth", "data": {"username": "late"}})
+        server.flush()
+        self.assertEqual(
+            late.take(), [{"type": "error", "status_code": 507, "message": "all busy"}]
+        )
+        self.assertEqual(late.close_code, 1013)
+
+    def test_leaving_frees_the_seat_and_the_table_hears_it(self):
+        """A player who leaves frees the seat; the table is told."""
+        server = MemoryServer(
+            ["2S", "3S", "4S", "5S", "6S", "7S"], config=TableConfig(seats=2)
+        )
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann.take()
+        bob.transport.loseConnection()
+        server.flush()
+        self.assertEqual(ann.take(), [{"type": "left", "id": 2}])
+        self.assertEqual(server.lobby.seats_taken, 1)
+        cy = server.seat("cy")
+        self.assertEqual(cy.take()[0]["seat"], 1)
+
+    def test_player_leaving_mid_round_lets_the_round_finish(self):
+        """The last player to act leaves: the dealer plays at once."""
+        # ann 17 stands; bob (playing) drops; the dealer plays at once.
+        server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"])
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann.send({"type": "stand"})
+        server.flush()
+        ann.take()
+        bob.sendClose()
+        server.flush()
+        received = ann.take()
+        self.assertEqual(received[0], {"type": "left", "id": 2})
+        self.assertEqual(received[-1]["type"], "round_over")
+        self.assertEqual([r["id"] for r in received[-1]["results"]], [1])
+        self.assertEqual(received[-1]["dealer"]["hand"], ["TH", "8D"])
+
+    def test_turn_timeout_stands_the_player_and_tells_the_table(self):
+        """A player who doesn't act in time is stood."""
+        server = MemoryServer(
+            ["TS", "7H", "9C", "5D", "TH", "8D"],
+            config=TableConfig(turn_timeout=2.5, round_delay=1),
+        )
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann.send({"type": "stand"})
+        server.flush()
+        ann.take()
+        bob.take()
+        server.advance(2.4)
+        self.assertEqual(bob.take(), [])
+        server.advance(0.1)
+        received = bob.take()
+        self.assertEqual(received[0], {"type": "stand", "id": 2, "reason": "timeout"})
+        self.assertEqual(received[-1]["type"], "round_over")
+        bob.send({"type": "hit"})
+        server.flush()
+        self.assertEqual(
+            bob.take(),
+            [{"type": "error", "status_code": 409, "message": "your hand is over"}],
+        )
+
+    def test_seated_between_rounds_is_dealt_in_at_restart(self):
+        """A player seated after the deal waits for the next round."""
+        server = MemoryServer(["TS", "7H", "TH", "8D", "2S", "3S", "4S", "5S"])
+        ann = server.seat("ann")
+        ann.send({"type": "stand"})
+        server.flush()
+        ann.take()
+        bob = server.seat("bob")
+        received = bob.take()
+        self.assertEqual([m["type"] for m in received], ["id", "other_players", "wait"])
+        self.assertEqual(received[1]["state"], "stood")
+        bob.send({"type": "hit"})
+        server.flush()
+        self.assertEqual(
+            bob.take(),
+            [
+                {
+                    "type": "error",
+                    "status_code": 409,
+                    "message": "you are dealt in at the next round",
+                }
+            ],
+        )
+        server.advance(3)
+        self.assertEqual(
+            [m for m in bob.take() if m["type"] == "hit"],
+            [
+                {"type": "hit", "card": "2S", "id": 1, "points": 2},
+                {"type": "hit", "card": "3S", "id": 2, "points": 3},
+                {"type": "hit", "card": "4S", "id": 1, "points": 6},
+                {"type": "hit", "card": "5S", "id": 2, "points": 8},
+            ],
+        )
+
+    def test_two_tables_stay_apart(self):
+        """Players at different tables hear nothing of each other."""
+        server = MemoryServer(
+            [], tables=2, config=TableConfig(seats=1), real_shoe_seed=7
+        )
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann_first = ann.take()
+        bob_first = bob.take()
+        self.assertEqual(ann_first[0]["table"], 1)
+        self.assertEqual(bob_first[0]["table"], 2)
+        ann.send({"type": "hit"})
+        server.flush()
+        self.assertTrue(ann.take())
+        self.assertEqual(bob.take(), [])
+        for message in ann_first + bob_first:
+            self.assertIn(
+                message.get("id"),
+                (None, message.get("client_id"), 1, 2),
+                f"{message}: an id of this table's",
+            )
+        for message in ann_first:
+            if message["type"] == "hit":
+                self.assertNotEqual(message.get("id"), 2, f"{message} to ann")
+        for message in bob_first:
+            if message["type"] == "hit":
+                self.assertNotEqual(message.get("id"), 1, f"{message} to bob")
+        ann.sendClose()
+        server.flush()
+        self.assertEqual(bob.take(), [])
 
 
-@pytest.mark.parametrize(
-    ("message", "expected"),
-    [
-        ({"type": "bet", "amount": 10}, _error(409, "this table doesn't play bet")),
-        ({"type": "double"}, _error(409, "this table doesn't play double")),
-        ({"type": "split", "hand": 0}, _error(409, "this table doesn't play split")),
-        ({"type": "surrender"}, _error(409, "this table doesn't play surrender")),
-        ({"type": "insurance"}, _error(409, "this table doesn't play insurance")),
-        (
-            {"type": "hit", "hand": 1},
-            _error(400, "no hand 1: a classic hand is hand 0"),
-        ),
-    ],
-)
-def test_casino_actions_at_a_classic_table_change_nothing(message, expected):
-    server = MemoryServer(["TS", "6H", "9C", "5D", "4S"])
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.take()
-    bob.take()
-    ann.send(message)
-    server.flush()
-    assert ann.take() == [expected]
-    assert bob.take() == []
-    assert server.shoes[0].remaining == 1
-    # Naming the one classic hand is allowed.
-    ann.send({"type": "hit", "hand": 0})
-    server.flush()
-    assert ann.take()[0] == {"type": "hit", "card": "4S", "id": 1, "points": 20}
+class BadInputTests(SynchronousTestCase):
+    """What a client may get wrong: an error each, and nothing changes."""
 
+    def test_bad_input_before_auth_is_refused_and_changes_nothing(self):
+        """Each bad frame gets its error; the client can still sit down."""
+        for frame, expected in BAD_INPUT:
+            case = _short(frame)
+            with error_events() as logged_errors:
+                server = MemoryServer(["TS", "7H"])
+                client = server.connect()
+                client.take()
+                client.sendMessage(frame, isBinary=False)
+                server.flush()
+                self.assertEqual(client.take(), [expected], case)
+                self.assertFalse(client.closed, case)
+                self.assertEqual(server.lobby.seats_taken, 0, case)
+                # The connection still works: the client can take a seat.
+                client.send({"type": "auth", "data": {"username": "ann"}})
+                server.flush()
+                self.assertEqual(client.take()[0]["type"], "id", case)
+            self.assertEqual(logged_errors, [], case)
 
-def test_oversized_frame_closes_with_1009(logged_errors):
-    server = MemoryServer(["TS", "7H"])
-    ann = server.seat("ann")
-    ann.take()
-    ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
-    server.flush()
-    assert ann.closed
-    assert ann.close_code == 1009
-    assert server.lobby.seats_taken == 0
-    assert logged_errors == []
+    def test_binary_frame_is_400(self):
+        """Binary frames are refused, and the connection stays."""
+        server = MemoryServer()
+        client = server.connect()
+        client.take()
+        client.sendMessage(b'{"type": "hit"}', isBinary=True)
+        server.flush()
+        self.assertEqual(
+            client.take(),
+            [_error(400, "binary frames are not accepted: send JSON text")],
+        )
+        self.assertFalse(client.closed)
 
+    def test_second_auth_is_409(self):
+        """A seated player can't authorize again."""
+        server = MemoryServer(["TS", "7H"])
+        ann = server.seat("ann")
+        ann.take()
+        ann.send({"type": "auth", "data": {"username": "again"}})
+        server.flush()
+        self.assertEqual(ann.take(), [_error(409, "already authorized")])
+        self.assertEqual(server.lobby.seats_taken, 1)
 
-def test_flood_gets_429_then_a_close():
-    limits = ClientLimits(
-        rate=1,
-        burst=3,
-        strikes=4,
-        auto_ping_interval=0,
-        open_handshake_timeout=0,
-        close_handshake_timeout=0,
-    )
-    server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"], limits=limits)
-    ann = server.seat("ann")  # the auth message spends one token
-    bob = server.seat("bob")
-    ann.take()
-    bob.take()
-    for _ in range(2):
+    def test_acting_when_the_hand_is_done_is_409_and_changes_nothing(self):
+        """Hit or stand after standing: 409, no card, no word to the table."""
+        server = MemoryServer(["TS", "7H", "9C", "5D"])
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann.send({"type": "stand"})
+        server.flush()
+        ann.take()
+        bob.take()
+        for kind in ("hit", "stand"):
+            ann.send({"type": kind})
+            server.flush()
+            self.assertEqual(ann.take(), [_error(409, "your hand is over")], kind)
+        # bob heard nothing of ann's mistakes, and the shoe gave no card.
+        self.assertEqual(bob.take(), [])
+        self.assertEqual(server.shoes[0].remaining, 0)
+
+    def test_casino_actions_at_a_classic_table_change_nothing(self):
+        """A casino action at a classic table: an error, and nothing else."""
+        for message, expected in CASINO_ACTIONS_AT_A_CLASSIC_TABLE:
+            case = json.dumps(message)
+            server = MemoryServer(["TS", "6H", "9C", "5D", "4S"])
+            ann = server.seat("ann")
+            bob = server.seat("bob")
+            ann.take()
+            bob.take()
+            ann.send(message)
+            server.flush()
+            self.assertEqual(ann.take(), [expected], case)
+            self.assertEqual(bob.take(), [], case)
+            self.assertEqual(server.shoes[0].remaining, 1, case)
+            # Naming the one classic hand is allowed.
+            ann.send({"type": "hit", "hand": 0})
+            server.flush()
+            self.assertEqual(
+                ann.take()[0],
+                {"type": "hit", "card": "4S", "id": 1, "points": 20},
+                case,
+            )
+
+    def test_oversized_frame_closes_with_1009(self):
+        """A frame over the size limit closes the connection with 1009."""
+        with error_events() as logged_errors:
+            server = MemoryServer(["TS", "7H"])
+            ann = server.seat("ann")
+            ann.take()
+            ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
+            server.flush()
+            self.assertTrue(ann.closed)
+            self.assertEqual(ann.close_code, 1009)
+            self.assertEqual(server.lobby.seats_taken, 0)
+        self.assertEqual(logged_errors, [])
+
+    def test_flood_gets_429_then_a_close(self):
+        """Too many messages: 429s, then a 1008 close; the table plays on."""
+        limits = ClientLimits(
+            rate=1,
+            burst=3,
+            strikes=4,
+            auto_ping_interval=0,
+            open_handshake_timeout=0,
+            close_handshake_timeout=0,
+        )
+        server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"], limits=limits)
+        ann = server.seat("ann")  # the auth message spends one token
+        bob = server.seat("bob")
+        ann.take()
+        bob.take()
+        for _ in range(2):
+            ann.send({"type": "bogus"})
+        server.flush()
+        self.assertEqual([m["status_code"] for m in ann.take()], [400, 400])
         ann.send({"type": "bogus"})
-    server.flush()
-    assert [m["status_code"] for m in ann.take()] == [400, 400]
-    ann.send({"type": "bogus"})
-    server.flush()
-    assert ann.take() == [_error(429, "too many messages")]
-    # A second later one token is back: the client is heard again.
-    server.clock.advance(1)
-    ann.send({"type": "bogus"})
-    server.flush()
-    assert [m["status_code"] for m in ann.take()] == [400]
-    for _ in range(3):
+        server.flush()
+        self.assertEqual(ann.take(), [_error(429, "too many messages")])
+        # A second later one token is back: the client is heard again.
+        server.clock.advance(1)
         ann.send({"type": "bogus"})
-    server.flush()
-    assert [m["status_code"] for m in ann.take()] == [429, 429, 429]
-    assert not ann.closed
-    ann.send({"type": "bogus"})
-    server.flush()
-    assert ann.closed and ann.close_code == 1008
-    # bob's game went on untouched.
-    assert bob.take() == [{"type": "left", "id": 1}]
-    bob.send({"type": "stand"})
-    server.flush()
-    assert bob.take()[-1]["type"] == "round_over"
+        server.flush()
+        self.assertEqual([m["status_code"] for m in ann.take()], [400])
+        for _ in range(3):
+            ann.send({"type": "bogus"})
+        server.flush()
+        self.assertEqual([m["status_code"] for m in ann.take()], [429, 429, 429])
+        self.assertFalse(ann.closed)
+        ann.send({"type": "bogus"})
+        server.flush()
+        self.assertTrue(ann.closed)
+        self.assertEqual(ann.close_code, 1008)
+        # bob's game went on untouched.
+        self.assertEqual(bob.take(), [{"type": "left", "id": 1}])
+        bob.send({"type": "stand"})
+        server.flush()
+        self.assertEqual(bob.take()[-1]["type"], "round_over")
+
+    def test_a_client_that_never_authorizes_is_closed(self):
+        """No auth within the time allowed: 408 and a 1008 close."""
+        limits = ClientLimits(
+            auth_timeout=60,
+            auto_ping_interval=0,
+            open_handshake_timeout=0,
+            close_handshake_timeout=0,
+        )
+        server = MemoryServer(["TS", "7H"], limits=limits)
+        idle = server.connect()
+        prompt = server.connect()
+        idle.take()
+        prompt.take()
+        server.advance(59)
+        prompt.send({"type": "auth", "data": {"username": "prompt"}})
+        server.flush()
+        server.advance(1)
+        self.assertEqual(idle.take(), [_error(408, "no auth in time")])
+        self.assertTrue(idle.closed)
+        self.assertEqual(idle.close_code, 1008)
+        self.assertFalse(prompt.closed)
+        # What is left is the table's turn timer for prompt; no auth timer.
+        self.assertEqual(
+            [call.func.__name__ for call in server.clock.getDelayedCalls()],
+            ["_turn_expired"],
+        )
 
 
-def test_healthz_counts(tmp_path):
-    from twisted.web.test.requesthelper import DummyRequest
+class ServerTests(SynchronousTestCase):
+    """The factory's settings, the health check, timers and framing."""
 
-    from blackjackd.web import HealthResource
+    def test_healthz_counts(self):
+        """``/healthz`` counts tables, seats, clients and uptime."""
+        server = MemoryServer(["TS", "7H"])
+        server.seat("ann")
+        server.connect()
+        server.clock.advance(12.5)
+        resource = HealthResource(server.factory, server.clock)
+        server.clock.advance(1.5)
+        request = DummyRequest([b""])
+        body = json.loads(resource.render_GET(request))
+        self.assertEqual(
+            body,
+            {
+                "status": "ok",
+                "version": "0.1.0",
+                "protocol": 1,
+                "game": "classic",
+                "tables": 1,
+                "seats_total": 5,
+                "seats_taken": 1,
+                "clients": 2,
+                "uptime": 1.5,
+            },
+        )
+        self.assertEqual(
+            request.responseHeaders.getRawHeaders(b"content-type"),
+            [b"application/json"],
+        )
 
-    server = MemoryServer(["TS", "7H"])
-    server.seat("ann")
-    server.connect()
-    server.clock.advance(12.5)
-    resource = HealthResource(server.factory, server.clock)
-    server.clock.advance(1.5)
-    request = DummyRequest([b""])
-    body = json.loads(resource.render_GET(request))
-    assert body == {
-        "status": "ok",
-        "version": "0.1.0",
-        "protocol": 1,
-        "game": "classic",
-        "tables": 1,
-        "seats_total": 5,
-        "seats_taken": 1,
-        "clients": 2,
-        "uptime": 1.5,
-    }
-    assert request.responseHeaders.getRawHeaders(b"content-type") == [
-        b"application/json"
-    ]
+    def test_no_timer_is_left_after_everyone_leaves(self):
+        """Once every client has gone, no timer is left."""
+        server = MemoryServer(["TS", "7H", "9C", "5D"])
+        server.seat("ann")
+        server.seat("bob")
+        self.assertTrue(server.clock.getDelayedCalls())
+        server.close_all()
+        self.assertEqual(server.clock.getDelayedCalls(), [])
+        self.assertEqual(server.factory.clients, set())
 
+    def test_quiet_limits_are_what_the_harness_assumes(self):
+        """The harness's limits run no pings."""
+        self.assertEqual(QUIET_LIMITS.auto_ping_interval, 0)
 
-def test_no_timer_is_left_after_everyone_leaves():
-    server = MemoryServer(["TS", "7H", "9C", "5D"])
-    server.seat("ann")
-    server.seat("bob")
-    assert server.clock.getDelayedCalls()
-    server.close_all()
-    assert server.clock.getDelayedCalls() == []
-    assert server.factory.clients == set()
+    def test_protocol_options_are_set_on_purpose(self):
+        """Payload caps, null origins, close frames and the default timers."""
+        server = MemoryServer()
+        factory = server.factory
+        self.assertEqual(factory.maxMessagePayloadSize, 4096)
+        self.assertEqual(factory.maxFramePayloadSize, 4096)
+        self.assertIs(factory.allowNullOrigin, True)
+        self.assertIs(factory.failByDrop, False)
+        defaults = MemoryServer(limits=ClientLimits()).factory
+        self.assertEqual(defaults.autoPingInterval, 20)
+        self.assertEqual(defaults.autoPingTimeout, 10)
+        self.assertEqual(defaults.openHandshakeTimeout, 10)
 
+    def test_a_browser_page_with_a_null_origin_may_play(self):
+        """``Origin: null`` (a page opened from a file) may connect."""
+        server = MemoryServer(["TS", "7H"])
+        client = server.connect(origin="null")
+        self.assertTrue(client.opened)
+        self.assertEqual(client.take(), [{"type": "auth"}])
 
-def test_quiet_limits_are_what_the_harness_assumes():
-    assert QUIET_LIMITS.auto_ping_interval == 0
+    def test_the_server_may_send_more_than_clients_may(self):
+        """The payload cap is on what clients send, not on the server."""
+        server = MemoryServer(["TS", "7H"])
+        ann = server.seat("ann")
+        ann.take()
+        (protocol,) = server.factory.clients
+        big = Wait(message="x" * 10_000)
+        protocol.send_message(big)
+        server.flush()
+        self.assertEqual(ann.take(), [as_dict(big)])
+        # ...and the cap on what the client sends is still in force.
+        ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
+        server.flush()
+        self.assertEqual(ann.close_code, 1009)
 
+    def test_a_broadcast_is_encoded_and_framed_once(self):
+        """A message to the whole table is prepared once for every seat."""
+        server = MemoryServer(["TS", "7H", "9C", "5D"])
+        ann = server.seat("ann")
+        bob = server.seat("bob")
+        ann.take()
+        bob.take()
+        prepared = []
+        prepare = server.factory.prepareMessage
 
-def test_protocol_options_are_set_on_purpose():
-    server = MemoryServer()
-    factory = server.factory
-    assert factory.maxMessagePayloadSize == 4096
-    assert factory.maxFramePayloadSize == 4096
-    assert factory.allowNullOrigin is True
-    assert factory.failByDrop is False
-    defaults = MemoryServer(limits=ClientLimits()).factory
-    assert defaults.autoPingInterval == 20
-    assert defaults.autoPingTimeout == 10
-    assert defaults.openHandshakeTimeout == 10
+        def counting(payload, *args, **kwargs):
+            prepared.append(payload)
+            return prepare(payload, *args, **kwargs)
 
-
-def test_a_browser_page_with_a_null_origin_may_play():
-    server = MemoryServer(["TS", "7H"])
-    client = server.connect(origin="null")
-    assert client.opened
-    assert client.take() == [{"type": "auth"}]
-
-
-def test_a_client_that_never_authorizes_is_closed():
-    limits = ClientLimits(
-        auth_timeout=60,
-        auto_ping_interval=0,
-        open_handshake_timeout=0,
-        close_handshake_timeout=0,
-    )
-    server = MemoryServer(["TS", "7H"], limits=limits)
-    idle = server.connect()
-    prompt = server.connect()
-    idle.take()
-    prompt.take()
-    server.advance(59)
-    prompt.send({"type": "auth", "data": {"username": "prompt"}})
-    server.flush()
-    server.advance(1)
-    assert idle.take() == [_error(408, "no auth in time")]
-    assert idle.closed and idle.close_code == 1008
-    assert not prompt.closed
-    # What is left is the table's turn timer for prompt; no auth timer.
-    assert [call.func.__name__ for call in server.clock.getDelayedCalls()] == [
-        "_turn_expired"
-    ]
-
-
-def test_the_server_may_send_more_than_clients_may():
-    server = MemoryServer(["TS", "7H"])
-    ann = server.seat("ann")
-    ann.take()
-    (protocol,) = server.factory.clients
-    big = Wait(message="x" * 10_000)
-    protocol.send_message(big)
-    server.flush()
-    assert ann.take() == [as_dict(big)]
-    # ...and the cap on what the client sends is still in force.
-    ann.sendMessage(b'{"type": "hit", "pad": "' + b"x" * 5000 + b'"}')
-    server.flush()
-    assert ann.close_code == 1009
-
-
-def test_a_broadcast_is_encoded_and_framed_once():
-    server = MemoryServer(["TS", "7H", "9C", "5D"])
-    ann = server.seat("ann")
-    bob = server.seat("bob")
-    ann.take()
-    bob.take()
-    prepared = []
-    prepare = server.factory.prepareMessage
-
-    def counting(payload, *args, **kwargs):
-        prepared.append(payload)
-        return prepare(payload, *args, **kwargs)
-
-    server.factory.prepareMessage = counting
-    ann.send({"type": "stand"})
-    server.flush()
-    stand = {"type": "stand", "id": 1, "reason": "stand"}
-    assert ann.take() == bob.take() == [stand]
-    assert prepared == [b'{"type":"stand","id":1,"reason":"stand"}']
+        self.patch(server.factory, "prepareMessage", counting)
+        ann.send({"type": "stand"})
+        server.flush()
+        stand = {"type": "stand", "id": 1, "reason": "stand"}
+        self.assertEqual(ann.take(), [stand])
+        self.assertEqual(bob.take(), [stand])
+        self.assertEqual(prepared, [b'{"type":"stand","id":1,"reason":"stand"}'])

@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-import pytest_twisted
 from twisted.internet import protocol, reactor
 from twisted.internet.defer import Deferred
-from twisted.web.client import Agent, readBody
+from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from blackjackd.testing import TIMEOUT, open_client
+from blackjackd.testing import TIMEOUT, http_get, open_client
+from tests.scratch import scratch_directory
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -54,103 +53,114 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_installed_package_brings_the_plugin(tmp_path):
-    # No PYTHONPATH and a bare working directory: twistd can find the plugin
-    # only where `pip install .` put it.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    result = subprocess.run(
-        [*_command("twistd"), "--help"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
-    assert result.returncode == 0
-    assert re.search(r"^\s+blackjack\s+\S", result.stdout, re.M), (
-        "twistd doesn't list blackjack: is the package installed (pip install .)?"
-    )
+# (options, what twistd says of them)
+BAD_OPTIONS = [
+    (["--seats", "9"], "9 is out of range (1 to 7)"),
+    (["--turn-timeout", "0"], "0 must be more than 0 seconds"),
+    (["--round-delay", "soon"], "'soon' is not a number of seconds"),
+    (["--port", "nonsense:1"], "--port: 'nonsense:1' is not a server endpoint"),
+    (["--port", "tcp:99999"], "port 99999 is out of range (0 to 65535)"),
+    # Without pyOpenSSL, or with it and no key file: a usage error either way.
+    (["--port", "ssl:8443:privateKey=absent.pem"], "is not a server endpoint"),
+    (["--min-bet", "5"], "--min-bet: only for casino tables (--game casino)"),
+    (
+        ["--game", "casino", "--max-bet", "5"],
+        "--min-bet (10) is above --max-bet (5)",
+    ),
+]
 
-
-def test_twistd_blackjack_help_documents_every_option():
-    result = _run(*_command("twistd"), "blackjack", "--help")
-    assert result.returncode == 0
-    for option in (
-        "--port=",
-        "--tables=",
-        "--seats=",
-        "--decks=",
-        "--h17",
-        "--turn-timeout=",
-        "--round-delay=",
-        "--game=",
-        "--min-bet=",
-        "--max-bet=",
-        "--bet-timeout=",
-        "--starting-chips=",
-        "--blackjack-pays=",
-        "--das",
-        "--no-das",
-        "--surrender",
-        "--resplit-aces",
-    ):
-        assert option in result.stdout
-
-
-def test_twist_knows_blackjack_too():
-    result = _run(*_command("twist"), "blackjack", "--help")
-    assert result.returncode == 0
-    assert "--turn-timeout=" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("args", "complaint"),
-    [
-        (["--seats", "9"], "9 is out of range (1 to 7)"),
-        (["--turn-timeout", "0"], "0 must be more than 0 seconds"),
-        (["--round-delay", "soon"], "'soon' is not a number of seconds"),
-        (["--port", "nonsense:1"], "--port: 'nonsense:1' is not a server endpoint"),
-        (["--port", "tcp:99999"], "port 99999 is out of range (0 to 65535)"),
-        # Without pyOpenSSL, or with it and no key file: a usage error either way.
-        (["--port", "ssl:8443:privateKey=absent.pem"], "is not a server endpoint"),
-        (["--min-bet", "5"], "--min-bet: only for casino tables (--game casino)"),
-        (
-            ["--game", "casino", "--max-bet", "5"],
-            "--min-bet (10) is above --max-bet (5)",
-        ),
-    ],
+OPTIONS = (
+    "--port=",
+    "--tables=",
+    "--seats=",
+    "--decks=",
+    "--h17",
+    "--turn-timeout=",
+    "--round-delay=",
+    "--game=",
+    "--min-bet=",
+    "--max-bet=",
+    "--bet-timeout=",
+    "--starting-chips=",
+    "--blackjack-pays=",
+    "--das",
+    "--no-das",
+    "--surrender",
+    "--resplit-aces",
 )
-def test_a_bad_option_is_a_usage_error(args, complaint):
-    result = _run(*_command("twistd"), "blackjack", *args)
-    assert result.returncode != 0
-    assert complaint in result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_a_port_that_cannot_be_listened_on_stops_twistd(tmp_path):
-    # Hold a loopback port, then ask twistd for it: it must exit with an
-    # error at once, not run on without a listening socket.
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
+class CommandLineTests(SynchronousTestCase):
+    """``twistd blackjack`` and ``twist blackjack`` run as commands."""
+
+    def test_the_installed_package_brings_the_plugin(self):
+        """twistd finds the plugin where ``pip install .`` put it."""
+        # No PYTHONPATH and a bare working directory: twistd can find the
+        # plugin only where `pip install .` put it.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         result = subprocess.run(
-            [
-                *_command("twistd"),
-                "--nodaemon",
-                "--pidfile=",
-                "--logfile=-",
-                "blackjack",
-                f"--port=tcp:{port}:interface=127.0.0.1",
-            ],
+            [*_command("twistd"), "--help"],
             capture_output=True,
             text=True,
-            env=_environment(),
-            cwd=tmp_path,
+            env=env,
+            cwd=scratch_directory(self),
             timeout=60,
         )
-    assert result.returncode != 0
-    assert "Couldn't listen on 127.0.0.1:" in result.stdout + result.stderr
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(
+            re.search(r"^\s+blackjack\s+\S", result.stdout, re.M),
+            "twistd doesn't list blackjack: is the package installed (pip install .)?",
+        )
+
+    def test_twistd_blackjack_help_documents_every_option(self):
+        """``--help`` lists every option."""
+        result = _run(*_command("twistd"), "blackjack", "--help")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for option in OPTIONS:
+            self.assertIn(option, result.stdout, f"--help documents {option}")
+
+    def test_twist_knows_blackjack_too(self):
+        """``twist blackjack`` has the same options."""
+        result = _run(*_command("twist"), "blackjack", "--help")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("--turn-timeout=", result.stdout, "twist documents it")
+
+    def test_a_bad_option_is_a_usage_error(self):
+        """A bad option: a usage message and a failed exit, no traceback."""
+        for args, complaint in BAD_OPTIONS:
+            case = " ".join(args)
+            result = _run(*_command("twistd"), "blackjack", *args)
+            output = result.stdout + result.stderr
+            self.assertNotEqual(result.returncode, 0, f"{case}: twistd fails")
+            self.assertIn(complaint, output, f"{case}: says {complaint!r}")
+            self.assertNotIn("Traceback", output, f"{case}: no traceback")
+
+    def test_a_port_that_cannot_be_listened_on_stops_twistd(self):
+        """A port that is taken stops twistd at once, with an error."""
+        # Hold a loopback port, then ask twistd for it: it must exit with an
+        # error at once, not run on without a listening socket.
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = subprocess.run(
+                [
+                    *_command("twistd"),
+                    "--nodaemon",
+                    "--pidfile=",
+                    "--logfile=-",
+                    "blackjack",
+                    f"--port=tcp:{port}:interface=127.0.0.1",
+                ],
+                capture_output=True,
+                text=True,
+                env=_environment(),
+                cwd=scratch_directory(self),
+                timeout=60,
+            )
+        output = result.stdout + result.stderr
+        self.assertNotEqual(result.returncode, 0, output)
+        self.assertIn("Couldn't listen on 127.0.0.1:", output, "twistd says why")
 
 
 class _ServerProcess(protocol.ProcessProtocol):
@@ -175,7 +185,7 @@ class _ServerProcess(protocol.ProcessProtocol):
         self.ended.callback((reason.value.exitCode, reason.value.signal))
 
 
-def _spawn_twistd(tmp_path: Path, *options: str) -> tuple[_ServerProcess, Any]:
+def _spawn_twistd(directory: Path, *options: str) -> tuple[_ServerProcess, Any]:
     """Start ``twistd -n blackjack`` on a free loopback port."""
     command = _command("twistd")
     server = _ServerProcess()
@@ -192,94 +202,110 @@ def _spawn_twistd(tmp_path: Path, *options: str) -> tuple[_ServerProcess, Any]:
             *options,
         ],
         env=_environment(),
-        path=str(tmp_path),
+        path=str(directory),
     )
     server.listening.addTimeout(TIMEOUT * 2, reactor)
     return server, transport
 
 
-async def _stop_twistd(server: _ServerProcess, transport: Any, tmp_path: Path) -> None:
-    """Stop it with SIGTERM and check that it shut down cleanly."""
-    if server.ended.called is False:
-        transport.signalProcess(signal.SIGTERM)
-    server.ended.addTimeout(TIMEOUT, reactor)
-    exit_code, exit_signal = await server.ended
-    log = server.output.decode(errors="replace")
-    # twistd shuts down cleanly, then ends itself with the signal it got,
-    # as a process stopped by SIGTERM should.
-    assert (exit_code, exit_signal) in ((0, None), (None, signal.SIGTERM)), log
-    assert "Server Shut Down." in log
-    assert "Traceback" not in log
-    assert not (tmp_path / "twistd.pid").exists()
+class ServerProcessTests(TestCase):
+    """Rounds played against a ``twistd -n blackjack`` process."""
 
+    async def _stop_twistd(
+        self, server: _ServerProcess, transport: Any, directory: Path
+    ) -> None:
+        """Stop it with SIGTERM and check that it shut down cleanly."""
+        if server.ended.called is False:
+            transport.signalProcess(signal.SIGTERM)
+        server.ended.addTimeout(TIMEOUT, reactor)
+        exit_code, exit_signal = await server.ended
+        log = server.output.decode(errors="replace")
+        # twistd shuts down cleanly, then ends itself with the signal it got,
+        # as a process stopped by SIGTERM should.
+        self.assertIn(
+            (exit_code, exit_signal), ((0, None), (None, signal.SIGTERM)), log
+        )
+        self.assertIn("Server Shut Down.", log, "twistd logs its shutdown")
+        self.assertNotIn("Traceback", log, "no traceback in twistd's log")
+        self.assertFalse((directory / "twistd.pid").exists(), "the pid file is gone")
 
-@pytest_twisted.ensureDeferred
-async def test_play_a_round_against_twistd(tmp_path):
-    server, transport = _spawn_twistd(tmp_path, "--round-delay=0.2", "--seats=2")
-    try:
-        port = await server.listening
-        player = await open_client(reactor, port)
+    async def test_play_a_round_against_twistd(self):
+        """A classic round, and the health check, against twistd."""
+        directory = scratch_directory(self)
+        server, transport = _spawn_twistd(directory, "--round-delay=0.2", "--seats=2")
         try:
-            assert await player.next() == {"type": "auth"}
-            player.send({"type": "auth", "data": {"username": "tester"}})
-            start = await player.until("hit")
-            my_id = start[0]["client_id"]
-            start += await player.until("hit")
-            # Two cards, unless they make 21 and the table stands the hand.
-            following = await player.next()
-            assert following["type"] in ("deadline", "stand")
-            if following["type"] == "deadline":
-                player.send({"type": "stand"})
-            end = await player.until("round_over")
-            results = end[-1]["results"]
-            assert [r["id"] for r in results] == [my_id]
-            verdict = {"win": "winner", "lose": "lose", "push": "push"}
-            assert verdict[results[0]["result"]] in {m["type"] for m in end}
-            assert (await player.until("restart"))[-1] == {"type": "restart"}
+            port = await server.listening
+            player = await open_client(reactor, port)
+            try:
+                self.assertEqual(await player.next(), {"type": "auth"})
+                player.send({"type": "auth", "data": {"username": "tester"}})
+                start = await player.until("hit")
+                my_id = start[0]["client_id"]
+                start += await player.until("hit")
+                # Two cards, unless they make 21 and the table stands the hand.
+                following = await player.next()
+                self.assertIn(following["type"], ("deadline", "stand"), following)
+                if following["type"] == "deadline":
+                    player.send({"type": "stand"})
+                end = await player.until("round_over")
+                results = end[-1]["results"]
+                self.assertEqual([r["id"] for r in results], [my_id])
+                verdict = {"win": "winner", "lose": "lose", "push": "push"}
+                self.assertIn(
+                    verdict[results[0]["result"]],
+                    {m["type"] for m in end},
+                    f"the {results[0]['result']} is told",
+                )
+                self.assertEqual(
+                    (await player.until("restart"))[-1], {"type": "restart"}
+                )
 
-            response = await Agent(reactor).request(
-                b"GET", f"http://127.0.0.1:{port}/healthz".encode()
-            )
-            health = json.loads(await readBody(response))
-            assert (health["seats_total"], health["seats_taken"]) == (2, 1)
+                _, body = await http_get(reactor, port, "/healthz")
+                health = json.loads(body)
+                self.assertEqual((health["seats_total"], health["seats_taken"]), (2, 1))
+            finally:
+                await player.close()
         finally:
-            await player.close()
-    finally:
-        await _stop_twistd(server, transport, tmp_path)
+            await self._stop_twistd(server, transport, directory)
 
-
-@pytest_twisted.ensureDeferred
-async def test_play_a_casino_round_against_twistd(tmp_path):
-    server, transport = _spawn_twistd(
-        tmp_path, "--game=casino", "--starting-chips=300", "--round-delay=0.2"
-    )
-    try:
-        port = await server.listening
-        player = await open_client(reactor, port)
+    async def test_play_a_casino_round_against_twistd(self):
+        """A casino round against twistd: bet, play, paid."""
+        directory = scratch_directory(self)
+        server, transport = _spawn_twistd(
+            directory, "--game=casino", "--starting-chips=300", "--round-delay=0.2"
+        )
         try:
-            assert await player.next() == {"type": "auth"}
-            player.send({"type": "auth", "data": {"username": "tester"}})
-            hello = await player.until("betting")
-            assert (hello[0]["game"], hello[0]["balance"]) == ("casino", 300)
-            player.send({"type": "bet", "amount": 10})
-            # Decline insurance if offered, stand on every hand, until the
-            # round is settled (a dealer blackjack may settle it at once).
-            while (message := await player.next())["type"] != "round_over":
-                if message["type"] == "insurance_offer":
-                    player.send({"type": "insurance", "take": False})
-                elif message["type"] == "deadline":
-                    player.send({"type": "stand", "hand": message["hand"]})
-            (result,) = message["results"]
-            assert result["bet"] == 10
-            balance = await player.next()
-            assert balance == {
-                "type": "balance",
-                "balance": result["balance"],
-                "net": result["balance"] - 300,
-            }
-            assert result["payout"] == result["balance"] - 290
-            assert (await player.until("betting"))[-1]["type"] == "betting"
+            port = await server.listening
+            player = await open_client(reactor, port)
+            try:
+                self.assertEqual(await player.next(), {"type": "auth"})
+                player.send({"type": "auth", "data": {"username": "tester"}})
+                hello = await player.until("betting")
+                self.assertEqual(
+                    (hello[0]["game"], hello[0]["balance"]), ("casino", 300)
+                )
+                player.send({"type": "bet", "amount": 10})
+                # Decline insurance if offered, stand on every hand, until the
+                # round is settled (a dealer blackjack may settle it at once).
+                while (message := await player.next())["type"] != "round_over":
+                    if message["type"] == "insurance_offer":
+                        player.send({"type": "insurance", "take": False})
+                    elif message["type"] == "deadline":
+                        player.send({"type": "stand", "hand": message["hand"]})
+                (result,) = message["results"]
+                self.assertEqual(result["bet"], 10)
+                balance = await player.next()
+                self.assertEqual(
+                    balance,
+                    {
+                        "type": "balance",
+                        "balance": result["balance"],
+                        "net": result["balance"] - 300,
+                    },
+                )
+                self.assertEqual(result["payout"], result["balance"] - 290)
+                self.assertEqual((await player.until("betting"))[-1]["type"], "betting")
+            finally:
+                await player.close()
         finally:
-            await player.close()
-    finally:
-        await _stop_twistd(server, transport, tmp_path)
+            await self._stop_twistd(server, transport, directory)
