@@ -10,6 +10,8 @@ message once however many players it goes to.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
@@ -101,15 +103,16 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.send_error(400, "binary frames are not accepted: send JSON text")
             return
         request = None
-        try:
-            request = decode_request(payload)
-            self._dispatch(request)
-        except Refusal as refusal:
-            self.send_error(refusal.status_code, refusal.message)
-        except Exception:
-            # A bug of the server's, not the client's: log it in full.
-            _logger.failure("handling {request!r}", request=request)
-            self.send_error(500, "internal server error")
+        with self.factory.batch():
+            try:
+                request = decode_request(payload)
+                self._dispatch(request)
+            except Refusal as refusal:
+                self.send_error(refusal.status_code, refusal.message)
+            except Exception:
+                # A bug of the server's, not the client's: log it in full.
+                _logger.failure("handling {request!r}", request=request)
+                self.send_error(500, "internal server error")
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         self._cancel_auth_timer()
@@ -119,9 +122,16 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.factory.lobby.leave(player_id)
 
     def send_message(self, message: ServerMessage) -> None:
-        """Send one message, unless the connection is closing."""
+        """Send one message, unless the connection is closing. Inside the
+        factory's ``batch`` it waits for the batch's end."""
         if self.state == WebSocketProtocol.STATE_OPEN:
-            self.sendPreparedMessage(self.factory.prepare(message))
+            self.factory.send_prepared(self, self.factory.prepare(message))
+
+    def send_frames(self, frames: list[bytes]) -> None:
+        """Send prepared frames, in order, in one write (as ``sendData``
+        would one by one), unless the connection is closing."""
+        if self.state == WebSocketProtocol.STATE_OPEN:
+            self.sendData(frames[0] if len(frames) == 1 else b"".join(frames))
 
     def send_error(self, status_code: int, message: str) -> None:
         """Send an ``error`` message in the seed's shape."""
@@ -134,6 +144,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         1008 and 1013 say what happened in the protocol's own words.
         """
         if self.state == WebSocketProtocol.STATE_OPEN:
+            # What this connection was sent before goes out before the close.
+            self.factory.flush(self)
             self.sendCloseFrame(code=code, reasonUtf8=reason.encode(), isReply=False)
 
     def _dispatch(self, request: Request) -> None:
@@ -179,6 +191,8 @@ class BlackjackServerFactory(WebSocketServerFactory):
     protocol = BlackjackServerProtocol  # type: ignore[assignment]
     _last_message: ServerMessage | None = None
     _last_prepared: PreparedMessage
+    #: Inside ``batch``: the frames waiting for each connection.
+    _waiting: dict[BlackjackServerProtocol, list[bytes]] | None = None
 
     def __init__(
         self,
@@ -224,3 +238,44 @@ class BlackjackServerFactory(WebSocketServerFactory):
             )
             self._last_message = message
         return self._last_prepared
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold what is sent inside until the end, then write each
+        connection's frames at once.
+
+        One client's action sends a table a dozen messages or more; written
+        one by one, each costs a pass through autobahn's and Twisted's send
+        path. Batched, each connection gets one write of the same bytes in
+        the same order. Batches nest: the outermost one sends.
+        """
+        if self._waiting is not None:
+            yield
+            return
+        self._waiting = {}
+        try:
+            yield
+        finally:
+            waiting, self._waiting = self._waiting, None
+            for protocol, frames in waiting.items():
+                protocol.send_frames(frames)
+
+    def send_prepared(
+        self, protocol: BlackjackServerProtocol, prepared: PreparedMessage
+    ) -> None:
+        """Send ``prepared`` to ``protocol``, or queue it if in a batch."""
+        if self._waiting is None:
+            protocol.sendPreparedMessage(prepared)
+        else:
+            frames = self._waiting.get(protocol)
+            if frames is None:
+                self._waiting[protocol] = [prepared.payloadHybi]
+            else:
+                frames.append(prepared.payloadHybi)
+
+    def flush(self, protocol: BlackjackServerProtocol) -> None:
+        """Send what a batch holds for ``protocol`` now (e.g. before a close)."""
+        if self._waiting is not None:
+            frames = self._waiting.pop(protocol, None)
+            if frames:
+                protocol.send_frames(frames)
