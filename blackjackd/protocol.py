@@ -10,8 +10,6 @@ message once however many players it goes to.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
@@ -21,6 +19,7 @@ from twisted.logger import Logger
 
 from blackjackd.errors import ActionRejected, Refusal
 from blackjackd.lobby import Lobby
+from blackjackd.outbox import Outbox
 from blackjackd.ratelimit import TokenBucket
 from blackjackd.timing import cancel_call
 from blackjackd.wire import (
@@ -103,7 +102,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.send_error(400, "binary frames are not accepted: send JSON text")
             return
         request = None
-        with self.factory.batch():
+        with self.factory.outbox.batch():
             try:
                 request = decode_request(payload)
                 self._dispatch(request)
@@ -123,9 +122,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def send_message(self, message: ServerMessage) -> None:
         """Send one message, unless the connection is closing. Inside the
-        factory's ``batch`` it waits for the batch's end."""
+        outbox's batch, it waits for the batch's end."""
         if self.state == WebSocketProtocol.STATE_OPEN:
-            self.factory.send_prepared(self, self.factory.prepare(message))
+            self.factory.outbox.send(self, self.factory.prepare(message))
 
     def send_frames(self, frames: list[bytes]) -> None:
         """Send prepared frames, in order, in one write (as ``sendData``
@@ -145,7 +144,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         """
         if self.state == WebSocketProtocol.STATE_OPEN:
             # What this connection was sent before goes out before the close.
-            self.factory.flush(self)
+            self.factory.outbox.flush(self)
             self.sendCloseFrame(code=code, reasonUtf8=reason.encode(), isReply=False)
 
     def _dispatch(self, request: Request) -> None:
@@ -191,8 +190,6 @@ class BlackjackServerFactory(WebSocketServerFactory):
     protocol = BlackjackServerProtocol  # type: ignore[assignment]
     _last_message: ServerMessage | None = None
     _last_prepared: PreparedMessage
-    #: Inside ``batch``: the frames waiting for each connection.
-    _waiting: dict[BlackjackServerProtocol, list[bytes]] | None = None
 
     def __init__(
         self,
@@ -200,9 +197,13 @@ class BlackjackServerFactory(WebSocketServerFactory):
         clock: IReactorTime,
         limits: ClientLimits = ClientLimits(),
         url: str | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         super().__init__(url)
         self.lobby = lobby
+        #: Where every message goes out; the one whose ``timed`` clock the
+        #: tables run on, if they do.
+        self.outbox = Outbox() if outbox is None else outbox
         self.clock = clock
         self.limits = limits
         self.clients: set[BlackjackServerProtocol] = set()
@@ -238,44 +239,3 @@ class BlackjackServerFactory(WebSocketServerFactory):
             )
             self._last_message = message
         return self._last_prepared
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Hold what is sent inside until the end, then write each
-        connection's frames at once.
-
-        One client's action sends a table a dozen messages or more; written
-        one by one, each costs a pass through autobahn's and Twisted's send
-        path. Batched, each connection gets one write of the same bytes in
-        the same order. Batches nest: the outermost one sends.
-        """
-        if self._waiting is not None:
-            yield
-            return
-        self._waiting = {}
-        try:
-            yield
-        finally:
-            waiting, self._waiting = self._waiting, None
-            for protocol, frames in waiting.items():
-                protocol.send_frames(frames)
-
-    def send_prepared(
-        self, protocol: BlackjackServerProtocol, prepared: PreparedMessage
-    ) -> None:
-        """Send ``prepared`` to ``protocol``, or queue it if in a batch."""
-        if self._waiting is None:
-            protocol.sendPreparedMessage(prepared)
-        else:
-            frames = self._waiting.get(protocol)
-            if frames is None:
-                self._waiting[protocol] = [prepared.payloadHybi]
-            else:
-                frames.append(prepared.payloadHybi)
-
-    def flush(self, protocol: BlackjackServerProtocol) -> None:
-        """Send what a batch holds for ``protocol`` now (e.g. before a close)."""
-        if self._waiting is not None:
-            frames = self._waiting.pop(protocol, None)
-            if frames:
-                protocol.send_frames(frames)
