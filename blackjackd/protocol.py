@@ -11,6 +11,7 @@ message once however many players it goes to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
@@ -35,6 +36,11 @@ from blackjackd.wire import (
 # Module level on purpose: autobahn protocols and factories have a ``log``
 # attribute of their own.
 _logger = Logger(namespace="blackjackd.protocol")
+
+# Players send the same few frames over and over (``{"type": "hit"}``), and
+# a request is immutable: a frame seen lately is not parsed and checked again.
+# Refusals aren't kept; they raise each time.
+_decode_request = lru_cache(maxsize=512)(decode_request)
 
 # WebSocket close codes (RFC 6455 section 7.4.1).
 CLOSE_POLICY_VIOLATION = 1008
@@ -104,7 +110,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         request = None
         with self.factory.outbox.batch():
             try:
-                request = decode_request(payload)
+                request = _decode_request(payload)
                 self._dispatch(request)
             except Refusal as refusal:
                 self.send_error(refusal.status_code, refusal.message)
