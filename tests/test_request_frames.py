@@ -31,3 +31,16 @@ class RequestFrameTests(SynchronousTestCase):
             ann.sendMessage(b'{"type": "tip"}')
         server.flush()
         self.assertEqual(ann.take(), [error(400, "unknown message type 'tip'")] * 2)
+
+    def test_text_that_isnt_utf8_is_refused_like_bad_json(self):
+        server = MemoryServer(["TS", "7H", "TC", "8D"])
+        ann = server.seat("ann")
+        ann.take()
+        for frame in (b"\xff", b'{"type": "hit", "pad": "\xc3"}', b"\xed\xa0\x80"):
+            ann.sendMessage(frame, isBinary=False)
+        server.flush()
+        self.assertEqual(ann.take(), [error(400, "data not json")] * 3)
+        self.assertFalse(ann.closed)
+        ann.send({"type": "stand"})
+        server.flush()
+        self.assertEqual(ann.take()[0]["type"], "stand")
