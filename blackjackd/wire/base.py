@@ -127,9 +127,13 @@ def _json_fields(value: Any) -> dict[str, Any]:
 
 # One encoder for every message: building one per call costs as much as
 # encoding a small message. Tuples go out as JSON arrays as they are; a
-# message and its parts reach ``default`` and become their fields.
+# message and its parts reach ``default`` and become their fields. Frozen
+# messages can't hold themselves, so the encoder needn't look for cycles.
 _encoder = json.JSONEncoder(
-    separators=(",", ":"), ensure_ascii=False, default=_json_fields
+    separators=(",", ":"),
+    ensure_ascii=False,
+    check_circular=False,
+    default=_json_fields,
 )
 
 
