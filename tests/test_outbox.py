@@ -90,9 +90,13 @@ class CountingProtocol(BlackjackServerProtocol):
 
     writes = 0
 
-    def sendData(self, data, sync=False, chopsize=None):
+    def sendPreparedMessage(self, preparedMsg):
         self.writes += 1
-        super().sendData(data, sync, chopsize)
+        super().sendPreparedMessage(preparedMsg)
+
+    def send_frames(self, frames):
+        self.writes += 1
+        super().send_frames(frames)
 
 
 class BatchedServerTests(SynchronousTestCase):
