@@ -11,6 +11,7 @@ message once however many players it goes to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
@@ -19,6 +20,7 @@ from twisted.logger import Logger
 
 from blackjackd.errors import ActionRejected, Refusal
 from blackjackd.lobby import Lobby
+from blackjackd.outbox import Outbox
 from blackjackd.ratelimit import TokenBucket
 from blackjackd.timing import cancel_call
 from blackjackd.wire import (
@@ -34,6 +36,11 @@ from blackjackd.wire import (
 # Module level on purpose: autobahn protocols and factories have a ``log``
 # attribute of their own.
 _logger = Logger(namespace="blackjackd.protocol")
+
+# Players send the same few frames over and over (``{"type": "hit"}``), and
+# a request is immutable: a frame seen lately is not parsed and checked again.
+# Refusals aren't kept; they raise each time.
+_decode_request = lru_cache(maxsize=512)(decode_request)
 
 # WebSocket close codes (RFC 6455 section 7.4.1).
 CLOSE_POLICY_VIOLATION = 1008
@@ -101,15 +108,16 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.send_error(400, "binary frames are not accepted: send JSON text")
             return
         request = None
-        try:
-            request = decode_request(payload)
-            self._dispatch(request)
-        except Refusal as refusal:
-            self.send_error(refusal.status_code, refusal.message)
-        except Exception:
-            # A bug of the server's, not the client's: log it in full.
-            _logger.failure("handling {request!r}", request=request)
-            self.send_error(500, "internal server error")
+        with self.factory.outbox.batch():
+            try:
+                request = _decode_request(payload)
+                self._dispatch(request)
+            except Refusal as refusal:
+                self.send_error(refusal.status_code, refusal.message)
+            except Exception:
+                # A bug of the server's, not the client's: log it in full.
+                _logger.failure("handling {request!r}", request=request)
+                self.send_error(500, "internal server error")
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         self._cancel_auth_timer()
@@ -119,9 +127,32 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.factory.lobby.leave(player_id)
 
     def send_message(self, message: ServerMessage) -> None:
-        """Send one message, unless the connection is closing."""
+        """Send one message, unless the connection is closing. Inside the
+        outbox's batch, it waits for the batch's end."""
         if self.state == WebSocketProtocol.STATE_OPEN:
-            self.sendPreparedMessage(self.factory.prepare(message))
+            self.factory.outbox.send(self, self.factory.prepare(message))
+
+    def send_frames(self, frames: list[bytes]) -> None:
+        """Send prepared frames, in order, in one write, unless the
+        connection is closing.
+
+        They go straight to the transport: ``sendData`` would write the same
+        bytes, but first builds a debug log line's arguments on every call
+        and counts octets in ``trafficStats``, which this server never
+        reads. Nothing it guarantees is lost: the state is open, so no close
+        frame has gone out; the frames were prepared uncompressed, so they
+        are what ``sendPreparedMessage`` writes whatever was negotiated; and
+        if autobahn holds queued data (``send_queue``: only sends made with
+        ``sync`` or ``chopsize``, which this server never makes), they go
+        through ``sendData`` and so queue behind it.
+        """
+        if self.state == WebSocketProtocol.STATE_OPEN:
+            data = frames[0] if len(frames) == 1 else b"".join(frames)
+            transport = self.transport
+            if self.send_queue or transport is None:
+                self.sendData(data)
+            else:
+                transport.write(data)
 
     def send_error(self, status_code: int, message: str) -> None:
         """Send an ``error`` message in the seed's shape."""
@@ -134,6 +165,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         1008 and 1013 say what happened in the protocol's own words.
         """
         if self.state == WebSocketProtocol.STATE_OPEN:
+            # What this connection was sent before goes out before the close.
+            self.factory.outbox.flush(self)
             self.sendCloseFrame(code=code, reasonUtf8=reason.encode(), isReply=False)
 
     def _dispatch(self, request: Request) -> None:
@@ -186,9 +219,13 @@ class BlackjackServerFactory(WebSocketServerFactory):
         clock: IReactorTime,
         limits: ClientLimits = ClientLimits(),
         url: str | None = None,
+        outbox: Outbox | None = None,
     ) -> None:
         super().__init__(url)
         self.lobby = lobby
+        #: Where every message goes out; the one whose ``timed`` clock the
+        #: tables run on, if they do.
+        self.outbox = Outbox() if outbox is None else outbox
         self.clock = clock
         self.limits = limits
         self.clients: set[BlackjackServerProtocol] = set()
@@ -202,6 +239,10 @@ class BlackjackServerFactory(WebSocketServerFactory):
             # Close an oversized message with a close frame (1009) the client
             # can read, instead of dropping the TCP connection.
             failByDrop=False,
+            # Every text frame is decoded as UTF-8 by ``decode_request``,
+            # which answers bad UTF-8 with a 400 like any other bad JSON;
+            # autobahn checking it byte by byte first would be done twice.
+            utf8validateIncoming=False,
             # Browsers opening a page from a file send "Origin: null"; the
             # game has no cookies or ambient credentials to protect, so any
             # origin may play. Set explicitly: every call resets it.

@@ -15,6 +15,7 @@ from twisted.python import usage
 from blackjackd import __version__
 from blackjackd.casino import CasinoConfig, parse_payout
 from blackjackd.lobby import AnyConfig, Lobby
+from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerFactory
 from blackjackd.table import MAX_SEATS, MIN_SEATS, TableConfig
 from blackjackd.web import build_site
@@ -319,13 +320,15 @@ def makeService(config: Options) -> IService:
     """Wire the lobby, the WebSocket factory and the site to the endpoint."""
     from twisted.internet import reactor
 
+    # The tables' timers send in batches, as handling a client's message does.
+    outbox = Outbox()
     lobby = Lobby.build(
         tables=config["tables"],
         config=config.table_config(),
-        clock=reactor,
+        clock=outbox.timed(reactor),
         rng=secrets.SystemRandom(),
     )
-    factory = BlackjackServerFactory(lobby, clock=reactor)
+    factory = BlackjackServerFactory(lobby, clock=reactor, outbox=outbox)
     service = MultiService()
     LobbyService(lobby).setServiceParent(service)
     # A strports service: a port that can't be listened on (taken, no

@@ -9,8 +9,9 @@ out of the JSON, which is how one message class serves both kinds of table
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
-from functools import partial
+from operator import attrgetter
 from typing import Annotated, Any, ClassVar
 
 from blackjackd.cards import is_card
@@ -48,6 +49,26 @@ def field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+#: Each class's JSON keys in order (a message's ``type`` first), and a
+#: function reading all their values from an instance in one call.
+_layouts: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+
+
+def _layout(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    keys = attributes = field_names(cls)
+    if issubclass(cls, Message):
+        keys, attributes = ("type", *keys), ("TYPE", *attributes)
+    if len(attributes) > 1:
+        read: Callable[[Any], tuple[Any, ...]] = attrgetter(*attributes)
+    elif attributes:
+        read_one = attrgetter(attributes[0])
+        read = lambda obj: (read_one(obj),)  # noqa: E731
+    else:
+        read = lambda obj: ()  # noqa: E731
+    layout = _layouts[cls] = (keys, read)
+    return layout
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
@@ -62,14 +83,20 @@ class WireObject:
 
     __slots__ = ()
 
+    def json_fields(self) -> dict[str, Any]:
+        """The fields that go out (a message's ``type`` first), ``None``
+        ones left out; values as they are (a part of a message stays a
+        ``WireObject``)."""
+        keys, read = _layouts.get(type(self)) or _layout(type(self))
+        return {
+            key: value
+            for key, value in zip(keys, read(self), strict=True)
+            if value is not None
+        }
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object, ``None`` fields left out."""
-        plain: dict[str, Any] = {}
-        for name in field_names(type(self)):
-            value = getattr(self, name)
-            if value is not None:
-                plain[name] = _plain(value)
-        return plain
+        return {name: _plain(value) for name, value in self.json_fields().items()}
 
 
 class Message(WireObject):
@@ -78,9 +105,6 @@ class Message(WireObject):
     __slots__ = ()
 
     TYPE: ClassVar[str]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"type": self.TYPE, **super().as_dict()}
 
 
 class ServerMessage(Message):
@@ -95,12 +119,27 @@ class Request(Message):
     __slots__ = ()
 
 
-_dumps = partial(json.dumps, separators=(",", ":"), ensure_ascii=False)
+def _json_fields(value: Any) -> dict[str, Any]:
+    if isinstance(value, WireObject):
+        return value.json_fields()
+    raise TypeError(f"{type(value).__name__} is not a wire object")
+
+
+# One encoder for every message: building one per call costs as much as
+# encoding a small message. Tuples go out as JSON arrays as they are; a
+# message and its parts reach ``default`` and become their fields. Frozen
+# messages can't hold themselves, so the encoder needn't look for cycles.
+_encoder = json.JSONEncoder(
+    separators=(",", ":"),
+    ensure_ascii=False,
+    check_circular=False,
+    default=_json_fields,
+)
 
 
 def encode(message: Message) -> bytes:
     """A message as the compact UTF-8 JSON text sent on the wire."""
-    return _dumps(message.as_dict()).encode()
+    return _encoder.encode(message).encode()
 
 
 def as_dict(message: Message) -> dict[str, Any]:

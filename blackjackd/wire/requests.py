@@ -40,7 +40,7 @@ class AuthRequest(Request):
     TYPE: ClassVar[str] = "auth"
     username: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def json_fields(self) -> dict[str, Any]:
         # The seed nests the name: {"type": "auth", "data": {"username": ...}}.
         return {"type": self.TYPE, "data": {"username": self.username}}
 
