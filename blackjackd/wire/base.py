@@ -69,6 +69,48 @@ def _layout(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]
     return layout
 
 
+def generic_json_fields(obj: WireObject) -> dict[str, Any]:
+    """The fields of ``obj`` that go out, read field by field: what each
+    class's generated builder must equal."""
+    keys, read = _layouts.get(type(obj)) or _layout(type(obj))
+    return {
+        key: value
+        for key, value in zip(keys, read(obj), strict=True)
+        if value is not None
+    }
+
+
+#: Each class's dict builder (what its ``json_fields`` returns), made the
+#: first time one of its objects goes out.
+_builders: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _make_builder(cls: type) -> Callable[[Any], dict[str, Any]]:
+    """Generate ``cls``'s dict builder once, as dataclasses generate
+    ``__init__``: one statement a field, in declared order, ``None`` fields
+    left out. A class with its own ``json_fields`` keeps it."""
+    if cls.json_fields is not WireObject.json_fields:  # type: ignore[attr-defined]
+        build: Callable[[Any], dict[str, Any]] = cls.json_fields  # type: ignore[attr-defined]
+    else:
+        names = field_names(cls)
+        lines = ["def build(self):"]
+        lines.append(
+            "    d = {'type': TYPE}" if issubclass(cls, Message) else "    d = {}"
+        )
+        for name in names:
+            if not name.isidentifier():  # pragma: no cover - fields are names
+                raise TypeError(f"{cls.__name__}.{name} is not a name")
+            lines.append(f"    v = self.{name}")
+            lines.append(f"    if v is not None: d[{name!r}] = v")
+        lines.append("    return d")
+        namespace: dict[str, Any] = {"TYPE": getattr(cls, "TYPE", None)}
+        exec("\n".join(lines), namespace)
+        build = namespace["build"]
+        build.__qualname__ = f"{cls.__qualname__}.json_fields"
+    _builders[cls] = build
+    return build
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
@@ -87,12 +129,8 @@ class WireObject:
         """The fields that go out (a message's ``type`` first), ``None``
         ones left out; values as they are (a part of a message stays a
         ``WireObject``)."""
-        keys, read = _layouts.get(type(self)) or _layout(type(self))
-        return {
-            key: value
-            for key, value in zip(keys, read(self), strict=True)
-            if value is not None
-        }
+        cls = type(self)
+        return (_builders.get(cls) or _make_builder(cls))(self)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of this object, ``None`` fields left out."""
@@ -120,8 +158,11 @@ class Request(Message):
 
 
 def _json_fields(value: Any) -> dict[str, Any]:
+    build = _builders.get(type(value))
+    if build is not None:
+        return build(value)
     if isinstance(value, WireObject):
-        return value.json_fields()
+        return _make_builder(type(value))(value)
     raise TypeError(f"{type(value).__name__} is not a wire object")
 
 
