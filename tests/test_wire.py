@@ -27,7 +27,7 @@ from blackjackd.wire import (
     decode_server_message,
     encode,
 )
-from blackjackd.wire.base import field_names, generic_json_fields
+from blackjackd.wire.base import _encoder, field_names, generic_json_fields
 from tests.raising import raised, shorten
 
 RULES = Rules(
@@ -400,7 +400,8 @@ _ANY_VALUE = st.none() | st.integers() | st.text(max_size=5) | st.booleans()
 
 class GeneratedBuilderTests(SynchronousTestCase):
     """Each class's generated dict builder gives what reading its fields one
-    by one gives, whichever of them are ``None``."""
+    by one gives, whichever of them are ``None``; and ``encode`` writes what
+    the plain ``JSONEncoder`` writes."""
 
     @given(st.data())
     def test_generated_builder_equals_the_generic_one(self, data: Any) -> None:
@@ -417,6 +418,9 @@ class GeneratedBuilderTests(SynchronousTestCase):
             built = changed.json_fields()
             self.assertEqual(built, generic_json_fields(changed), changed)
             self.assertEqual(list(built), list(generic_json_fields(changed)))
+            if isinstance(changed, wire.Message):
+                # The C encoder built once writes what JSONEncoder writes.
+                self.assertEqual(encode(changed), _encoder.encode(changed).encode())
 
 
 # -- requests ---------------------------------------------------------------
