@@ -27,12 +27,12 @@ from typing import Any
 
 from blackjackd.cards import RANK_VALUES, hand_value
 from blackjackd.shoe import DEFAULT_PENETRATION
+from blackjackd.table import TableConfig
 
 #: Payouts a blackjack may be set to: 3:2 (the fair game), 6:5 (what many
 #: casinos pay now) and even money.
 BLACKJACK_PAYOUTS = (Fraction(3, 2), Fraction(6, 5), Fraction(1, 1))
 
-MIN_SEATS, MAX_SEATS = 1, 7
 MIN_DECKS, MAX_DECKS = 1, 8
 
 
@@ -55,12 +55,10 @@ def format_payout(value: Fraction) -> str:
 
 
 @dataclass(frozen=True)
-class CasinoConfig:
-    """The rules, limits and timings of one casino table."""
+class CasinoConfig(TableConfig):
+    """The rules, limits and timings of one casino table: those every table
+    has (``TableConfig``), and the casino's own."""
 
-    seats: int = 5
-    decks: int = 6
-    hit_soft_17: bool = False
     das: bool = True
     resplit_aces: bool = False
     surrender: bool = False
@@ -69,8 +67,6 @@ class CasinoConfig:
     min_bet: int = 10
     max_bet: int = 500
     bet_timeout: float = 15.0
-    turn_timeout: float = 30.0
-    round_delay: float = 3.0
     starting_chips: int = 1000
     #: Bets are multiples of this; None: the smallest unit that pays every
     #: blackjack and surrender in whole chips (see ``whole_payout_unit``).
@@ -81,10 +77,9 @@ class CasinoConfig:
     shuffle_every_round: bool = False
 
     def __post_init__(self) -> None:
-        if not MIN_SEATS <= self.seats <= MAX_SEATS:
-            raise ValueError(f"seats must be {MIN_SEATS} to {MAX_SEATS}")
         if not MIN_DECKS <= self.decks <= MAX_DECKS:
             raise ValueError(f"decks must be {MIN_DECKS} to {MAX_DECKS}")
+        super().__post_init__()
         if Fraction(self.blackjack_pays) not in BLACKJACK_PAYOUTS:
             raise ValueError("a blackjack pays 3:2, 6:5 or 1:1")
         # Keep the exact type: payouts are computed with it.
@@ -95,10 +90,6 @@ class CasinoConfig:
             raise ValueError("bets need 1 <= min_bet <= max_bet")
         if not self.bet_timeout > 0:
             raise ValueError("bet_timeout must be more than 0 seconds")
-        if not self.turn_timeout > 0:
-            raise ValueError("turn_timeout must be more than 0 seconds")
-        if not self.round_delay >= 0:
-            raise ValueError("round_delay can't be negative")
         if self.starting_chips < 0:
             raise ValueError("starting_chips can't be negative")
         if self.bet_unit is None:

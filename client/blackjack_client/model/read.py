@@ -10,14 +10,12 @@ from typing import Any
 
 from blackjack_client.model.state import Rules
 from blackjackd import wire
+from blackjackd.table import MAX_SEATS
 
 #: Longest text the model keeps from a message: the server's own names and
 #: messages are short, and drawing an endless one would stall every frame.
 MAX_TEXT = 200
 
-#: Seats a table can have; a seat number beyond them is not believed (the
-#: view lays out a slot for every seat up to the highest).
-MAX_SEATS = 7
 
 #: A player holds at most this many hands (the server refuses bigger indexes).
 MAX_HANDS = 16
@@ -29,7 +27,8 @@ def text(value: str | None) -> str:
 
 
 def seat_number(value: int | None) -> int | None:
-    """A seat number below ``MAX_SEATS``, else None."""
+    """A seat number below ``MAX_SEATS`` (the server's own bound: the view
+    lays out a slot for every seat up to the highest), else None."""
     return value if value is not None and 0 <= value < MAX_SEATS else None
 
 
