@@ -20,6 +20,14 @@ AnyConfig = TableConfig | CasinoConfig
 ShoeFactory = Callable[[AnyConfig], Shoe]
 
 
+def new_shoe(config: AnyConfig, rng: random.Random) -> Shoe:
+    """A shuffled shoe for a table of ``config``: its decks, and at casino
+    tables the cut card where ``penetration`` puts it."""
+    if isinstance(config, CasinoConfig):
+        return Shoe(config.decks, rng, config.penetration)
+    return Shoe(config.decks, rng)
+
+
 class Lobby:
     """The server's tables. A new player takes the first free seat of the
     first table that has one; player ids are unique across the lobby.
@@ -49,9 +57,7 @@ class Lobby:
         if shoe_factory is None:
 
             def shoe_factory(config: AnyConfig) -> Shoe:
-                if isinstance(config, CasinoConfig):
-                    return Shoe(config.decks, rng, config.penetration)
-                return Shoe(config.decks, rng)
+                return new_shoe(config, rng)
 
         numbers = range(1, tables + 1)
         if isinstance(config, CasinoConfig):

@@ -13,8 +13,7 @@ from twisted.internet.address import IPv4Address
 from twisted.internet.task import Clock
 from twisted.test import iosim
 
-from blackjackd.casino import CasinoConfig
-from blackjackd.lobby import AnyConfig, Lobby
+from blackjackd.lobby import AnyConfig, Lobby, new_shoe
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
 from blackjackd.shoe import Shoe, StackedShoe
 from blackjackd.table import TableConfig
@@ -89,11 +88,7 @@ class MemoryServer:
 
         def shoe_factory(config: AnyConfig) -> Shoe:
             if real_shoe_seed is not None:
-                rng = random.Random(real_shoe_seed)
-                if isinstance(config, CasinoConfig):
-                    shoe: Shoe = Shoe(config.decks, rng, config.penetration)
-                else:
-                    shoe = Shoe(config.decks, rng)
+                shoe: Shoe = new_shoe(config, random.Random(real_shoe_seed))
             else:
                 shoe = StackedShoe(cards)
             self.shoes.append(shoe)
