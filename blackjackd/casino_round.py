@@ -19,12 +19,9 @@ stops that hand's timer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from blackjackd.cards import hand_value
 from blackjackd.casino import (
     BLACKJACK,
-    PLAYING,
     SURRENDERED,
     PlayerHand,
     dealer_peeks,
@@ -83,13 +80,6 @@ class CasinoRound(RoundHands):
     def bettor(self, player_id: int) -> Bettor | None:
         """The player's part in this round, or None if they sit it out."""
         return self._by_id.get(player_id)
-
-    def playing_hands(self) -> Iterator[tuple[Bettor, int, PlayerHand]]:
-        """Every hand still to be played, in seat order."""
-        for bettor in self.bettors:
-            for index, hand in enumerate(bettor.hands):
-                if hand.status == PLAYING:
-                    yield bettor, index, hand
 
     # -- the deal ----------------------------------------------------------------
 
