@@ -12,7 +12,6 @@ paste into ``blackjackd/rtp.py``. It asserts nothing; it measures.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from dataclasses import replace
 from fractions import Fraction
@@ -21,8 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from blackjackd.casino import CasinoConfig
-from blackjackd.shoe import Shoe
-from blackjackd.sim import BasicPlayer, Tally, compare, simulate
+from blackjackd.sim import compare, simulate
 
 #: Rule changes ``compare`` doesn't play, measured the same way.
 EXTRA_VARIANTS = {
@@ -53,33 +51,16 @@ def main() -> None:
     print("}")
     print("# what each rule change adds to the edge, percent, on the same cards")
     print("RULE_EFFECTS = {")
-    found = compare(args.hands // 2, base, args.seed)
-    for name, figures in found["variants"].items():
-        print(
-            f"    {name!r}: ({figures['difference'] * 100:.3f}, "
-            f"{figures['difference_stderr'] * 100:.3f}),",
-            flush=True,
-        )
-    for name, changes in EXTRA_VARIANTS.items():
-        paired = _paired(args.hands // 2, base, replace(base, **changes), args.seed)
-        print(f"    {name!r}: ({paired[0] * 100:.3f}, {paired[1] * 100:.3f}),")
+    extra = {name: replace(base, **changes) for name, changes in EXTRA_VARIANTS.items()}
+    for others in (None, extra):
+        found = compare(args.hands // 2, base, args.seed, others)
+        for name, figures in found["variants"].items():
+            print(
+                f"    {name!r}: ({figures['difference'] * 100:.3f}, "
+                f"{figures['difference_stderr'] * 100:.3f}),",
+                flush=True,
+            )
     print("}")
-
-
-def _paired(
-    hands: int, base: CasinoConfig, other: CasinoConfig, seed: int
-) -> tuple[float, float]:
-    """The edge of ``other`` less that of ``base``, on the same cards."""
-    shoe = Shoe(base.decks, random.Random(seed), base.penetration)
-    first = BasicPlayer(base, shoe)
-    second = BasicPlayer(other, Shoe(other.decks, random.Random(seed)))
-    tally = Tally()
-    for _ in range(hands):
-        if shoe.needs_shuffle:
-            shoe.shuffle()
-        second.shoe.mirror(shoe)
-        tally.add(second.play_round() - first.play_round())
-    return tally.edge()
 
 
 if __name__ == "__main__":

@@ -267,9 +267,13 @@ def variants(config: CasinoConfig) -> dict[str, CasinoConfig]:
 
 
 def compare(
-    hands: int, config: CasinoConfig, seed: int | None = None
+    hands: int,
+    config: CasinoConfig,
+    seed: int | None = None,
+    others: dict[str, CasinoConfig] | None = None,
 ) -> dict[str, Any]:
-    """Play ``config`` and each of its ``variants`` on the same cards.
+    """Play ``config`` and each of ``others`` (by default its ``variants``)
+    on the same cards.
 
     Every round, each variant's shoe starts from the base game's shoe, so
     the rounds are paired and the difference in edge has a small standard
@@ -280,23 +284,23 @@ def compare(
         raise ValueError("simulate at least one hand")
     shoe = Shoe(config.decks, random.Random(seed), config.penetration)
     base = BasicPlayer(config, shoe)
-    others = {
+    players = {
         name: BasicPlayer(
             rules, Shoe(rules.decks, random.Random(seed), rules.penetration)
         )
-        for name, rules in variants(config).items()
+        for name, rules in (variants(config) if others is None else others).items()
     }
     base_tally = Tally()
-    tallies = {name: (Tally(), Tally()) for name in others}
+    tallies = {name: (Tally(), Tally()) for name in players}
     started = time.perf_counter()
     for _ in range(hands):
         if shoe.needs_shuffle:
             shoe.shuffle()
-        for player in others.values():
+        for player in players.values():
             player.shoe.mirror(shoe)
         net = base.play_round()
         base_tally.add(net)
-        for name, player in others.items():
+        for name, player in players.items():
             other = player.play_round()
             tallies[name][0].add(other)
             tallies[name][1].add(other - net)
