@@ -29,6 +29,8 @@ class Entry:
     amount: int
     kind: str
     balance: int
+    #: The round the chips moved in, if any.
+    round_id: str | None = None
 
 
 class Ledger:
@@ -48,7 +50,7 @@ class Ledger:
         self._on_entry = on_entry
         self._recording = keep_entries or on_entry is not None
 
-    def open(self, account: Hashable, chips: int) -> None:
+    def open(self, account: Hashable, chips: int, record: bool = True) -> None:
         """Open ``account`` with ``chips`` issued to it."""
         if account in self._balances:
             raise ValueError(f"account {account!r} is already open")
@@ -56,7 +58,8 @@ class Ledger:
             raise ValueError("an account opens with 0 chips or more")
         self._balances[account] = chips
         self.issued += chips
-        self._record(account, chips, "open")
+        if record:
+            self._record(account, chips, "open")
 
     def close(self, account: Hashable) -> int:
         """Close ``account``; its chips leave the table. Returns them."""
@@ -73,7 +76,13 @@ class Ledger:
         """``account``'s chips; ``KeyError`` if it isn't open."""
         return self._balances[account]
 
-    def stake(self, account: Hashable, amount: int, kind: str = "bet") -> int:
+    def stake(
+        self,
+        account: Hashable,
+        amount: int,
+        kind: str = "bet",
+        round_id: str | None = None,
+    ) -> int:
         """Move ``amount`` from ``account`` to the house; the new balance.
 
         ``InsufficientChips`` (and nothing moves) when the balance is short.
@@ -87,10 +96,16 @@ class Ledger:
         self._balances[account] = balance
         self.house += amount
         if self._recording:
-            self._write(Entry(account, -amount, kind, balance))
+            self._write(Entry(account, -amount, kind, balance, round_id))
         return balance
 
-    def pay(self, account: Hashable, amount: int, kind: str = "payout") -> int:
+    def pay(
+        self,
+        account: Hashable,
+        amount: int,
+        kind: str = "payout",
+        round_id: str | None = None,
+    ) -> int:
         """Move ``amount`` from the house to ``account``; the new balance."""
         if amount < 0:
             raise ValueError("payouts are 0 chips or more")
@@ -98,8 +113,21 @@ class Ledger:
         self._balances[account] = balance
         self.house -= amount
         if self._recording:
-            self._write(Entry(account, amount, kind, balance))
+            self._write(Entry(account, amount, kind, balance, round_id))
         return balance
+
+    def load(self, account: Hashable, chips: int) -> None:
+        """Bring a stored account's ``chips`` into play. Unlike ``open``,
+        nothing is issued or recorded: the chips were issued when the
+        account was, and storage holds their history."""
+        self.open(account, chips, record=False)
+
+    def unload(self, account: Hashable) -> int:
+        """Take a stored account out of play (its chips stay in storage);
+        nothing is recorded. Returns its chips."""
+        chips = self._balances.pop(account)
+        self.issued -= chips
+        return chips
 
     def players_total(self) -> int:
         """Every open account's chips."""
