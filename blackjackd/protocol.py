@@ -171,6 +171,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def _dispatch(self, request: Request) -> None:
         if isinstance(request, AuthRequest):
+            if request.username is None:
+                self.send_error(401, "that token is not valid")
+                return
             self._authorize(request.username)
         elif self.player_id is None:
             self.send_error(401, "not authorized")

@@ -13,6 +13,7 @@ import docutils.utils
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.wire import (
+    ACCOUNT_MESSAGES,
     CASINO_MESSAGES,
     CLIENT_TYPES,
     ERROR_CODES,
@@ -27,6 +28,7 @@ PROTOCOL_RST = Path(__file__).resolve().parent.parent / "docs" / "protocol.rst"
 SERVER_SECTION = "Messages from the server"
 CASINO_SECTION = "Casino messages from the server"
 CLIENT_SECTION = "Messages from the client"
+ACCOUNT_SECTION = "Accounts, reconnecting and history"
 
 
 @cache
@@ -37,11 +39,15 @@ def _sections() -> dict[str, str]:
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
-def documented_types(section: str) -> frozenset[str]:
+def documented_types(section: str, underline: str = "-") -> frozenset[str]:
     """Message types with a heading of their own (````type```` over a
-    ``-----`` underline) in ``section``."""
+    ``-----`` underline, or another character's) in ``section``."""
     return frozenset(
-        re.findall(r"^``(\w+)``(?: \(seed\))?\n-+\n", _sections()[section], re.M)
+        re.findall(
+            rf"^``(\w+)``(?: \(seed\))?\n{re.escape(underline)}+\n",
+            _sections()[section],
+            re.M,
+        )
     )
 
 
@@ -79,9 +85,15 @@ class ProtocolDocumentTests(SynchronousTestCase):
         # Both ways: every class has a heading, and every heading a class.
         self.assertEqual(documented_types(SERVER_SECTION), set(TABLE_MESSAGES))
         self.assertEqual(documented_types(CASINO_SECTION), set(CASINO_MESSAGES))
+        self.assertEqual(documented_types(ACCOUNT_SECTION, "~"), set(ACCOUNT_MESSAGES))
 
     def test_every_message_example_decodes_with_the_wire_module(self) -> None:
-        for section in [SERVER_SECTION, CASINO_SECTION, CLIENT_SECTION]:
+        for section in [
+            SERVER_SECTION,
+            CASINO_SECTION,
+            CLIENT_SECTION,
+            ACCOUNT_SECTION,
+        ]:
             examples = [json.loads(block) for block in json_examples(section)]
             self.assertTrue(examples, f"{section}: no examples")
             for example in examples:

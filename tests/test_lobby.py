@@ -19,7 +19,13 @@ from blackjackd.lobby import Lobby
 from blackjackd.ratelimit import TokenBucket
 from blackjackd.shoe import StackedShoe
 from blackjackd.table import TableConfig
-from blackjackd.wire import REQUESTS, AuthRequest, ServerMessage
+from blackjackd.wire import (
+    REQUESTS,
+    AuthRequest,
+    HistoryRequest,
+    RebuyRequest,
+    ServerMessage,
+)
 from tests.raising import raised
 
 
@@ -110,6 +116,10 @@ class TableInterfaceTests(SynchronousTestCase):
         for table in (classic, casino):
             self.assertTrue(verifyObject(ITable, table), table.game)
         self.assertEqual((classic.game, casino.game), ("classic", "casino"))
-        # Every request but auth is a table's action; classic tables play two.
-        self.assertEqual(casino.actions, set(REQUESTS.values()) - {AuthRequest})
+        # Every request but those of the connection and the account is a
+        # table's action; classic tables play two.
+        self.assertEqual(
+            casino.actions,
+            set(REQUESTS.values()) - {AuthRequest, RebuyRequest, HistoryRequest},
+        )
         self.assertEqual({action.TYPE for action in classic.actions}, {"hit", "stand"})

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from blackjackd.errors import Refusal
 from blackjackd.wire.base import Request
 
 MAX_USERNAME_LENGTH = 32
+MAX_PASSWORD_LENGTH = 128
+
+#: A resume token is URL-safe base64 (``secrets.token_urlsafe``).
+MIN_TOKEN_LENGTH = 22
+MAX_TOKEN_LENGTH = 128
+_TOKEN_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
+
+#: Rounds a ``history`` request may ask for, and gets when it doesn't say.
+MAX_HISTORY = 100
+DEFAULT_HISTORY = 10
 
 #: Far above any table limit or balance; keeps numbers sane before the table
 #: looks at them.
@@ -35,14 +47,45 @@ class BadMessage(Refusal):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthRequest(Request):
-    """Take a seat as ``username`` (white space around it removed)."""
+    """Take a seat as ``username`` (white space around it removed), signed
+    in to its account with ``password``; or, with ``token`` alone, come back
+    to the seat a dropped connection left."""
 
     TYPE: ClassVar[str] = "auth"
-    username: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
 
     def json_fields(self) -> dict[str, Any]:
         # The seed nests the name: {"type": "auth", "data": {"username": ...}}.
-        return {"type": self.TYPE, "data": {"username": self.username}}
+        data = {
+            name: value
+            for name, value in (
+                ("username", self.username),
+                ("password", self.password),
+                ("token", self.token),
+            )
+            if value is not None
+        }
+        return {"type": self.TYPE, "data": data}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RebuyRequest(Request):
+    """Top your chips back up to the starting chips, when you are broke."""
+
+    TYPE: ClassVar[str] = "rebuy"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HistoryRequest(Request):
+    """Ask for your last ``limit`` rounds."""
+
+    TYPE: ClassVar[str] = "history"
+    limit: int = DEFAULT_HISTORY
+
+    def json_fields(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "data": {"limit": self.limit}}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +157,8 @@ REQUESTS: dict[str, type[Request]] = {
     "auth": AuthRequest,
     "bet": BetRequest,
     "insurance": InsuranceRequest,
+    "rebuy": RebuyRequest,
+    "history": HistoryRequest,
     **HAND_REQUESTS,
 }
 
@@ -141,7 +186,7 @@ def decode_request(payload: bytes) -> Request:
     if not isinstance(kind, str):
         raise BadMessage(400, "field 'type' must be a string")
     if kind == "auth":
-        return AuthRequest(username=_username(data.get("data")))
+        return _auth(data.get("data"))
     if kind == "bet":
         return BetRequest(amount=_amount(data.get("amount")))
     if kind == "insurance":
@@ -149,6 +194,10 @@ def decode_request(payload: bytes) -> Request:
         if not isinstance(take, bool):
             raise BadMessage(400, "field 'take' must be true or false")
         return InsuranceRequest(take=take)
+    if kind == "rebuy":
+        return RebuyRequest()
+    if kind == "history":
+        return HistoryRequest(limit=_history_limit(data.get("data")))
     hand_request = HAND_REQUESTS.get(kind)
     if hand_request is None:
         raise BadMessage(400, f"unknown message type {kind[:40]!r}")
@@ -176,10 +225,47 @@ def _hand_index(value: Any) -> int | None:
     return int(value)
 
 
-def _username(auth_data: object) -> str:
+def _auth(auth_data: object) -> AuthRequest:
     if not isinstance(auth_data, dict):
         raise BadMessage(400, "field 'data' must be an object with a username")
-    username = auth_data.get("username")
+    token = auth_data.get("token")
+    if token is not None and "username" not in auth_data:
+        return AuthRequest(token=_token(token))
+    password = auth_data.get("password")
+    if password is not None:
+        if not isinstance(password, str):
+            raise BadMessage(400, "field 'data.password' must be a string")
+        if not 1 <= len(password) <= MAX_PASSWORD_LENGTH:
+            raise BadMessage(
+                400, f"password must be 1 to {MAX_PASSWORD_LENGTH} characters"
+            )
+    return AuthRequest(username=_username(auth_data.get("username")), password=password)
+
+
+def _token(token: object) -> str:
+    if (
+        not isinstance(token, str)
+        or not MIN_TOKEN_LENGTH <= len(token) <= MAX_TOKEN_LENGTH
+        or not _TOKEN_CHARACTERS.issuperset(token)
+    ):
+        raise BadMessage(400, "field 'data.token' is not a token this server made")
+    return token
+
+
+def _history_limit(history_data: object) -> int:
+    if history_data is None:
+        return DEFAULT_HISTORY
+    if not isinstance(history_data, dict):
+        raise BadMessage(400, "field 'data' must be an object")
+    limit = history_data.get("limit", DEFAULT_HISTORY)
+    if not _whole_number(limit) or not 1 <= limit <= MAX_HISTORY:
+        raise BadMessage(
+            400, f"field 'data.limit' must be a whole number, 1 to {MAX_HISTORY}"
+        )
+    return int(limit)
+
+
+def _username(username: object) -> str:
     if not isinstance(username, str):
         raise BadMessage(400, "field 'data.username' must be a string")
     username = username.strip()

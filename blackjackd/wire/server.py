@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from blackjackd.wire.accounts import ACCOUNT_MESSAGES
 from blackjackd.wire.base import Card, Cards, Owner, ServerMessage
 from blackjackd.wire.casino import CASINO_MESSAGES
 from blackjackd.wire.parts import DealerResult, HandResult, HandView, Rules
@@ -45,6 +46,11 @@ class Id(ServerMessage):
     game: str | None = None
     rules: Rules | None = None
     balance: int | None = None
+    #: The secret that puts you back in this seat after a dropped
+    #: connection (``auth`` with ``token``).
+    token: str | None = None
+    #: Whether you signed in to an account (with a password).
+    account: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,10 +176,15 @@ class Wait(ServerMessage):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Left(ServerMessage):
-    """*Table*: a player left; their seat is free."""
+    """*Table*: a player left; their seat is free. *You* too when the
+    table stood you up."""
 
     TYPE: ClassVar[str] = "left"
     id: int
+    #: Why, when the player didn't leave by closing the connection:
+    #: ``gone`` (their held seat ran out of time), ``idle`` (rounds in a row
+    #: without a bet or a move) or ``elsewhere`` (signed in at another table).
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -204,4 +215,4 @@ TABLE_MESSAGES: dict[str, type[ServerMessage]] = {
 }  # fmt: skip
 
 #: Every server message class by its ``type``.
-SERVER_MESSAGES = TABLE_MESSAGES | CASINO_MESSAGES
+SERVER_MESSAGES = TABLE_MESSAGES | CASINO_MESSAGES | ACCOUNT_MESSAGES
