@@ -44,6 +44,7 @@ from blackjackd.store import (
     register,
 )
 from blackjackd.store.schema import schema_version
+from blackjackd.testing import postgres
 from blackjackd.testing.postgres import (
     drop_database,
     fresh_database_url,
@@ -100,10 +101,7 @@ def played(
 
 class StoreTestsMixin:
     """The store's functions on one dialect. A subclass says how to get a
-    new empty database (``new_url``) and whether it can be reopened."""
-
-    #: Whether a second connection to ``new_url()`` sees the same database.
-    shared = True
+    new empty database (``new_url``)."""
 
     # Provided by SynchronousTestCase.
     addCleanup: Callable[..., None]
@@ -127,10 +125,6 @@ class StoreTestsMixin:
         migrate(conn)
         return conn
 
-    def need_shared(self) -> None:
-        if not self.shared:
-            raise SkipTest("a second connection to :memory: is another database")
-
     def count(self, conn: Connection, table: str) -> int:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").scalar())
 
@@ -153,68 +147,6 @@ class StoreTestsMixin:
         self.assertEqual(schema_version(conn), SCHEMA_VERSION)
         self.assertEqual(conn.table_names() & TABLES, TABLES)
         self.assertEqual(self.count(conn, "schema_version"), 1)
-
-    def test_migrating_again_changes_nothing(self) -> None:
-        self.need_shared()
-        url = self.new_url()
-        conn = self.store(url)
-        ann = self.ann(conn)
-        conn.close()
-        again = self.store(url)
-        self.assertEqual(schema_version(again), SCHEMA_VERSION)
-        self.assertEqual(account_state(again, ann.id), ann)
-
-    def test_an_older_database_is_migrated(self) -> None:
-        self.need_shared()
-        url = self.new_url()
-        ann = self.ann(self.store(url))
-        step = Migration(
-            SCHEMA_VERSION + 1,
-            "a note on each account",
-            ("ALTER TABLE accounts ADD COLUMN note TEXT NULL",),
-        )
-        conn = self.open(url)
-        self.assertEqual(migrate(conn, [*MIGRATIONS, step]), SCHEMA_VERSION + 1)
-        self.assertEqual(schema_version(conn), SCHEMA_VERSION + 1)
-        self.assertEqual(
-            conn.execute("SELECT username, note FROM accounts").rows, [("Ann", None)]
-        )
-        self.assertEqual(account_state(conn, ann.id).balance, 1000)
-
-    def test_a_newer_database_is_refused_and_left_alone(self) -> None:
-        self.need_shared()
-        url = self.new_url()
-        ann = self.ann(self.store(url))
-        newer = Migration(
-            SCHEMA_VERSION + 1, "newer", ("CREATE TABLE later (x INTEGER)",)
-        )
-        migrate(self.open(url), [*MIGRATIONS, newer])
-        conn = self.open(url)
-        with self.assertRaises(SchemaTooNew) as raised:
-            migrate(conn)
-        self.assertEqual(
-            (raised.exception.found, raised.exception.known),
-            (SCHEMA_VERSION + 1, SCHEMA_VERSION),
-        )
-        message = str(raised.exception)
-        self.assertIn(f"schema version {SCHEMA_VERSION + 1}", message)
-        self.assertIn("Upgrade blackjackd", message)
-        self.assertEqual(schema_version(conn), SCHEMA_VERSION + 1)
-        self.assertEqual(account_state(conn, ann.id), ann)
-
-    def test_a_failing_step_leaves_the_old_version(self) -> None:
-        self.need_shared()
-        url = self.new_url()
-        self.store(url)
-        broken = Migration(
-            SCHEMA_VERSION + 1,
-            "fails half-way",
-            ("CREATE TABLE half (x INTEGER)", "CREATE TABLE half (x INTEGER)"),
-        )
-        conn = self.open(url)
-        self.assertRaises(StoreError, migrate, conn, [*MIGRATIONS, broken])
-        self.assertEqual(schema_version(conn), SCHEMA_VERSION)
-        self.assertFalse("half" in conn.table_names())
 
     def test_tables_without_a_version_are_refused(self) -> None:
         conn = self.open(self.new_url())
@@ -461,36 +393,6 @@ class StoreTestsMixin:
             conn, Batch(closed=[RoundClosed(round_id, {}, 51.0)])
         )
 
-    def test_two_processes_refund_once(self) -> None:
-        self.need_shared()
-        url = self.new_url()
-        conn = self.store(url)
-        ann, bob = self.ann(conn), self.bob(conn)
-        for _ in range(20):
-            self.open_round_with_stakes(conn, (ann.id, -3), (bob.id, -4))
-        others = [self.open(url), self.open(url)]
-        start = threading.Barrier(2)
-        results: list[Any] = [None, None]
-
-        def refund(index: int) -> None:
-            start.wait()
-            try:
-                results[index] = refund_open_rounds(others[index], 60.0)
-            except BaseException as error:
-                results[index] = error
-
-        threads = [threading.Thread(target=refund, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        for result in results:
-            self.assertTrue(isinstance(result, list), result)
-        self.assertEqual(len(results[0]) + len(results[1]), 40)
-        self.assertEqual(account_state(conn, ann.id).balance, 1000)
-        self.assertEqual(account_state(conn, bob.id).balance, 1000)
-        self.assert_balanced(conn)
-
     # History.
 
     def test_history_is_newest_first_and_limited(self) -> None:
@@ -575,6 +477,99 @@ class StoreTestsMixin:
         self.assert_balanced(conn)
 
 
+class SharedStoreTestsMixin(StoreTestsMixin):
+    """What takes a second connection to the same database: reopening,
+    migrating, two processes at once (not ``:memory:``, where each
+    connection is a database of its own)."""
+
+    def test_migrating_again_changes_nothing(self) -> None:
+        url = self.new_url()
+        conn = self.store(url)
+        ann = self.ann(conn)
+        conn.close()
+        again = self.store(url)
+        self.assertEqual(schema_version(again), SCHEMA_VERSION)
+        self.assertEqual(account_state(again, ann.id), ann)
+
+    def test_an_older_database_is_migrated(self) -> None:
+        url = self.new_url()
+        ann = self.ann(self.store(url))
+        step = Migration(
+            SCHEMA_VERSION + 1,
+            "a note on each account",
+            ("ALTER TABLE accounts ADD COLUMN note TEXT NULL",),
+        )
+        conn = self.open(url)
+        self.assertEqual(migrate(conn, [*MIGRATIONS, step]), SCHEMA_VERSION + 1)
+        self.assertEqual(schema_version(conn), SCHEMA_VERSION + 1)
+        self.assertEqual(
+            conn.execute("SELECT username, note FROM accounts").rows, [("Ann", None)]
+        )
+        self.assertEqual(account_state(conn, ann.id).balance, 1000)
+
+    def test_a_newer_database_is_refused_and_left_alone(self) -> None:
+        url = self.new_url()
+        ann = self.ann(self.store(url))
+        newer = Migration(
+            SCHEMA_VERSION + 1, "newer", ("CREATE TABLE later (x INTEGER)",)
+        )
+        migrate(self.open(url), [*MIGRATIONS, newer])
+        conn = self.open(url)
+        with self.assertRaises(SchemaTooNew) as raised:
+            migrate(conn)
+        self.assertEqual(
+            (raised.exception.found, raised.exception.known),
+            (SCHEMA_VERSION + 1, SCHEMA_VERSION),
+        )
+        message = str(raised.exception)
+        self.assertIn(f"schema version {SCHEMA_VERSION + 1}", message)
+        self.assertIn("Upgrade blackjackd", message)
+        self.assertEqual(schema_version(conn), SCHEMA_VERSION + 1)
+        self.assertEqual(account_state(conn, ann.id), ann)
+
+    def test_a_failing_step_leaves_the_old_version(self) -> None:
+        url = self.new_url()
+        self.store(url)
+        broken = Migration(
+            SCHEMA_VERSION + 1,
+            "fails half-way",
+            ("CREATE TABLE half (x INTEGER)", "CREATE TABLE half (x INTEGER)"),
+        )
+        conn = self.open(url)
+        self.assertRaises(StoreError, migrate, conn, [*MIGRATIONS, broken])
+        self.assertEqual(schema_version(conn), SCHEMA_VERSION)
+        self.assertFalse("half" in conn.table_names())
+
+    def test_two_processes_refund_once(self) -> None:
+        url = self.new_url()
+        conn = self.store(url)
+        ann, bob = self.ann(conn), self.bob(conn)
+        for _ in range(20):
+            self.open_round_with_stakes(conn, (ann.id, -3), (bob.id, -4))
+        others = [self.open(url), self.open(url)]
+        start = threading.Barrier(2)
+        results: list[Any] = [None, None]
+
+        def refund(index: int) -> None:
+            start.wait()
+            try:
+                results[index] = refund_open_rounds(others[index], 60.0)
+            except BaseException as error:
+                results[index] = error
+
+        threads = [threading.Thread(target=refund, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        for result in results:
+            self.assertTrue(isinstance(result, list), result)
+        self.assertEqual(len(results[0]) + len(results[1]), 40)
+        self.assertEqual(account_state(conn, ann.id).balance, 1000)
+        self.assertEqual(account_state(conn, bob.id).balance, 1000)
+        self.assert_balanced(conn)
+
+
 class ParseURLTests(SynchronousTestCase):
     def test_urls(self) -> None:
         cwd = Path.cwd()
@@ -618,7 +613,7 @@ class ParseURLTests(SynchronousTestCase):
             self.assertEqual(parse_url(url).redacted(), shown, url)
 
 
-class SQLiteFileStoreTests(StoreTestsMixin, SynchronousTestCase):
+class SQLiteFileStoreTests(SharedStoreTestsMixin, SynchronousTestCase):
     """SQLite in a file: durable settings, concurrent connections."""
 
     def new_url(self) -> str:
@@ -650,13 +645,11 @@ class SQLiteFileStoreTests(StoreTestsMixin, SynchronousTestCase):
 class SQLiteMemoryStoreTests(StoreTestsMixin, SynchronousTestCase):
     """SQLite in memory, as ``Database.inline`` tests use it."""
 
-    shared = False
-
     def new_url(self) -> str:
         return "sqlite::memory:"
 
 
-class PostgresStoreTests(StoreTestsMixin, SynchronousTestCase):
+class PostgresStoreTests(SharedStoreTestsMixin, SynchronousTestCase):
     """PostgreSQL on a throwaway cluster."""
 
     def new_url(self) -> str:
@@ -678,3 +671,26 @@ class PostgresStoreTests(StoreTestsMixin, SynchronousTestCase):
         # The call that finds it gone fails; the next one connects again.
         self.assertRaises(StoreUnavailable, account_state, conn, ann.id)
         self.assertEqual(account_state(conn, ann.id), ann)
+
+
+class ThrowawayPostgresTests(SynchronousTestCase):
+    """blackjackd.testing.postgres itself."""
+
+    def test_each_database_is_new_and_empty(self) -> None:
+        first, second = postgres_url(self), postgres_url(self)
+        self.assertNotEqual(first, second)
+        for url in (first, second):
+            conn = connect(url)
+            self.addCleanup(conn.close)
+            self.assertEqual(conn.table_names(), set(), url)
+
+    def test_only_its_own_databases_are_dropped(self) -> None:
+        postgres_url(self)
+        self.assertRaises(ValueError, drop_database, postgres.cluster().url())
+
+    def test_the_reason_to_skip_without_the_programs(self) -> None:
+        self.patch(postgres, "find_bin_directory", lambda: None)
+        reason = postgres_skip_reason()
+        if reason is not None and "psycopg" in reason:
+            raise SkipTest(reason)
+        self.assertIn("apt-get install postgresql", str(reason))
