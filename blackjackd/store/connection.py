@@ -147,6 +147,11 @@ class SQLiteConnection(Connection):
 
     def __init__(self, url: StoreURL) -> None:
         super().__init__(url)
+        if sqlite3.sqlite_version_info < (3, 24, 0):
+            raise StoreUnavailable(
+                f"SQLite {sqlite3.sqlite_version} is too old: the store needs "
+                "3.24 or newer (for ON CONFLICT DO NOTHING)"
+            )
         try:
             # isolation_level=None: the module never begins a transaction
             # behind our back; transaction() does, explicitly.
