@@ -236,7 +236,14 @@ class StoreTestsMixin:
             (ann_round.round_id, ann_round.status, ann_round.net, ann_round.record),
             (opened.round_id, "settled", 15, record),
         )
-        self.assertEqual(history(conn, bob.id, 10)[0].net, -40)
+        self.assertEqual(ann_round.movements, [(-10, "bet"), (25, "payout")])
+        self.assertEqual(
+            (ann_round.table_no, ann_round.round_no, ann_round.game), (1, 1, "casino")
+        )
+        self.assertEqual((ann_round.opened_at, ann_round.closed_at), (10.0, 12.0))
+        [bob_round] = history(conn, bob.id, 10)
+        self.assertEqual(bob_round.movements, [(-20, "bet"), (-20, "double")])
+        self.assertEqual(bob_round.net, -40)
         self.assert_balanced(conn)
 
     def test_a_batch_over_several_calls(self) -> None:
@@ -377,11 +384,15 @@ class StoreTestsMixin:
             [("refunded", 99.0), ("refunded", 99.0)],
         )
         # A refunded round is in the history, with what it cost: nothing.
-        nets = {
-            r.round_id: (r.status, r.net, r.record) for r in history(conn, ann.id, 10)
-        }
-        self.assertEqual(nets[first], ("refunded", 0, None))
-        self.assertEqual(nets[second], ("refunded", 0, None))
+        rounds = {r.round_id: r for r in history(conn, ann.id, 10)}
+        self.assertEqual(
+            (rounds[first].status, rounds[first].net, rounds[first].record),
+            ("refunded", 0, None),
+        )
+        self.assertEqual(rounds[first].movements, [(-10, "bet"), (10, "refund")])
+        self.assertEqual(rounds[second].movements, [(-5, "bet"), (5, "refund")])
+        [bobs] = history(conn, bob.id, 10)
+        self.assertEqual(bobs.movements, [(-30, "bet"), (30, "insurance")])
         self.assert_balanced(conn)
 
     def test_a_refunded_round_cannot_be_settled(self) -> None:

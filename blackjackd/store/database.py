@@ -15,7 +15,7 @@ from twisted.python.threadpool import ThreadPool
 from blackjackd.store import queries
 from blackjackd.store.connection import Connection, connect
 from blackjackd.store.errors import StoreClosed
-from blackjackd.store.rows import AccountRow, Batch, HistoryRound, Refund
+from blackjackd.store.rows import AccountRow, Batch, HistoryRow, Refund
 from blackjackd.store.schema import migrate
 from blackjackd.store.urls import Dialect, StoreURL, parse_url
 
@@ -168,9 +168,7 @@ class Database:
         """See ``blackjackd.store.refund_open_rounds``."""
         return self._call(queries.refund_open_rounds, at)
 
-    def history(
-        self, account_id: int, limit: int
-    ) -> defer.Deferred[list[HistoryRound]]:
+    def history(self, account_id: int, limit: int) -> defer.Deferred[list[HistoryRow]]:
         """See ``blackjackd.store.history``."""
         return self._call(queries.history, account_id, limit)
 

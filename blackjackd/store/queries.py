@@ -13,7 +13,7 @@ from blackjackd.store.errors import (
     NameTaken,
     UnknownAccount,
 )
-from blackjackd.store.rows import AccountRow, Batch, HistoryRound, Refund
+from blackjackd.store.rows import AccountRow, Batch, HistoryRow, Refund
 
 _ACCOUNT_COLUMNS = (
     "id, username, name_key, password_hash, balance, created_at, last_rebuy_at"
@@ -210,38 +210,50 @@ def refund_open_rounds(conn: Connection, at: float) -> list[Refund]:
     return refunds
 
 
-def history(conn: Connection, account_id: int, limit: int) -> list[HistoryRound]:
+_FINISHED_ROUNDS = (
+    "SELECT r.id FROM round_players p JOIN rounds r ON r.id = p.round_id"
+    " WHERE p.account_id = ? AND r.status IN ('settled', 'refunded')"
+    " ORDER BY r.closed_at DESC, r.opened_at DESC, r.id DESC LIMIT ?"
+)
+
+
+def history(conn: Connection, account_id: int, limit: int) -> list[HistoryRow]:
     """The last ``limit`` finished (settled or refunded) rounds that
-    ``account_id`` played, newest first."""
+    ``account_id`` played, newest first, each with its movements."""
     if limit < 0:
         raise ValueError("a history's limit is 0 or more")
     with conn.transaction(write=False):
-        rows = conn.execute(
-            "SELECT r.id, r.table_no, r.round_no, r.game, r.status, r.opened_at,"
-            " r.closed_at, r.record,"
-            " (SELECT CAST(COALESCE(SUM(l.amount), 0) AS BIGINT) FROM ledger l"
-            "  WHERE l.round_id = r.id AND l.account_id = p.account_id)"
-            " FROM round_players p JOIN rounds r ON r.id = p.round_id"
-            " WHERE p.account_id = ? AND r.status IN ('settled', 'refunded')"
-            " ORDER BY r.closed_at DESC, r.opened_at DESC, r.id DESC"
-            " LIMIT ?",
+        rounds = conn.execute(
+            "SELECT id, table_no, round_no, game, status, closed_at, record,"
+            f" opened_at FROM rounds WHERE id IN ({_FINISHED_ROUNDS})"
+            " ORDER BY closed_at DESC, opened_at DESC, id DESC",
             (account_id, limit),
         ).rows
-    return [_history_round(row) for row in rows]
+        ledger = conn.execute(
+            "SELECT round_id, amount, reason FROM ledger"
+            f" WHERE account_id = ? AND round_id IN ({_FINISHED_ROUNDS})"
+            " ORDER BY id",
+            (account_id, account_id, limit),
+        ).rows
+    movements: dict[str, list[tuple[int, str]]] = {row[0]: [] for row in rounds}
+    for round_id, amount, reason in ledger:
+        movements[round_id].append((int(amount), reason))
+    return [_history_row(row, movements[row[0]]) for row in rounds]
 
 
-def _history_round(row: Row) -> HistoryRound:
-    record: dict[str, Any] | None = None if row[7] is None else json.loads(row[7])
-    return HistoryRound(
+def _history_row(row: Row, movements: list[tuple[int, str]]) -> HistoryRow:
+    record: dict[str, Any] | None = None if row[6] is None else json.loads(row[6])
+    return HistoryRow(
         round_id=row[0],
         table_no=int(row[1]),
         round_no=int(row[2]),
         game=row[3],
         status=row[4],
-        opened_at=float(row[5]),
-        closed_at=None if row[6] is None else float(row[6]),
+        closed_at=float(row[5]),
         record=record,
-        net=int(row[8]),
+        movements=movements,
+        opened_at=float(row[7]),
+        net=sum(amount for amount, _ in movements),
     )
 
 

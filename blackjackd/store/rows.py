@@ -100,12 +100,13 @@ class Refund:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryRound:
-    """A finished round an account played in, and what it won or lost there.
+class HistoryRow:
+    """A finished (settled or refunded) round an account played in.
 
-    ``net`` is the sum of the account's ledger entries in the round (stakes,
-    payouts and refunds); ``record`` is the round record of a settled round,
-    None for a refunded one.
+    ``movements`` are the account's ledger rows in the round, ``(amount,
+    reason)`` in the order they were written; ``net`` is their sum (what
+    the round won or lost it). ``record`` is the round record of a settled
+    round, None for a refunded one.
     """
 
     round_id: str
@@ -113,7 +114,12 @@ class HistoryRound:
     round_no: int
     game: str
     status: str
-    opened_at: float
-    closed_at: float | None
+    closed_at: float
     record: dict[str, Any] | None
+    movements: list[tuple[int, str]]
+    opened_at: float
     net: int
+
+
+#: The name the contract first gave it.
+HistoryRound = HistoryRow
