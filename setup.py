@@ -9,6 +9,8 @@ VERSION = re.search(
 ).group(1)
 
 CLIENT_REQUIRES = ["pygame>=2.5,<3"]
+# Tested with psycopg 3.1 to 3.3.
+POSTGRESQL_REQUIRES = ["psycopg[binary]>=3.1,<4"]
 TEST_REQUIRES = [
     "pytest>=8,<10",
     "pytest-twisted>=1.14,<2",
@@ -19,6 +21,7 @@ TEST_REQUIRES = [
     "mypy==2.4.1",
     "mypy-zope==1.0.17",
     *CLIENT_REQUIRES,
+    *POSTGRESQL_REQUIRES,
 ]
 
 setup(
@@ -43,7 +46,11 @@ setup(
         "autobahn>=24.4.2,<27",
         "automat>=24.8,<26",
     ],
-    extras_require={"client": CLIENT_REQUIRES, "test": TEST_REQUIRES},
+    extras_require={
+        "client": CLIENT_REQUIRES,
+        "postgresql": POSTGRESQL_REQUIRES,
+        "test": TEST_REQUIRES,
+    },
     entry_points={
         "console_scripts": ["blackjack-client=blackjack_client.app:main"],
     },

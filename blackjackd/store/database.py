@@ -1,0 +1,207 @@
+"""``Database``: the store for the reactor, every call on one worker thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
+
+from twisted.internet import defer
+from twisted.internet.interfaces import IReactorCore, IReactorFromThreads
+from twisted.internet.threads import deferToThreadPool
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
+
+from blackjackd.store import queries
+from blackjackd.store.connection import Connection, connect
+from blackjackd.store.errors import StoreClosed
+from blackjackd.store.rows import AccountRow, Batch, HistoryRow, Refund
+from blackjackd.store.schema import migrate
+from blackjackd.store.urls import Dialect, StoreURL, parse_url
+
+_log = Logger()
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _Runner:
+    """Where a ``Database``'s work runs: here, on the caller's thread."""
+
+    def run(self, work: Callable[[], T]) -> defer.Deferred[T]:
+        return defer.execute(work)
+
+    def stop(self, last: Callable[[], None]) -> defer.Deferred[None]:
+        """Run ``last`` after the work asked for, then take no more."""
+        return defer.execute(last)
+
+
+class _ThreadRunner(_Runner):
+    """One worker thread: work runs on it one call at a time, in the order
+    it was asked for (a one-thread pool takes its queue first in, first out).
+    """
+
+    def __init__(self, reactor: IReactorCore) -> None:
+        self._reactor = reactor
+        self._from_threads = IReactorFromThreads(reactor)
+        self._pool = ThreadPool(minthreads=1, maxthreads=1, name="blackjackd-store")
+        self._pool.start()
+        self._last: Callable[[], None] | None = None
+        # Should the reactor stop before stop() is called, the thread still
+        # ends, after the work already queued: ThreadPool.stop waits for it.
+        self._trigger = reactor.addSystemEventTrigger(
+            "during", "shutdown", self._shutdown
+        )
+
+    def run(self, work: Callable[[], T]) -> defer.Deferred[T]:
+        return deferToThreadPool(self._from_threads, self._pool, work)
+
+    def stop(self, last: Callable[[], None]) -> defer.Deferred[None]:
+        # ``last`` is queued behind all the work asked for so far; once it
+        # has run the thread is idle, and joining it doesn't block the reactor.
+        self._reactor.removeSystemEventTrigger(self._trigger)
+        done = self.run(last)
+
+        def join(result: object) -> object:
+            self._pool.stop()
+            return result
+
+        return done.addBoth(join)
+
+    def on_shutdown(self, last: Callable[[], None]) -> None:
+        """Run ``last`` on the thread if the reactor stops before ``stop``."""
+        self._last = last
+
+    def _shutdown(self) -> None:
+        if self._last is not None:
+            self._pool.callInThread(self._last)
+        self._pool.stop()
+
+
+class Database:
+    """The store for code on the reactor thread: each method returns a
+    Deferred, and the work runs on one worker thread, in the order asked
+    (so a read asked for after a write sees it).
+
+    ``Database.open`` makes one with its thread; ``Database.inline`` one that
+    works on the caller's thread and returns fired Deferreds, for tests that
+    drive time with a ``Clock``. ``close`` (from a service's
+    ``stopService``, say) finishes the queued work, then closes.
+    """
+
+    def __init__(self, conn: Connection, runner: _Runner) -> None:
+        self._conn = conn
+        self._runner = runner
+        self._closed: defer.Deferred[None] | None = None
+        if isinstance(runner, _ThreadRunner):
+            runner.on_shutdown(self._close_connection)
+
+    @classmethod
+    def open(
+        cls, url: str | StoreURL, reactor: IReactorCore
+    ) -> defer.Deferred[Database]:
+        """Connect to ``url`` and migrate its schema, on a new worker thread.
+
+        Fails with ``ValueError`` for a bad URL, ``SchemaTooNew`` or another
+        ``StoreError``, and the thread is gone then.
+        """
+        try:
+            parsed = parse_url(url) if isinstance(url, str) else url
+        except ValueError:
+            return defer.fail()
+        runner = _ThreadRunner(reactor)
+        opened = runner.run(lambda: _connect_and_migrate(parsed))
+
+        def failed(failure: Failure) -> defer.Deferred[Database]:
+            return runner.stop(lambda: None).addCallback(lambda _: failure)
+
+        return opened.addCallbacks(lambda conn: cls(conn, runner), failed)
+
+    @classmethod
+    def inline(cls, url: str | StoreURL) -> Database:
+        """A Database whose work runs at once on the caller's thread,
+        connected and migrated already (raises rather than fails)."""
+        return cls(_connect_and_migrate(url), _Runner())
+
+    @property
+    def dialect(self) -> Dialect:
+        """``'sqlite'`` or ``'postgresql'``."""
+        return self._conn.dialect
+
+    @property
+    def url(self) -> StoreURL:
+        """Where the database is (``url.redacted()`` for a log)."""
+        return self._conn.url
+
+    def _call(
+        self,
+        function: Callable[Concatenate[Connection, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> defer.Deferred[T]:
+        if self._closed is not None:
+            return defer.fail(StoreClosed("the database is closed"))
+        conn = self._conn
+        return self._runner.run(lambda: function(conn, *args, **kwargs))
+
+    def find_account(self, name_key: str) -> defer.Deferred[AccountRow | None]:
+        """See ``blackjackd.store.find_account``."""
+        return self._call(queries.find_account, name_key)
+
+    def register(
+        self, username: str, name_key: str, password_hash: str, chips: int, at: float
+    ) -> defer.Deferred[AccountRow]:
+        """See ``blackjackd.store.register``."""
+        return self._call(
+            queries.register, username, name_key, password_hash, chips, at
+        )
+
+    def account_state(self, account_id: int) -> defer.Deferred[AccountRow]:
+        """See ``blackjackd.store.account_state``."""
+        return self._call(queries.account_state, account_id)
+
+    def apply(self, batch: Batch) -> defer.Deferred[None]:
+        """See ``blackjackd.store.apply``."""
+        return self._call(queries.apply, batch)
+
+    def refund_open_rounds(self, at: float) -> defer.Deferred[list[Refund]]:
+        """See ``blackjackd.store.refund_open_rounds``."""
+        return self._call(queries.refund_open_rounds, at)
+
+    def history(self, account_id: int, limit: int) -> defer.Deferred[list[HistoryRow]]:
+        """See ``blackjackd.store.history``."""
+        return self._call(queries.history, account_id, limit)
+
+    def close(self) -> defer.Deferred[None]:
+        """Finish the work asked for, close the connection and end the
+        thread; fires with None. Calling it again waits for the same;
+        anything asked for after it fails with ``StoreClosed``."""
+        if self._closed is None:
+            self._closed = self._runner.stop(self._close_connection)
+        # A Deferred of its own for each caller, so that one caller's
+        # callbacks can't change what another gets.
+        mine: defer.Deferred[None] = defer.Deferred()
+
+        def fire(result: None) -> None:
+            mine.callback(None)
+
+        self._closed.addCallback(fire)
+        return mine
+
+    def _close_connection(self) -> None:
+        # Best effort: the transactions are committed or rolled back
+        # already, and a failing close must not keep the thread alive.
+        try:
+            self._conn.close()
+        except Exception:
+            _log.failure("closing {url}", url=self._conn.url.redacted())
+
+
+def _connect_and_migrate(url: str | StoreURL) -> Connection:
+    conn = connect(url)
+    try:
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
