@@ -1,11 +1,12 @@
 """The players' hands in one round of casino blackjack, and the moves on
-them: hit, stand, double, split, surrender and a turn timer running out.
+them: hit, stand, double, split and surrender.
 
 ``RoundHands`` holds what a round is made of (the bettors, their hands, the
 dealer's cards, the shoe and the ledger) and plays the players' moves; the
 deal, insurance, the peek and the settlement are ``CasinoRound``'s, which
 builds on it (``blackjackd.casino_round``). Pure: no clock, socket or state
-machine. Refused moves raise ``ActionRejected`` and change nothing.
+machine. Refused moves raise ``ActionRejected`` and change nothing. A round
+with a ``round_id`` records itself, for ``blackjackd.record``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from blackjackd.casino import (
     BUST,
@@ -71,6 +73,17 @@ class Stage(enum.Enum):
     SETTLED = "settled"
 
 
+@dataclass(frozen=True, slots=True)
+class Entrant:
+    """A bettor as the round began, for its record."""
+
+    player_id: int
+    username: str
+    bet: int
+    #: Their balance once the bet was staked.
+    balance: int
+
+
 @dataclass(eq=False, slots=True)
 class Bettor:
     """One player in the round: their hands and the chips they moved."""
@@ -84,6 +97,8 @@ class Bettor:
     #: Chips staked and returned this round (the initial bet included).
     staked: int = 0
     returned: int = 0
+    #: Left the table for good mid-round: their hands stand, their bet plays.
+    left: bool = False
 
     @property
     def net(self) -> int:
@@ -96,8 +111,28 @@ class RoundHands:
     players' moves.
 
     ``bettors`` are ``(player_id, username, bet)`` in seat order, their bets
-    already staked.
+    already staked. Every chip the round moves is tagged with ``round_id``;
+    with one, the round also records itself, each move stamped with
+    ``now()`` (None without a clock).
     """
+
+    # Slots: the simulator makes millions of rounds; slots are cheaper.
+    __slots__ = (
+        "_by_id",
+        "_emit",
+        "_now",
+        "_shoe",
+        "bettors",
+        "config",
+        "dealer",
+        "drawn",
+        "entrants",
+        "hole_revealed",
+        "ledger",
+        "moves",
+        "round_id",
+        "stage",
+    )
 
     def __init__(
         self,
@@ -106,9 +141,13 @@ class RoundHands:
         ledger: Ledger,
         bettors: Sequence[tuple[int, str, int]],
         emit: Emit | None = None,
+        *,
+        round_id: str | None = None,
+        now: Callable[[], float] | None = None,
     ) -> None:
         self.config = config
         self.ledger = ledger
+        self.round_id = round_id
         self._shoe = shoe
         self._emit = emit
         self.bettors = [
@@ -119,6 +158,20 @@ class RoundHands:
         self.dealer: list[str] = []
         self.hole_revealed = False
         self.stage = Stage.PLAYING
+        # The record, kept only with a round id (the simulator keeps none):
+        #: every card drawn from the shoe and every move accepted, in order;
+        self.drawn: list[str] | None = None
+        self.moves: list[dict[str, Any]] | None = None
+        #: the bettors as the round began (``bettors`` loses those removed).
+        self.entrants: tuple[Entrant, ...] = ()
+        if round_id is not None:
+            self.drawn = []
+            self.moves = []
+            self._now = now
+            self.entrants = tuple(
+                Entrant(b.player_id, b.username, b.bet, ledger.balance(b.player_id))
+                for b in self.bettors
+            )
 
     # -- players' moves ------------------------------------------------------------
 
@@ -129,19 +182,15 @@ class RoundHands:
             raise ActionRejected(409, "split aces take one card each")
         self._deal_to(bettor, index, player_hand)
         self._after_card(bettor, index, player_hand, "21")
+        if self.moves is not None:
+            self._note({"move": "hit", "player": player_id, "hand": index})
 
     def stand(self, player_id: int, hand: int | None = None) -> None:
         """End a hand."""
         bettor, index, player_hand = self._hand(player_id, hand)
         self._finish(bettor, index, player_hand, STOOD, "stand")
-
-    def time_out(self, player_id: int, hand: int) -> None:
-        """A hand's turn timer ran out: it stands (if it is still playing)."""
-        bettor = self._by_id.get(player_id)
-        if bettor is None or self.stage is not Stage.PLAYING:
-            return
-        if 0 <= hand < len(bettor.hands) and bettor.hands[hand].status == PLAYING:
-            self._finish(bettor, hand, bettor.hands[hand], STOOD, "timeout")
+        if self.moves is not None:
+            self._note({"move": "stand", "player": player_id, "hand": index})
 
     def double(self, player_id: int, hand: int | None = None) -> None:
         """Double the hand's bet, take one card, and stand."""
@@ -162,6 +211,8 @@ class RoundHands:
             self._finish(bettor, index, player_hand, BUST, None)
         else:
             self._finish(bettor, index, player_hand, STOOD, "double")
+        if self.moves is not None:
+            self._note({"move": "double", "player": player_id, "hand": index})
 
     def split(self, player_id: int, hand: int | None = None) -> None:
         """Split a pair into two hands, each with the same bet."""
@@ -212,6 +263,8 @@ class RoundHands:
             for i, other in enumerate(hands):
                 if other.status == PLAYING and split_refusal(other, len(hands), config):
                     self._finish(bettor, i, other, STOOD, "split_aces")
+        if self.moves is not None:
+            self._note({"move": "split", "player": player_id, "hand": index})
 
     def surrender(self, player_id: int, hand: int | None = None) -> None:
         """Give up a two-card hand for half its bet back (late surrender)."""
@@ -220,7 +273,7 @@ class RoundHands:
         if refusal is not None:
             raise ActionRejected(409, refusal)
         refund = surrender_refund(player_hand.bet)
-        balance = self.ledger.pay(player_id, refund, "surrender")
+        balance = self.ledger.pay(player_id, refund, "surrender", self.round_id)
         bettor.returned += refund
         player_hand.payout = refund
         if self._emit is not None:
@@ -229,6 +282,8 @@ class RoundHands:
                 None,
             )
         self._finish(bettor, index, player_hand, SURRENDERED, None)
+        if self.moves is not None:
+            self._note({"move": "surrender", "player": player_id, "hand": index})
 
     # -- inside the round ---------------------------------------------------------
 
@@ -258,7 +313,7 @@ class RoundHands:
 
     def _stake(self, bettor: Bettor, amount: int, kind: str) -> int:
         try:
-            balance = self.ledger.stake(bettor.player_id, amount, kind)
+            balance = self.ledger.stake(bettor.player_id, amount, kind, self.round_id)
         except InsufficientChips:
             raise ActionRejected(402, "not enough chips") from None
         bettor.staked += amount
@@ -272,14 +327,22 @@ class RoundHands:
 
     def _draw(self) -> str:
         try:
-            return self._shoe.draw()
+            card = self._shoe.draw()
         except ShoeEmpty:
             # A long round emptied the shoe: every card not on the table is
             # shuffled back in, so no card is ever in play twice.
             card, _ = self._shoe.draw_or_refill(self._cards_in_play)
             if self._emit is not None:
                 self._emit(Shuffle(), None)
-            return card
+        if self.drawn is not None:
+            self.drawn.append(card)
+        return card
+
+    def _note(self, move: dict[str, Any]) -> None:
+        """Record a move once it has been played, stamped with the clock."""
+        assert self.moves is not None
+        now = self._now
+        self.moves.append({"at": None if now is None else now(), **move})
 
     def _deal_to(self, bettor: Bettor, index: int, hand: PlayerHand) -> None:
         card = self._draw()

@@ -22,6 +22,8 @@ from __future__ import annotations
 from blackjackd.cards import hand_value
 from blackjackd.casino import (
     BLACKJACK,
+    PLAYING,
+    STOOD,
     SURRENDERED,
     PlayerHand,
     dealer_peeks,
@@ -62,6 +64,8 @@ class CasinoRound(RoundHands):
     open, the players' moves while hands are played, and ``settle`` once
     ``stage`` is ``DEALER``.
     """
+
+    __slots__ = ()  # RoundHands's slots are all it holds
 
     # -- what the table and the simulator read --------------------------------
 
@@ -148,15 +152,60 @@ class CasinoRound(RoundHands):
                 Insurance(id=player_id, taken=bool(cost), amount=cost, balance=balance),
                 None,
             )
+        if self.moves is not None:
+            self._note({"move": "insure", "player": player_id, "take": take})
 
     def close_insurance(self) -> Stage:
         """Insurance is over (every answer in, or its timer ran out): the
         undecided decline, and the dealer peeks."""
+        if self.stage is not Stage.INSURANCE:
+            raise ActionRejected(409, "insurance is not open")
         for bettor in self.bettors:
             if bettor.insurance is None:
                 bettor.insurance = 0
+        if self.moves is not None:
+            self._note({"move": "close_insurance"})
         self._peek()
         return self.stage
+
+    # -- what the table tells the round --------------------------------------------
+
+    def time_out(self, player_id: int, hand: int) -> bool:
+        """A hand's turn timer ran out: it stands (if it is still playing).
+        Whether it did: a timer that fires late changes nothing."""
+        bettor = self._by_id.get(player_id)
+        if bettor is None or self.stage is not Stage.PLAYING:
+            return False
+        if not (0 <= hand < len(bettor.hands) and bettor.hands[hand].status == PLAYING):
+            return False
+        self._finish(bettor, hand, bettor.hands[hand], STOOD, "timeout")
+        if self.moves is not None:
+            self._note({"move": "time_out", "player": player_id, "hand": hand})
+        return True
+
+    def abandon(self, player_id: int) -> bool:
+        """The player left the table for good mid-round. Unlike ``remove``,
+        their bet stays in play: an undecided insurance offer is declined,
+        every hand still playing stands (``Stand`` with reason ``left``), and
+        ``settle`` pays them like everyone else. Whether anything changed."""
+        bettor = self._by_id.get(player_id)
+        stage = self.stage
+        if bettor is None or bettor.left:
+            return False
+        if stage is not Stage.INSURANCE and stage is not Stage.PLAYING:
+            return False  # the hands are over: settling is all that's left
+        bettor.left = True
+        if bettor.insurance is None:
+            bettor.insurance = 0
+        if stage is Stage.PLAYING:
+            # In the insurance stage the peek stands them (``_peek``).
+            for index, hand in enumerate(bettor.hands):
+                if hand.status == PLAYING:
+                    self._finish(bettor, index, hand, STOOD, "left", check=False)
+            self._dealer_if_done()
+        if self.moves is not None:
+            self._note({"move": "abandon", "player": player_id, "hand": None})
+        return True
 
     def remove(self, player_id: int) -> None:
         """The player left mid-round: their hands are dropped, and what they
@@ -166,6 +215,8 @@ class CasinoRound(RoundHands):
             return
         self.bettors.remove(bettor)
         bettor.hands = []
+        if self.moves is not None:
+            self._note({"move": "remove", "player": player_id, "hand": None})
         if self.stage is Stage.PLAYING:
             self._dealer_if_done()
 
@@ -186,6 +237,7 @@ class CasinoRound(RoundHands):
             if emit is not None:
                 self._show_dealer_card()
         results: list[HandResult] = []
+        round_id = self.round_id  # positional below: the simulator's hot loop
         dealer_total = hand_value(dealer)[0]
         dealer_blackjack = is_natural(dealer)
         for bettor in self.bettors:
@@ -196,7 +248,7 @@ class CasinoRound(RoundHands):
                 )
                 hand.result = result
                 if payout:
-                    ledger.pay(player_id, payout, "payout")
+                    ledger.pay(player_id, payout, "payout", round_id)
                     bettor.returned += payout
                     hand.payout = payout
                 if emit is None:
@@ -262,6 +314,9 @@ class CasinoRound(RoundHands):
             hand = bettor.hands[0]
             if hand.is_blackjack:
                 self._finish(bettor, 0, hand, BLACKJACK, "blackjack", check=False)
+            elif bettor.left:
+                # They left while insurance was open: nobody plays the hand.
+                self._finish(bettor, 0, hand, STOOD, "left", check=False)
             else:
                 self._start_turn(bettor, 0)
         self._dealer_if_done()
@@ -273,7 +328,9 @@ class CasinoRound(RoundHands):
                 continue
             payout = insurance_payout(cost, dealer_blackjack)
             if payout:
-                balance = self.ledger.pay(bettor.player_id, payout, "insurance")
+                balance = self.ledger.pay(
+                    bettor.player_id, payout, "insurance", self.round_id
+                )
                 bettor.returned += payout
             else:
                 balance = self.ledger.balance(bettor.player_id)
