@@ -191,3 +191,341 @@ class NaturalTests(SynchronousTestCase):
         self.assertEqual(
             is_natural(cards), len(cards) == 2 and hand_value(cards)[0] == 21, cards
         )
+
+
+# -- a round's record of itself, and players who leave for good -------------------
+
+ROUND_ID = "5f0c1a"
+
+
+class Ticks:
+    """A clock for a round's moves: 1.0, 2.0, ... at each reading."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 1.0
+        return self.now
+
+
+def recorded_round(
+    cards: list[str],
+    players: int = 1,
+    bet: int = 10,
+    chips: int = 1000,
+    emit: Any = None,
+    **rules: Any,
+) -> tuple[CasinoRound, Ledger]:
+    """``players`` players (ids 1, 2, ...) with ``bet`` staked as a table
+    stakes it, in a recorded round, dealt."""
+    ledger = Ledger()
+    bettors = []
+    for player in range(1, players + 1):
+        ledger.open(player, chips)
+        ledger.stake(player, bet, "bet", round_id=ROUND_ID)
+        bettors.append((player, f"p{player}", bet))
+    game = CasinoRound(
+        CasinoConfig(**rules),
+        StackedShoe(cards),
+        ledger,
+        bettors,
+        emit,
+        round_id=ROUND_ID,
+        now=Ticks(),
+    )
+    game.deal()
+    return game, ledger
+
+
+class RecordingTests(SynchronousTestCase):
+    """A round with a round id keeps its cards and moves; one without keeps
+    nothing."""
+
+    def test_a_round_without_an_id_keeps_nothing(self) -> None:
+        game, ledger = start_round(deal(("9S", "7H"), up="TC", hole="8D", then=("5C",)))
+        game.hit(1)
+        self.assertIsNone(game.round_id)
+        self.assertIsNone(game.drawn)
+        self.assertIsNone(game.moves)
+        self.assertEqual(game.entrants, ())
+        self.assertTrue(all(entry.round_id is None for entry in ledger.entries or []))
+
+    def test_cards_in_the_order_drawn_and_moves_stamped(self) -> None:
+        cards = deal(("8S", "8H"), ("TH", "6C"), up="6D", hole="TD")
+        cards += ["3C", "2H", "9S", "5S", "KC"]
+        game, _ = recorded_round(cards, players=2)
+        game.split(1)  # 8S 3C, 8H 2H
+        game.double(1, 0)  # 8S 3C 9S
+        game.hit(1)  # hand 1: 8H 2H 5S
+        game.stand(1, 1)
+        game.stand(2)
+        self.assertIs(game.stage, Stage.DEALER)
+        game.settle()  # the dealer's 16 draws the KC
+        self.assertEqual(game.drawn, cards)
+        self.assertEqual(
+            game.moves,
+            [
+                {"at": 1.0, "move": "split", "player": 1, "hand": 0},
+                {"at": 2.0, "move": "double", "player": 1, "hand": 0},
+                {"at": 3.0, "move": "hit", "player": 1, "hand": 1},
+                {"at": 4.0, "move": "stand", "player": 1, "hand": 1},
+                {"at": 5.0, "move": "stand", "player": 2, "hand": 0},
+            ],
+        )
+
+    def test_moves_without_a_clock_have_no_time(self) -> None:
+        ledger = Ledger()
+        ledger.open(1, 100)
+        ledger.stake(1, 10, "bet")
+        cards = deal(("9S", "7H"), up="TC", hole="8D")
+        game = CasinoRound(
+            CasinoConfig(), StackedShoe(cards), ledger, [(1, "a", 10)], round_id="r"
+        )
+        game.deal()
+        game.stand(1)
+        self.assertEqual(
+            game.moves, [{"at": None, "move": "stand", "player": 1, "hand": 0}]
+        )
+
+    def test_a_refused_move_is_not_recorded(self) -> None:
+        cards = deal(("9S", "7H"), up="TC", hole="8D", then=("5C",))
+        game, _ = recorded_round(cards, bet=10, chips=15)
+        with self.assertRaises(ActionRejected) as refused:
+            game.double(1)  # 5 chips left: not enough
+        self.assertEqual(refused.exception.status_code, 402)
+        for move in (game.split, game.surrender):
+            self.assertRaises(ActionRejected, move, 1, None)
+        self.assertRaises(ActionRejected, game.hit, 1, 3)
+        self.assertRaises(ActionRejected, game.insure, 1, True)
+        self.assertRaises(ActionRejected, game.close_insurance)
+        self.assertEqual(game.moves, [])
+        self.assertEqual(game.drawn, cards[:4])
+
+    def test_the_chips_the_round_moves_carry_its_id(self) -> None:
+        cards = deal(("9S", "7H"), up="AC", hole="8D", then=("5C",))
+        game, ledger = recorded_round(cards)
+        game.insure(1, True)
+        game.close_insurance()
+        game.double(1)
+        game.settle()
+        entries = ledger.entries or []
+        moved = [(e.kind, e.amount, e.round_id) for e in entries if e.kind != "open"]
+        self.assertEqual(
+            moved,
+            [
+                ("bet", -10, ROUND_ID),
+                ("insurance", -5, ROUND_ID),
+                ("double", -10, ROUND_ID),
+                ("payout", 40, ROUND_ID),
+            ],
+        )
+
+    def test_a_turn_timer_is_recorded_only_when_it_stands_a_hand(self) -> None:
+        cards = deal(("9S", "7H"), ("TH", "6C"), up="TC", hole="8D")
+        game, _ = recorded_round(cards, players=2)
+        self.assertTrue(game.time_out(1, 0))
+        self.assertFalse(game.time_out(1, 0))  # a late timer
+        self.assertFalse(game.time_out(1, 4))
+        self.assertFalse(game.time_out(9, 0))
+        self.assertEqual(
+            game.moves, [{"at": 1.0, "move": "time_out", "player": 1, "hand": 0}]
+        )
+
+    def test_insurance_answers_and_its_close_are_recorded(self) -> None:
+        cards = deal(("9S", "7H"), ("TH", "6C"), up="AC", hole="8D")
+        game, _ = recorded_round(cards, players=2)
+        game.insure(2, False)
+        game.insure(1, True)
+        game.close_insurance()
+        self.assertEqual(
+            [
+                (move["move"], move.get("player"), move.get("take"))
+                for move in game.moves or []
+            ],
+            [
+                ("insure", 2, False),
+                ("insure", 1, True),
+                ("close_insurance", None, None),
+            ],
+        )
+
+    def test_cards_drawn_after_the_shoe_is_refilled_are_recorded(self) -> None:
+        import random
+
+        shoe = Shoe(1, random.Random(3), penetration=1.0)
+        while shoe.remaining > 5:
+            shoe.draw()
+        ledger = Ledger()
+        ledger.open(1, 1000)
+        ledger.stake(1, 10, "bet")
+        record = Recorder()
+        game = CasinoRound(
+            CasinoConfig(decks=1), shoe, ledger, [(1, "a", 10)], record, round_id="r"
+        )
+        game.deal()
+        while game.stage is Stage.INSURANCE:
+            game.close_insurance()
+        while game.stage is Stage.PLAYING:
+            game.hit(1)
+        game.settle()
+        self.assertIn("shuffle", record.types())
+        on_table = [*game.dealer]
+        for hand in game.bettor(1).hands:  # type: ignore[union-attr]
+            on_table += hand.cards
+        self.assertEqual(sorted(game.drawn or []), sorted(on_table))
+        self.assertGreater(len(on_table), 5)
+
+    def test_the_entrants_keep_their_balance_after_the_bet(self) -> None:
+        cards = deal(("9S", "7H"), ("TH", "6C"), up="TC", hole="8D")
+        game, _ = recorded_round(cards, players=2, bet=20, chips=500)
+        game.remove(2)
+        self.assertEqual(
+            [(e.player_id, e.username, e.bet, e.balance) for e in game.entrants],
+            [(1, "p1", 20, 480), (2, "p2", 20, 480)],
+        )
+        self.assertEqual(
+            (game.moves or [])[-1],
+            {"at": 1.0, "move": "remove", "player": 2, "hand": None},
+        )
+
+
+class AbandonTests(SynchronousTestCase):
+    """A player who leaves for good mid-round: their hands stand, their bet
+    stays in play and is settled like anyone's."""
+
+    def test_while_insurance_is_open_the_offer_is_declined(self) -> None:
+        cards = deal(("9S", "7H"), ("TH", "9C"), up="AC", hole="8D")
+        record = Recorder()
+        game, ledger = recorded_round(cards, players=2, emit=record)
+        self.assertTrue(game.abandon(2))
+        self.assertIs(game.stage, Stage.INSURANCE)
+        self.assertEqual(game.bettor(2).insurance, 0)  # type: ignore[union-attr]
+        self.assertTrue(game.insurance_pending)  # player 1 still decides
+        self.assertRaises(ActionRejected, game.insure, 2, True)
+        game.insure(1, False)
+        self.assertFalse(game.insurance_pending)
+        record.sent.clear()
+        game.close_insurance()
+        # The peek: no blackjack; the departed player's hand stands at once,
+        # and only player 1 gets a turn.
+        self.assertIn(
+            ({"type": "stand", "id": 2, "hand": 0, "reason": "left"}, None), record.sent
+        )
+        deadlines = [m["id"] for m, _ in record.sent if m["type"] == "deadline"]
+        self.assertEqual(deadlines, [1])
+        game.stand(1)
+        self.assertIs(game.stage, Stage.DEALER)
+        game.settle()  # the dealer has 19: 19 pushes
+        self.assertEqual(game.bettor(2).hands[0].result, "push")  # type: ignore[union-attr]
+        self.assertEqual(ledger.balance(2), 1000)
+
+    def test_insurance_taken_before_leaving_is_paid(self) -> None:
+        cards = deal(("9S", "7H"), up="AC", hole="KD")
+        game, ledger = recorded_round(cards)
+        game.insure(1, True)
+        game.abandon(1)
+        game.close_insurance()
+        self.assertIs(game.stage, Stage.DEALER)
+        game.settle()
+        # Bet 10 lost, insurance 5 paid 2:1: even.
+        self.assertEqual(ledger.balance(1), 1000)
+
+    def test_while_playing_every_hand_still_playing_stands(self) -> None:
+        cards = deal(("8S", "8H"), ("TH", "6C"), up="6D", hole="TD")
+        cards += ["3C", "2H", "9S", "2C"]
+        record = Recorder()
+        game, ledger = recorded_round(cards, players=2, emit=record)
+        game.split(1)  # 8S 3C and 8H 2H, each with 10 on it
+        game.double(1, 0)  # 8S 3C 9S: 20, done
+        record.sent.clear()
+        self.assertTrue(game.abandon(1))
+        self.assertEqual(
+            record.sent,
+            [({"type": "stand", "id": 1, "hand": 1, "reason": "left"}, None)],
+        )
+        self.assertIs(game.stage, Stage.PLAYING)  # player 2 still plays
+        self.assertFalse(game.abandon(1))
+        game.stand(2)
+        game.settle()  # the dealer draws to 18: 20 wins, 10 and 16 lose
+        hands = game.bettor(1).hands  # type: ignore[union-attr]
+        self.assertEqual([hand.status for hand in hands], ["stood", "stood"])
+        self.assertEqual(
+            game.moves[-2], {"at": 3.0, "move": "abandon", "player": 1, "hand": None}
+        )  # type: ignore[index]
+        self.assertEqual([hand.payout for hand in hands], [40, 0])
+        self.assertEqual(ledger.balance(1), 1000 - 30 + 40)
+
+    def test_the_last_hand_left_lets_the_dealer_play(self) -> None:
+        cards = deal(("9S", "7H"), ("TH", "9C"), up="TC", hole="8D")
+        game, _ = recorded_round(cards, players=2)
+        game.stand(2)
+        self.assertIs(game.stage, Stage.PLAYING)
+        game.abandon(1)
+        self.assertIs(game.stage, Stage.DEALER)
+
+    def test_nothing_to_abandon(self) -> None:
+        cards = deal(("9S", "7H"), up="TC", hole="8D")
+        game, _ = recorded_round(cards)
+        self.assertFalse(game.abandon(7))  # not in the round
+        game.stand(1)
+        self.assertFalse(game.abandon(1))  # the hands are over
+        game.settle()
+        self.assertFalse(game.abandon(1))
+        self.assertEqual([move["move"] for move in game.moves or []], ["stand"])
+
+    def test_remove_drops_the_hands_abandon_keeps_them(self) -> None:
+        cards = deal(("TS", "KH"), ("TH", "9C"), up="TC", hole="7D")
+        game, ledger = recorded_round(cards, players=2)
+        game.remove(1)
+        game.abandon(2)
+        game.settle()
+        self.assertIsNone(game.bettor(1))
+        self.assertEqual(ledger.balance(1), 990)  # the 20 that would have won
+        self.assertEqual(ledger.balance(2), 1010)  # 19 beats 17
+
+
+class CloseInsuranceTests(SynchronousTestCase):
+    def test_only_while_insurance_is_open(self) -> None:
+        game, _ = start_round(deal(("9S", "7H"), up="TC", hole="8D"))
+        with self.assertRaises(ActionRejected) as refused:
+            game.close_insurance()
+        self.assertEqual(refused.exception.status_code, 409)
+        self.assertIs(game.stage, Stage.PLAYING)
+
+
+class SimulatorFiguresTests(SynchronousTestCase):
+    """The simulator keeps no record: its figures for a seed are what they
+    were before rounds could record themselves."""
+
+    def test_same_seed_same_figures(self) -> None:
+        from blackjackd.simulation import simulate
+
+        plain = simulate(3000, CasinoConfig(), seed=12)
+        self.assertEqual(plain.house_edge, 0.005166666666666667)
+        self.assertEqual(plain.house_edge_stderr, 0.020801891133823216)
+        self.assertEqual(
+            plain.dealer_rounds_by_upcard,
+            {
+                "2": 236,
+                "3": 235,
+                "4": 225,
+                "5": 217,
+                "6": 228,
+                "7": 226,
+                "8": 218,
+                "9": 224,
+                "T": 865,
+                "A": 171,
+            },
+        )
+        config = CasinoConfig(
+            surrender=True,
+            hit_soft_17=True,
+            resplit_aces=True,
+            decks=4,
+            penetration=0.9,
+        )
+        other = simulate(3000, config, seed=12)
+        self.assertEqual(other.house_edge, -0.0155)
+        self.assertEqual(other.dealer_bust_by_upcard["6"], 0.47596153846153844)
