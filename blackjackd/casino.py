@@ -132,10 +132,10 @@ class CasinoConfig(TableConfig):
             "bet_unit": self.unit,
             "penetration": self.penetration,
             "shuffle_every_round": self.shuffle_every_round,
-            # A hand whose turn timer runs out stands; leaving mid-round
-            # forfeits what is staked on cards already dealt.
+            # A hand whose turn timer runs out stands; so do the hands of a
+            # player who leaves mid-round, and they are settled as usual.
             "timeout": "stand",
-            "leave": "forfeit",
+            "leave": "stand",
         }
 
 

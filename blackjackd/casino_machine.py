@@ -70,7 +70,7 @@ def _leave_betting(
     # Cards aren't out yet: the bet goes back.
     amount = bets.amounts.pop(seat.player_id, 0)
     if amount:
-        table.ledger.pay(seat.player_id, amount, "refund")
+        table.ledger.pay(seat.player_id, amount, "refund", bets.round_id)
     table._unseat(seat)
     if not table._seating:
         machine.emptied()
@@ -78,24 +78,20 @@ def _leave_betting(
         machine.bets_closed()
 
 
-def _leave_round(
-    machine: Machine, table: CasinoTable, round: CasinoRound, seat: Seat
-) -> bool:
-    """Drop a player from the round and free their seat; True while anyone
-    is still seated."""
-    round.remove(seat.player_id)
-    table._unseat(seat)
-    if table._seating:
-        return True
-    machine.emptied()
-    return False
+def _leave_round(table: CasinoTable, round: CasinoRound, seat: Seat) -> None:
+    """Free a player's seat mid-round; their hands stand and are settled
+    with the round's (when the last player leaves too: the round plays out
+    and settles, then the table empties)."""
+    round.abandon(seat.player_id)
+    table._unseat(seat, round)
 
 
 @insurance.upon(CasinoInputs.leave).loop()
 def _leave_insurance(
     machine: Machine, table: CasinoTable, round: CasinoRound, seat: Seat
 ) -> None:
-    if _leave_round(machine, table, round, seat) and not round.insurance_pending:
+    _leave_round(table, round, seat)
+    if not round.insurance_pending:
         machine.insurance_closed()
 
 
@@ -103,8 +99,8 @@ def _leave_insurance(
 def _leave_playing(
     machine: Machine, table: CasinoTable, round: CasinoRound, seat: Seat
 ) -> None:
-    if _leave_round(machine, table, round, seat):
-        table._settle_if_done(round)
+    _leave_round(table, round, seat)
+    table._settle_if_done(round)
 
 
 @between_rounds.upon(CasinoInputs.leave).loop()
@@ -117,8 +113,6 @@ def _leave_between_rounds(
 
 
 @betting.upon(CasinoInputs.emptied).to(idle)
-@insurance.upon(CasinoInputs.emptied).to(idle)
-@playing.upon(CasinoInputs.emptied).to(idle)
 @between_rounds.upon(CasinoInputs.emptied).to(idle)
 def _forget_round(machine: Machine, table: CasinoTable, phase_data: object) -> None:
     table._seating.close()

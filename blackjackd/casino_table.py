@@ -15,23 +15,26 @@ out) → ``insurance(round)`` (only with an ace up) → ``playing(round)`` →
 ``betting``. Every player action is an input; one a phase doesn't take is
 answered by the phase's ``refusal`` (409).
 
-Chips: a player's account is opened with ``starting_chips`` when they sit
-(unless the ledger already holds one) and closed when they leave. A player
-who leaves during betting gets their bet back; one who leaves after the
-deal forfeits what they staked, and their hands are dropped.
+Chips: a guest's ledger account is opened with ``starting_chips`` when they
+sit; a stored account's is loaded beforehand (``blackjackd.bank``). Either
+leaves the ledger when the player does, or, if they leave mid-round, once
+the round is settled: a player who leaves during betting gets their bet
+back; one who leaves after the deal has their hands stood, and settled with
+everyone's.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from twisted.internet.interfaces import IReactorTime
 from zope.interface import implementer
 
 from blackjackd import rtp
-from blackjackd.casino import CasinoConfig, bet_refusal
+from blackjackd.casino import CasinoConfig, bet_refusal, insurance_cost
 from blackjackd.casino_round import CasinoRound, Stage, hand_view
 from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import ITable, Send
@@ -52,8 +55,10 @@ from blackjackd.wire import (
     OtherPlayers,
     Request,
     Rules,
+    SeatView,
     ServerMessage,
     SitOut,
+    Snapshot,
     SplitRequest,
     Stand,
     StandRequest,
@@ -64,10 +69,45 @@ from blackjackd.wire import (
 
 @dataclass
 class Bets:
-    """Betting is open: what each player has bet, and when betting closes."""
+    """Betting is open: what each player has bet, and when betting closes.
+    The bets are staked in the round ``round_id`` (an opaque, unique name)."""
 
     closes_at: float
+    round_id: str = ""
     amounts: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SettledRound:
+    """A round the table has just settled, with what only the table knows
+    of it: where it was played, and each bettor's seat."""
+
+    table_id: int
+    round_no: int
+    #: How many times the table's shoe had been shuffled.
+    shoe: int
+    round: CasinoRound
+    seats: dict[int, int]
+
+
+class RoundLog(Protocol):
+    """Where a casino table reports its rounds (storage listens here)."""
+
+    def opened(self, round_id: str, table_id: int, round_no: int) -> None:
+        "Betting opened for round ``round_id``; chips may move in it."
+
+    def settled(self, settled: SettledRound) -> None:
+        "A round was settled: every payout has been made."
+
+
+class NoRoundLog:
+    """A round log that keeps nothing (the simulator, tests, guests only)."""
+
+    def opened(self, round_id: str, table_id: int, round_no: int) -> None:
+        pass
+
+    def settled(self, settled: SettledRound) -> None:
+        pass
 
 
 class CasinoInputs(TableMachine[Seat], Protocol):
@@ -148,11 +188,16 @@ class CasinoTable(SeatedTable[Seat]):
         shoe: Shoe,
         clock: IReactorTime,
         ledger: Ledger,
+        round_log: RoundLog | None = None,
     ) -> None:
         super().__init__(table_id, config, clock)
         self.ledger = ledger
+        self.round_log: RoundLog = NoRoundLog() if round_log is None else round_log
         self._shoe = shoe
         self._clock = clock
+        #: Each bettor's seat, kept from the deal: the round's record names
+        #: it for players who leave before the settlement too.
+        self._bettor_seats: dict[int, int] = {}
         # What every player is told at sitting down: the rules, and what
         # basic strategy returns under them.
         figures = rtp.return_to_player(config)
@@ -201,15 +246,60 @@ class CasinoTable(SeatedTable[Seat]):
 
     # -- what the machine's transitions do ---------------------------------------
 
+    def snapshot(self, player_id: int) -> Snapshot:
+        phase, data = self._machine.inspect()
+        round = data if isinstance(data, CasinoRound) else None
+        bettor = None if round is None else round.bettor(player_id)
+        offer = None
+        if phase == "insurance" and bettor is not None and bettor.insurance is None:
+            offer = insurance_cost(bettor.bet)
+        return Snapshot(
+            table=self.table_id,
+            game=self.game,
+            phase=phase,
+            seats=tuple(self._seat_view(seat, data) for seat in self._seating),
+            dealer=() if round is None else tuple(round.dealer_visible),
+            hole_card=round is not None
+            and len(round.dealer) > len(round.dealer_visible),
+            turns=self._seating.turns(),
+            seconds=self._seating.scheduled_in(),
+            balance=self.ledger.balance(player_id),
+            insurance_offer=offer,
+        )
+
+    def _seat_view(self, seat: Seat, data: Bets | CasinoRound | None) -> SeatView:
+        described = self._describe(seat, data)
+        bettor = data.bettor(seat.player_id) if isinstance(data, CasinoRound) else None
+        if isinstance(data, Bets):
+            bet = data.amounts.get(seat.player_id)
+        else:
+            bet = None if bettor is None else bettor.bet
+        return SeatView(
+            id=seat.player_id,
+            username=seat.username,
+            seat=seat.index,
+            hand=described.hand,
+            points=described.points,
+            state=described.state or "",
+            connected=seat.connected,
+            hands=described.hands,
+            bet=bet,
+            balance=described.balance,
+            insurance=None if bettor is None else bettor.insurance,
+        )
+
+    def _id_fields(self, seat: Seat) -> dict[str, Any]:
+        return {
+            "game": "casino",
+            "rules": self._rules,
+            "balance": self.ledger.balance(seat.player_id),
+        }
+
     def _take_seat(self, seat: Seat, data: Bets | CasinoRound | None) -> None:
         if not self.ledger.has(seat.player_id):
+            # A guest: chips for this connection only.
             self.ledger.open(seat.player_id, self.config.starting_chips)
-        self._seating.add(
-            seat,
-            game="casino",
-            rules=self._rules,
-            balance=self.ledger.balance(seat.player_id),
-        )
+        self._seating.add(seat, **self._id_fields(seat))
         self._seating.introduce(seat, lambda other: self._describe(other, data))
 
     def _describe(self, seat: Seat, data: Bets | CasinoRound | None) -> OtherPlayers:
@@ -232,12 +322,17 @@ class CasinoTable(SeatedTable[Seat]):
             balance=self.ledger.balance(seat.player_id),
         )
 
-    def _unseat(self, seat: Seat) -> None:
-        # Chips live for the connection: they leave with the player. What
-        # they staked on cards already dealt stays with the house.
-        if self.ledger.has(seat.player_id):
-            self.ledger.close(seat.player_id)
+    def _unseat(self, seat: Seat, round: CasinoRound | None = None) -> None:
+        # The player's chips leave with them (a guest's are gone; an
+        # account's are in storage), unless their hands in ``round`` are
+        # still to be settled: then at the settlement.
+        if round is None or round.bettor(seat.player_id) is None:
+            self._release(seat.player_id)
         self._seating.remove(seat)
+
+    def _release(self, player_id: int) -> None:
+        if self.ledger.has(player_id):
+            self.ledger.release(player_id)
 
     def _betting(self, bets: Bets) -> Betting:
         return Betting(
@@ -253,7 +348,9 @@ class CasinoTable(SeatedTable[Seat]):
         if bets is None:
             bets = Bets(closes_at)
         bets.closes_at = closes_at
+        bets.round_id = uuid.uuid4().hex
         bets.amounts.clear()
+        self.round_log.opened(bets.round_id, self.table_id, self.rounds_played + 1)
         self._seating.schedule(self.config.bet_timeout, self._machine.bets_closed)
         self._seating.broadcast(self._betting(bets))
         return bets
@@ -265,7 +362,7 @@ class CasinoTable(SeatedTable[Seat]):
         if refusal is not None:
             raise ActionRejected(400, refusal)
         try:
-            balance = self.ledger.stake(seat.player_id, amount, "bet")
+            balance = self.ledger.stake(seat.player_id, amount, "bet", bets.round_id)
         except InsufficientChips:
             raise ActionRejected(402, "not enough chips") from None
         bets.amounts[seat.player_id] = amount
@@ -276,17 +373,40 @@ class CasinoTable(SeatedTable[Seat]):
     def _close_betting(self, bets: Bets) -> None:
         self._seating.cancel_scheduled()
         bettors = []
+        sitting_out = []
         for seat in self._seating:
             amount = bets.amounts.get(seat.player_id)
             if amount is None:
                 self._seating.broadcast(SitOut(id=seat.player_id))
+                sitting_out.append(seat)
             else:
                 bettors.append((seat.player_id, seat.username, amount))
+        try:
+            self._deal_or_reopen(bets, bettors)
+        finally:
+            # After the phase's next input is asked for: the machine takes
+            # inputs in the order they come, and a stand-up is for the phase
+            # that follows.
+            for seat in sitting_out:
+                self._seating.idle_round(seat, self._stand_up)
+
+    def _deal_or_reopen(self, bets: Bets, bettors: list[tuple[int, str, int]]) -> None:
         if not bettors:
             self._open_betting(bets)
             return
+        self._bettor_seats = {
+            seat.player_id: seat.index
+            for seat in self._seating
+            if seat.player_id in bets.amounts
+        }
         round = CasinoRound(
-            self.config, self._shoe, self.ledger, bettors, self._forward
+            self.config,
+            self._shoe,
+            self.ledger,
+            bettors,
+            self._forward,
+            round_id=bets.round_id,
+            now=self._clock.seconds,
         )
         self._follow(round, round.deal())
 
@@ -315,6 +435,21 @@ class CasinoTable(SeatedTable[Seat]):
                 )
             )
         self.rounds_played += 1
+        self.round_log.settled(
+            SettledRound(
+                table_id=self.table_id,
+                round_no=self.rounds_played,
+                shoe=self._shoe.shuffles,
+                round=round,
+                seats=self._bettor_seats,
+            )
+        )
+        # Bettors who left mid-round were paid above; their chips go now.
+        for bettor in round.bettors:
+            if self._seating.get(bettor.player_id) is None:
+                self._release(bettor.player_id)
+        if not self._seating:
+            self._machine.emptied()
         self._seating.schedule(self.config.round_delay, self._machine.next_round)
 
     def _forward(self, message: ServerMessage, to: int | None) -> None:

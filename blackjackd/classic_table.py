@@ -46,7 +46,9 @@ from blackjackd.wire import (
     Request,
     Restart,
     RoundOver,
+    SeatView,
     Shuffle,
+    Snapshot,
     Stand,
     StandRequest,
     Wait,
@@ -106,6 +108,30 @@ class ClassicTable(SeatedTable[ClassicSeat]):
     @property
     def dealer_hand(self) -> list[str]:
         return list(self._dealer_hand)
+
+    def snapshot(self, player_id: int) -> Snapshot:
+        between_rounds = self._seating.scheduled_in() is not None
+        return Snapshot(
+            table=self.table_id,
+            game=self.game,
+            phase="waiting" if between_rounds else "playing",
+            seats=tuple(
+                SeatView(
+                    id=seat.player_id,
+                    username=seat.username,
+                    seat=seat.index,
+                    hand=tuple(seat.hand),
+                    points=seat.points,
+                    state=seat.state.value,
+                    connected=seat.connected,
+                )
+                for seat in self._seating
+            ),
+            dealer=tuple(self._dealer_hand),
+            hole_card=False,
+            turns=self._seating.turns(),
+            seconds=self._seating.scheduled_in(),
+        )
 
     def _new_seat(
         self, player_id: int, username: str, index: int, send: Send
@@ -309,6 +335,9 @@ def _stand(
 def _time_out(machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat) -> None:
     table._finish_hand(seat, "timeout")
     table._end_round_if_done()
+    # After the round's end (if this was its last hand) is under way: the
+    # machine takes a stand-up once this transition is over.
+    table._seating.idle_round(seat, table._stand_up)
 
 
 @playing.upon(ClassicInputs.leave).loop()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from zope.interface import Attribute, Interface
 
-from blackjackd.wire import Request, ServerMessage
+from blackjackd.wire import Request, ServerMessage, Snapshot
 
 #: How a table reaches one player: called with each message for them.
 Send = Callable[[ServerMessage], None]
@@ -31,12 +31,33 @@ class ITable(Interface):
     )
 
     # zope interfaces declare methods without ``self``.
-    def sit(player_id: int, username: str, send: Send) -> None:  # noqa: N805
+    def sit(
+        player_id: int,  # noqa: N805
+        username: str,
+        send: Send,
+        token: str | None = None,
+        account: bool | None = None,
+    ) -> None:
         """Seat a player in the first free seat; ``ActionRejected(507)`` when
-        the table is full."""
+        the table is full. ``token`` and ``account`` go out in their ``id``.
+        At casino tables the player's chips are ``ledger`` account
+        ``player_id``: loaded beforehand for an account, opened with the
+        starting chips for a guest."""
 
-    def leave(player_id: int) -> None:  # noqa: N805
-        """Free the player's seat, if they hold one."""
+    def leave(player_id: int, reason: str | None = None) -> None:  # noqa: N805
+        """Free the player's seat, if they hold one; their hands stand. With a
+        ``reason`` (``left``'s), the player is told too."""
+
+    def away(player_id: int, seconds: float) -> None:  # noqa: N805
+        """The player's connection dropped; their seat is held for
+        ``seconds`` (the others are told)."""
+
+    def rejoin(player_id: int, send: Send) -> None:  # noqa: N805
+        """The player whose seat was held is back, reached by ``send``: they
+        get ``id`` and a ``snapshot``, the others ``back``."""
+
+    def snapshot(player_id: int) -> Snapshot:  # noqa: N805
+        """The whole table as ``player_id`` may see it now."""
 
     def act(player_id: int, request: Request) -> None:  # noqa: N805
         """Play a seated player's request (one of ``actions``)."""

@@ -49,6 +49,10 @@ class Ledger:
         self.entries: list[Entry] | None = [] if keep_entries else None
         self._on_entry = on_entry
         self._recording = keep_entries or on_entry is not None
+        #: Accounts brought in from storage (``load``) rather than opened.
+        self._stored: set[Hashable] = set()
+        #: Told of each stored account ``release`` takes out of play.
+        self.on_release: Callable[[Hashable], None] | None = None
 
     def open(self, account: Hashable, chips: int, record: bool = True) -> None:
         """Open ``account`` with ``chips`` issued to it."""
@@ -121,13 +125,29 @@ class Ledger:
         nothing is issued or recorded: the chips were issued when the
         account was, and storage holds their history."""
         self.open(account, chips, record=False)
+        self._stored.add(account)
 
     def unload(self, account: Hashable) -> int:
         """Take a stored account out of play (its chips stay in storage);
         nothing is recorded. Returns its chips."""
         chips = self._balances.pop(account)
         self.issued -= chips
+        self._stored.discard(account)
         return chips
+
+    def is_stored(self, account: Hashable) -> bool:
+        """Whether ``account`` was loaded from storage (not a guest's)."""
+        return account in self._stored
+
+    def release(self, account: Hashable) -> None:
+        """The account's player is gone: unload a stored account (and say
+        so to ``on_release``), close any other (its chips are gone)."""
+        if account in self._stored:
+            self.unload(account)
+            if self.on_release is not None:
+                self.on_release(account)
+        else:
+            self.close(account)
 
     def players_total(self) -> int:
         """Every open account's chips."""

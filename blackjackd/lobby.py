@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from twisted.internet.interfaces import IReactorTime
 
 from blackjackd.casino import CasinoConfig
-from blackjackd.casino_table import CasinoTable
+from blackjackd.casino_table import CasinoTable, RoundLog
 from blackjackd.classic_table import ClassicTable
 from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import ITable, Send
@@ -51,9 +51,13 @@ class Lobby:
         clock: IReactorTime,
         rng: random.Random,
         shoe_factory: ShoeFactory | None = None,
+        ledger: Ledger | None = None,
+        round_log: RoundLog | None = None,
     ) -> Lobby:
         """A lobby of ``tables`` tables sharing one ``config``: classic
-        tables for a ``TableConfig``, casino tables for a ``CasinoConfig``."""
+        tables for a ``TableConfig``, casino tables for a ``CasinoConfig``
+        (moving chips in ``ledger`` and reporting rounds to ``round_log``:
+        the bank's, when accounts are stored)."""
         if shoe_factory is None:
 
             def shoe_factory(config: AnyConfig) -> Shoe:
@@ -61,12 +65,15 @@ class Lobby:
 
         numbers = range(1, tables + 1)
         if isinstance(config, CasinoConfig):
-            # Entries are for persistence (a later on_entry); kept in memory
-            # they would grow for as long as the server runs.
-            ledger = Ledger(keep_entries=False)
+            if ledger is None:
+                # Kept in memory, entries would grow for as long as the
+                # server runs.
+                ledger = Ledger(keep_entries=False)
             return cls(
                 [
-                    CasinoTable(number, config, shoe_factory(config), clock, ledger)
+                    CasinoTable(
+                        number, config, shoe_factory(config), clock, ledger, round_log
+                    )
                     for number in numbers
                 ],
                 ledger,
@@ -96,16 +103,29 @@ class Lobby:
     def has_free_seat(self) -> bool:
         return any(table.has_free_seat for table in self.tables)
 
-    def sit(self, username: str, send: Send) -> int:
-        """Seat a new player and return their id; ``ActionRejected(507)``
-        when every seat of every table is taken."""
+    def new_player_id(self) -> int:
+        """A player id nobody has had on this server."""
+        self._last_player_id += 1
+        return self._last_player_id
+
+    def sit(
+        self,
+        username: str,
+        send: Send,
+        player_id: int | None = None,
+        token: str | None = None,
+        account: bool | None = None,
+    ) -> int:
+        """Seat a player (a new one unless ``player_id`` is given) and
+        return their id; ``ActionRejected(507)`` when every seat of every
+        table is taken."""
         for table in self.tables:
             if table.has_free_seat:
-                self._last_player_id += 1
-                player_id = self._last_player_id
+                if player_id is None:
+                    player_id = self.new_player_id()
                 self._table_of[player_id] = table
                 try:
-                    table.sit(player_id, username, send)
+                    table.sit(player_id, username, send, token, account)
                 except BaseException:
                     del self._table_of[player_id]
                     raise
@@ -116,11 +136,16 @@ class Lobby:
         """The table ``player_id`` sits at; ``KeyError`` if none."""
         return self._table_of[player_id]
 
-    def leave(self, player_id: int) -> None:
-        """Free ``player_id``'s seat, if they hold one."""
+    def leave(self, player_id: int, reason: str | None = None) -> None:
+        """Free ``player_id``'s seat, if they hold one (``reason``: why, as
+        ``left`` says)."""
         table = self._table_of.pop(player_id, None)
         if table is not None:
-            table.leave(player_id)
+            table.leave(player_id, reason)
+
+    def forget(self, player_id: int) -> None:
+        """The table has freed ``player_id``'s seat itself."""
+        self._table_of.pop(player_id, None)
 
     def close(self) -> None:
         """Cancel every table's timers."""

@@ -23,6 +23,8 @@ from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import Send
 from blackjackd.timing import cancel_call
 from blackjackd.wire import (
+    Away,
+    Back,
     HitRequest,
     Id,
     Left,
@@ -30,7 +32,9 @@ from blackjackd.wire import (
     OtherPlayers,
     Request,
     ServerMessage,
+    Snapshot,
     StandRequest,
+    TurnView,
 )
 
 
@@ -42,6 +46,16 @@ class Seat:
     username: str
     index: int
     send: Send
+    #: What ``id`` tells the player beyond the table's own fields: the
+    #: token that brings them back, and whether they hold an account.
+    token: str | None = None
+    account: bool | None = None
+    #: False while the player's connection is down and the seat is held.
+    connected: bool = True
+    #: Rounds in a row the player let pass without a bet or a move.
+    idle_rounds: int = 0
+    #: Why the player is leaving, when the table or the server says so.
+    leaving_reason: str | None = None
 
 
 SeatT = TypeVar("SeatT", bound=Seat)
@@ -56,6 +70,9 @@ class SeatingConfig(Protocol):
 
     @property
     def turn_timeout(self) -> float: ...
+
+    @property
+    def idle_rounds(self) -> int: ...
 
 
 class Seating(Generic[SeatT]):
@@ -103,6 +120,14 @@ class Seating(Generic[SeatT]):
         self._by_id[seat.player_id] = seat
         self.in_order.append(seat)
         self.in_order.sort(key=lambda seat: seat.index)
+        self.send_id(seat, **id_fields)
+        self.broadcast(
+            NewClient(message=seat.player_id, username=seat.username, seat=seat.index),
+            exclude=seat,
+        )
+
+    def send_id(self, seat: SeatT, **id_fields: Any) -> None:
+        """Tell a player who they are and where they sit (``id``)."""
         seat.send(
             Id(
                 client_id=seat.player_id,
@@ -113,11 +138,9 @@ class Seating(Generic[SeatT]):
                 protocol=PROTOCOL_VERSION,
                 turn_timeout=self.config.turn_timeout,
                 **id_fields,
+                token=seat.token,
+                account=seat.account,
             )
-        )
-        self.broadcast(
-            NewClient(message=seat.player_id, username=seat.username, seat=seat.index),
-            exclude=seat,
         )
 
     def introduce(self, seat: SeatT, describe: Callable[[SeatT], OtherPlayers]) -> None:
@@ -127,11 +150,38 @@ class Seating(Generic[SeatT]):
                 seat.send(describe(other))
 
     def remove(self, seat: SeatT) -> None:
-        """Free a seat (its turn timers stop) and tell the table."""
+        """Free a seat (its turn timers stop) and tell the table; tell the
+        player too when they didn't leave by themselves."""
         self.end_turns(seat.player_id)
+        left = Left(id=seat.player_id, reason=seat.leaving_reason)
+        if seat.leaving_reason is not None:
+            seat.send(left)
         del self._by_id[seat.player_id]
         self.in_order.remove(seat)
-        self.broadcast(Left(id=seat.player_id))
+        self.broadcast(left)
+
+    def idle_round(self, seat: SeatT, stand_up: Callable[[SeatT], object]) -> None:
+        """``seat`` let a round pass without a bet or a move: after
+        ``idle_rounds`` of them in a row (0: never), ``stand_up`` frees it."""
+        seat.idle_rounds += 1
+        limit = self.config.idle_rounds
+        if limit and seat.idle_rounds >= limit and seat.leaving_reason is None:
+            seat.leaving_reason = "idle"
+            stand_up(seat)
+
+    def turns(self) -> tuple[TurnView, ...]:
+        """Every hand whose turn timer runs, and the seconds it has left."""
+        now = self.clock.seconds()
+        return tuple(
+            TurnView(id=player_id, hand=hand, seconds=max(0.0, call.getTime() - now))
+            for (player_id, hand), call in self._turn_timers.items()
+        )
+
+    def scheduled_in(self) -> float | None:
+        """Seconds left on the table's own timer, if it runs."""
+        if self._table_timer is None:
+            return None
+        return max(0.0, self._table_timer.getTime() - self.clock.seconds())
 
     def broadcast(self, message: ServerMessage, exclude: SeatT | None = None) -> None:
         """Send one message to every seat (but ``exclude``), in seat order."""
@@ -257,14 +307,49 @@ class SeatedTable(Generic[SeatT]):
         """The seat of ``player_id``; ``KeyError`` if they aren't seated."""
         return self._seating[player_id]
 
-    def sit(self, player_id: int, username: str, send: Send) -> None:
+    def sit(
+        self,
+        player_id: int,
+        username: str,
+        send: Send,
+        token: str | None = None,
+        account: bool | None = None,
+    ) -> None:
         index = self._seating.claim(player_id)
-        self._machine.sit(self._new_seat(player_id, username, index, send))
+        seat = self._new_seat(player_id, username, index, send)
+        seat.token, seat.account = token, account
+        self._machine.sit(seat)
 
-    def leave(self, player_id: int) -> None:
+    def leave(self, player_id: int, reason: str | None = None) -> None:
         seat = self._seating.get(player_id)
         if seat is not None:
+            seat.leaving_reason = reason
             self._machine.leave(seat)
+
+    def away(self, player_id: int, seconds: float) -> None:
+        seat = self._seating[player_id]
+        seat.connected = False
+        self._seating.broadcast(Away(id=player_id, seconds=seconds), exclude=seat)
+
+    def rejoin(self, player_id: int, send: Send) -> None:
+        seat = self._seating[player_id]
+        seat.connected = True
+        seat.send = send
+        self._seating.send_id(seat, **self._id_fields(seat))
+        seat.send(self.snapshot(player_id))
+        self._seating.broadcast(Back(id=player_id), exclude=seat)
+
+    def snapshot(self, player_id: int) -> Snapshot:
+        raise NotImplementedError
+
+    def _id_fields(self, seat: SeatT) -> dict[str, Any]:
+        """What this game's ``id`` says beyond every table's fields."""
+        return {}
+
+    def _stand_up(self, seat: SeatT) -> None:
+        """Free ``seat`` for the reason it carries (the machine takes the
+        input once the transition that asked has finished)."""
+        self._machine.leave(seat)
 
     def act(self, player_id: int, request: Request) -> None:
         action = self.inputs.get(type(request))
@@ -280,6 +365,7 @@ class SeatedTable(Generic[SeatT]):
             if not_now.symbol != name:
                 raise  # an input the table gave itself: a bug, not a refusal
             raise self._machine.refusal(seat, request) from None
+        seat.idle_rounds = 0
 
     def close(self) -> None:
         self._seating.close()

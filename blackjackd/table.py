@@ -17,6 +17,9 @@ class TableConfig:
     hit_soft_17: bool = False
     turn_timeout: float = 30.0
     round_delay: float = 3.0
+    #: Rounds in a row a player may let pass without a bet or a move
+    #: before the table stands them up (0: never).
+    idle_rounds: int = 3
 
     def __post_init__(self) -> None:
         if not MIN_SEATS <= self.seats <= MAX_SEATS:
@@ -27,3 +30,5 @@ class TableConfig:
             raise ValueError("turn_timeout must be more than 0 seconds")
         if not self.round_delay >= 0:
             raise ValueError("round_delay can't be negative")
+        if self.idle_rounds < 0:
+            raise ValueError("idle_rounds can't be negative")

@@ -86,7 +86,7 @@ class WireTests(SynchronousTestCase):
         self.assertEqual(rules["penetration"], 0.75)
         self.assertFalse(rules["shuffle_every_round"])
         self.assertEqual(rules["timeout"], "stand")
-        self.assertEqual(rules["leave"], "forfeit")
+        self.assertEqual(rules["leave"], "stand")
         self.assertAlmostEqual(rules["rtp"], 100 - 0.455 - 1.355, places=2)
         self.assertGreater(rules["rtp_error"], 0)
         server.close_all()

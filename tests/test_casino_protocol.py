@@ -183,18 +183,25 @@ class CasinoRoundTests(SynchronousTestCase):
         # Lost the bet (100), won insurance 2:1 (50 back plus 100): even money.
         self.assertEqual(server.lobby.ledger.balance(1), 1000)
 
-    def test_leaving_mid_round_leaves_the_stake_with_the_house(self):
-        """A player who leaves mid-round loses the bet; the books balance."""
+    def test_leaving_mid_round_stands_the_hand(self):
+        """A player who leaves mid-round (no seat grace) has their hand
+        stood and settled with the round's; the books balance."""
         cards = deal(("5H", "4C"), ("TS", "9S"), up="7D", hole="9D", then=("KD",))
         server, ann, bob = _dealt(cards)
         ann.transport.loseConnection()
         server.flush()
-        self.assertEqual(bob.take(), [{"type": "left", "id": 1}])
+        self.assertEqual(
+            bob.take(),
+            [
+                {"type": "stand", "id": 1, "hand": 0, "reason": "left"},
+                {"type": "left", "id": 1},
+            ],
+        )
         bob.send({"type": "stand"})
         server.flush()
         summary = bob.take()[-2]
         self.assertEqual(summary["type"], "round_over")
-        self.assertEqual([r["id"] for r in summary["results"]], [2])
+        self.assertEqual([r["id"] for r in summary["results"]], [1, 2])
         ledger = server.lobby.ledger
         self.assertFalse(ledger.has(1))
         self.assertEqual(ledger.balance(2), 1020)  # 19 beats 16 + KD = 26, a bust

@@ -821,31 +821,31 @@ class HandTimerAndLeavingTests(CasinoTableTestCase):
         self.assertEqual(game.table.phase, "betting")
         self.assertEqual(game.table.rounds_played, 1)
 
-    def test_leaving_mid_round_forfeits_the_stake_and_the_round_goes_on(self) -> None:
+    def test_leaving_mid_round_stands_the_hand_and_settles_it(self) -> None:
         game = CasinoSetup(
             deal(("TS", "9H"), ("TC", "8D"), up="7C", hole="TD"), players=2
         )
         game.bet(1, 10)
         game.bet(2, 10)
         game.table.leave(1)
+        self.assertIn(
+            {"type": "stand", "id": 1, "hand": 0, "reason": "left"}, game.inboxes[2]
+        )
         self.assertIn({"type": "left", "id": 1}, game.inboxes[2])
-        self.assertFalse(game.ledger.has(1))
-        self.assertEqual(game.ledger.house, 20)
+        # The chips stay in play until the round that holds them is settled.
+        self.assertTrue(game.ledger.has(1))
         game.stand(2)
         self.assertEqual(
-            [r["id"] for r in game.inboxes[2].of("round_over")[0]["results"]], [2]
+            [r["id"] for r in game.inboxes[2].of("round_over")[0]["results"]], [1, 2]
         )
         self.assertEqual(game.balance(2), 1010)
-        # Player 1's stake stayed with the house and paid for player 2's win.
-        self.assertEqual(game.ledger.house, 10 - 10)
+        # Player 1's 19 beat the dealer's 17 too: paid, then their chips went.
         self.assertEqual(
             [e.kind for e in game.ledger.entries if e.account == 1],
-            [
-                "open",
-                "bet",
-                "close",
-            ],
+            ["open", "bet", "payout", "close"],
         )
+        self.assertFalse(game.ledger.has(1))
+        self.assertEqual(game.ledger.house, -20)
         self.assertTrue(game.ledger.balanced())
 
     def test_leaving_during_betting_gets_the_bet_back(self) -> None:

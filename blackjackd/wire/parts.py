@@ -38,7 +38,8 @@ class Rules(WireObject):
     rtp_error: float | None = None
     #: What a hand's turn timer does when it runs out: ``"stand"``.
     timeout: str | None = None
-    #: What leaving mid-round costs: ``"forfeit"``.
+    #: What becomes of the hands of a player who leaves mid-round:
+    #: ``"stand"`` (they are settled as usual).
     leave: str | None = None
 
 
