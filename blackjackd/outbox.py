@@ -38,6 +38,8 @@ class Outbox:
         self._waiting: dict[Connection, list[bytes]] | None = None
         #: How many batches are open (they nest).
         self._depth = 0
+        #: What runs once the outermost batch has written its frames.
+        self._at_end: list[Callable[[], object]] = []
 
     def batch(self) -> Outbox:
         """Hold what is sent inside ``with outbox.batch():``, then write
@@ -57,6 +59,16 @@ class Outbox:
             waiting, self._waiting = self._waiting, None
             for connection, frames in (waiting or {}).items():
                 connection.send_frames(frames)
+            while self._at_end:
+                self._at_end.pop(0)()
+
+    def at_end(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` when the batch under way ends (at once outside
+        one): what one event changed is written to storage together."""
+        if self._depth == 0:
+            callback()
+        else:
+            self._at_end.append(callback)
 
     def send(self, connection: Connection, prepared: PreparedMessage) -> None:
         """Send ``prepared`` to ``connection``, or hold it if in a batch."""

@@ -15,18 +15,29 @@ from functools import lru_cache
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
+from twisted.python.failure import Failure
 
+from blackjackd.accounts import Accounts
+from blackjackd.bank import Bank
 from blackjackd.errors import ActionRejected, Refusal
+from blackjackd.history import history_round
 from blackjackd.lobby import Lobby
 from blackjackd.outbox import Outbox
 from blackjackd.ratelimit import TokenBucket
+from blackjackd.sessions import Session, Sessions
+from blackjackd.store import AccountRow
 from blackjackd.timing import cancel_call
 from blackjackd.wire import (
     Auth,
     AuthRequest,
     Error,
+    History,
+    HistoryRequest,
+    Rebuy,
+    RebuyRequest,
     Request,
     ServerMessage,
     decode_request,
@@ -38,9 +49,19 @@ from blackjackd.wire import (
 _logger = Logger(namespace="blackjackd.protocol")
 
 # Players send the same few frames over and over (``{"type": "hit"}``), and
-# a request is immutable: a frame seen lately is not parsed and checked again.
-# Refusals aren't kept; they raise each time.
-_decode_request = lru_cache(maxsize=512)(decode_request)
+# a request is immutable: a short frame seen lately is not parsed and checked
+# again. Refusals aren't kept; they raise each time. Only short frames are
+# kept, so no password or token ever lingers in the cache: the shortest
+# ``auth`` that carries one is longer.
+_CACHED_FRAME_BYTES = 48
+_decode_cached = lru_cache(maxsize=512)(decode_request)
+
+
+def _decode_request(payload: bytes) -> Request:
+    if len(payload) <= _CACHED_FRAME_BYTES:
+        return _decode_cached(payload)
+    return decode_request(payload)
+
 
 # WebSocket close codes (RFC 6455 section 7.4.1).
 CLOSE_POLICY_VIOLATION = 1008
@@ -71,13 +92,21 @@ class ClientLimits:
 
 
 class BlackjackServerProtocol(WebSocketServerProtocol):
-    """One client's connection: an unseated visitor, then a seated player."""
+    """One client's connection: an unseated visitor, then a seated player
+    (a ``Session``, which may outlive this connection)."""
 
     factory: BlackjackServerFactory
-    player_id: int | None = None
+    session: Session | None = None
     _bucket: TokenBucket
     _strikes = 0
     _auth_timer: IDelayedCall | None = None
+    #: A password is being checked; the connection holds no seat yet.
+    _signing_in = False
+
+    @property
+    def player_id(self) -> int | None:
+        """The seated player's id, or None before ``auth``."""
+        return None if self.session is None else self.session.player_id
 
     def onOpen(self) -> None:
         self.factory.clients.add(self)
@@ -122,9 +151,14 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         self._cancel_auth_timer()
         self.factory.clients.discard(self)
-        if self.player_id is not None:
-            player_id, self.player_id = self.player_id, None
-            self.factory.lobby.leave(player_id)
+        if self.session is not None:
+            session, self.session = self.session, None
+            with self.factory.outbox.batch():
+                self.factory.sessions.dropped(session, self)
+
+    def seat_ended(self) -> None:
+        """This connection's session is over or moved elsewhere."""
+        self.session = None
 
     def send_message(self, message: ServerMessage) -> None:
         """Send one message, unless the connection is closing. Inside the
@@ -170,28 +204,143 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.sendCloseFrame(code=code, reasonUtf8=reason.encode(), isReply=False)
 
     def _dispatch(self, request: Request) -> None:
+        session = self.session
         if isinstance(request, AuthRequest):
-            if request.username is None:
-                self.send_error(401, "that token is not valid")
-                return
-            self._authorize(request.username)
-        elif self.player_id is None:
+            self._authorize(request)
+        elif session is None:
             self.send_error(401, "not authorized")
+        elif isinstance(request, RebuyRequest):
+            self._rebuy(session)
+        elif isinstance(request, HistoryRequest):
+            self._history(session, request.limit)
         else:
-            self.factory.lobby.table_of(self.player_id).act(self.player_id, request)
+            session.table.act(session.player_id, request)
 
-    def _authorize(self, username: str) -> None:
-        if self.player_id is not None:
+    def _authorize(self, request: AuthRequest) -> None:
+        factory = self.factory
+        if self.session is not None or self._signing_in:
             self.send_error(409, "already authorized")
             return
+        if request.token is not None:
+            self._seated(factory.sessions.resume(request.token, self))
+            return
+        assert request.username is not None, "auth has a username or a token"
+        if request.password is None:
+            if factory.lobby.game == "casino" and not factory.guests:
+                raise ActionRejected(
+                    401, "casino tables need an account: sign in with a password"
+                )
+            self._take_seat(request.username)
+            return
+        if factory.accounts is None:
+            raise ActionRejected(
+                401, "this server keeps no accounts: sign in without a password"
+            )
+        self._signing_in = True
+        Deferred.fromCoroutine(
+            self._sign_in(factory.accounts, request.username, request.password)
+        ).addErrback(self._sign_in_failed)
+
+    async def _sign_in(self, accounts: Accounts, username: str, password: str) -> None:
         try:
-            self.player_id = self.factory.lobby.sit(username, self.send_message)
-            self._cancel_auth_timer()
+            account = await accounts.sign_in(username, password)
+            bank = self.factory.bank
+            state = None
+            if bank is not None and bank.player_of(account.id) is None:
+                # Read after every write of the account's last seat.
+                state = await accounts.store.account_state(account.id)
+        finally:
+            self._signing_in = False
+        if self.state != WebSocketProtocol.STATE_OPEN:
+            return
+        with self.factory.outbox.batch():
+            self._seat_account(account, state)
+
+    def _seat_account(self, account: AccountRow, state: AccountRow | None) -> None:
+        sessions, bank = self.factory.sessions, self.factory.bank
+        held = sessions.for_account(account.id)
+        if held is not None:
+            # Signed in on another device: the seat moves here.
+            sessions.take_over(held, self)
+            self._seated(held)
+            return
+        player_id = None
+        loaded = False
+        if bank is not None:
+            player_id = bank.player_of(account.id)
+            if player_id is None:
+                state = state or account
+                player_id = self.factory.lobby.new_player_id()
+                bank.load(player_id, account.id, state.balance, state.last_rebuy_at)
+                loaded = True
+        try:
+            self._take_seat(account.username, account.id, player_id)
+        finally:
+            if loaded and self.session is None and bank is not None:
+                assert player_id is not None
+                bank.ledger.release(player_id)
+
+    def _sign_in_failed(self, failure: Failure) -> None:
+        if self.state != WebSocketProtocol.STATE_OPEN:
+            return
+        refusal = failure.value
+        if isinstance(refusal, Refusal):
+            self.send_error(refusal.status_code, refusal.message)
+        else:
+            _logger.failure("signing in", failure)
+            self.send_error(500, "internal server error")
+
+    def _take_seat(
+        self,
+        username: str,
+        account_id: int | None = None,
+        player_id: int | None = None,
+    ) -> None:
+        try:
+            session = self.factory.sessions.seat(
+                self,
+                username,
+                account_id,
+                player_id,
+                accounts_kept=self.factory.accounts is not None,
+            )
         except ActionRejected as refusal:
             if refusal.status_code != 507:
                 raise
             # Every seat went while this client was deciding on a name.
             self._refuse_seat()
+            return
+        self._seated(session)
+
+    def _seated(self, session: Session) -> None:
+        self.session = session
+        self._cancel_auth_timer()
+
+    def _rebuy(self, session: Session) -> None:
+        bank = self.factory.bank
+        if bank is None or self.factory.lobby.game != "casino":
+            raise ActionRejected(409, "there are no chips to buy at this table")
+        amount, balance, next_in = bank.rebuy(session.player_id)
+        self.send_message(Rebuy(amount=amount, balance=balance, next_in=next_in))
+
+    def _history(self, session: Session, limit: int) -> None:
+        accounts = self.factory.accounts
+        if session.account_id is None or accounts is None:
+            raise ActionRejected(
+                409, "history is kept for accounts: sign in with a password"
+            )
+        account_id = session.account_id
+        Deferred.fromCoroutine(
+            self._send_history(accounts, account_id, limit)
+        ).addErrback(self._sign_in_failed)
+
+    async def _send_history(
+        self, accounts: Accounts, account_id: int, limit: int
+    ) -> None:
+        rows = await accounts.store.history(account_id, limit)
+        self.send_message(
+            History(rounds=tuple(history_round(row, account_id) for row in rows))
+        )
 
     def _auth_expired(self) -> None:
         self._auth_timer = None
@@ -223,9 +372,21 @@ class BlackjackServerFactory(WebSocketServerFactory):
         limits: ClientLimits = ClientLimits(),
         url: str | None = None,
         outbox: Outbox | None = None,
+        sessions: Sessions | None = None,
+        accounts: Accounts | None = None,
+        bank: Bank | None = None,
+        guests: bool = True,
     ) -> None:
         super().__init__(url)
         self.lobby = lobby
+        #: Every seated player's session (seats held across connections).
+        self.sessions = Sessions(lobby, clock, 0) if sessions is None else sessions
+        #: Signing in to accounts; None when the server keeps none.
+        self.accounts = accounts
+        #: Casino chips in play and in storage; None when nothing is stored.
+        self.bank = bank
+        #: Whether a casino table seats players without an account.
+        self.guests = guests
         #: Where every message goes out; the one whose ``timed`` clock the
         #: tables run on, if they do.
         self.outbox = Outbox() if outbox is None else outbox

@@ -9,14 +9,21 @@ from typing import Any
 
 from twisted.application import strports
 from twisted.application.service import IService, MultiService, Service
+from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import serverFromString
+from twisted.internet.threads import deferToThread
+from twisted.logger import Logger
 from twisted.python import usage
 
 from blackjackd import __version__
+from blackjackd.accounts import Accounts
+from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig, parse_payout
 from blackjackd.lobby import AnyConfig, Lobby
 from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerFactory
+from blackjackd.sessions import Sessions
+from blackjackd.store import Database, Refund, StoreError, parse_url
 from blackjackd.table import MAX_SEATS, MIN_SEATS, TableConfig
 from blackjackd.web import build_site
 
@@ -81,6 +88,8 @@ def _share_of_shoe(text: str) -> float:
 
 
 _share_of_shoe.coerceDoc = "A fraction above 0 and up to 1."  # type: ignore[attr-defined]
+
+_logger = Logger(namespace="blackjackd.tap")
 
 #: Options of casino tables only, with their defaults: left out (None) on the
 #: command line they take these, and given with --game classic they are an
@@ -148,6 +157,37 @@ class Options(usage.Options):
             _seconds(minimum_exclusive=False),
         ],
         [
+            "db",
+            None,
+            "sqlite:blackjackd.sqlite",
+            "Where accounts, chips and hand history are kept: sqlite:PATH "
+            "(relative to the working directory) or "
+            "postgresql://user:password@host/database.",
+        ],
+        [
+            "seat-grace",
+            None,
+            30.0,
+            "Seconds a dropped player's seat is held for them to come back "
+            "(0: not at all).",
+            _seconds(minimum_exclusive=False),
+        ],
+        [
+            "idle-rounds",
+            None,
+            3,
+            "Rounds in a row a player may let pass without a bet or a move "
+            "before being stood up (0: never).",
+            _int_between(0, 1000),
+        ],
+        [
+            "rebuy-interval",
+            None,
+            3600.0,
+            "Casino: seconds between two rebuys of one player.",
+            _seconds(minimum_exclusive=False),
+        ],
+        [
             "min-bet",
             None,
             None,
@@ -200,6 +240,12 @@ class Options(usage.Options):
         ],
     ]
     optFlags = [
+        [
+            "guests",
+            None,
+            "Casino: seat players without an account (no password), with chips "
+            "for their connection only.",
+        ],
         ["h17", None, "The dealer hits soft 17 (by default the dealer stands)."],
         ["das", None, "Casino: double after a split is allowed (the default)."],
         ["no-das", None, "Casino: no doubling after a split."],
@@ -234,6 +280,20 @@ class Options(usage.Options):
         low, high = self.casino_option("min-bet"), self.casino_option("max-bet")
         if low > high:
             raise usage.UsageError(f"--min-bet ({low}) is above --max-bet ({high})")
+        chips = self.casino_option("starting-chips")
+        if self["game"] == "casino" and chips < low:
+            raise usage.UsageError(
+                f"--starting-chips ({chips}) is below --min-bet ({low}): "
+                "nobody could place a bet"
+            )
+        if self["guests"] and self["game"] != "casino":
+            raise usage.UsageError(
+                "--guests: only for casino tables (classic tables seat anyone)"
+            )
+        try:
+            parse_url(self["db"])
+        except ValueError as bad_url:
+            raise usage.UsageError(f"--db: {bad_url}") from None
         try:
             self.table_config()
         except ValueError as bad_rules:
@@ -266,6 +326,7 @@ class Options(usage.Options):
         """The table rules these options ask for; ``ValueError`` if they
         contradict each other (a minimum bet above the maximum)."""
         shared = {
+            "idle_rounds": self["idle-rounds"],
             "seats": self["seats"],
             "decks": self["decks"],
             "hit_soft_17": bool(self["h17"]),
@@ -291,14 +352,67 @@ class Options(usage.Options):
 
 
 class LobbyService(Service):
-    """Stops the tables' timers when the server stops."""
+    """Stops the tables' and the held seats' timers when the server stops,
+    then waits for the chips and rounds on their way to storage."""
 
-    def __init__(self, lobby: Lobby) -> None:
+    def __init__(
+        self,
+        lobby: Lobby,
+        sessions: Sessions,
+        bank: Bank | None = None,
+        database: Database | None = None,
+    ) -> None:
         self.lobby = lobby
+        self.sessions = sessions
+        self.bank = bank
+        self.database = database
 
-    def stopService(self) -> None:
+    def startService(self) -> None:
+        super().startService()
+        if self.database is not None:
+            # First in the database's queue: before any player's chips are
+            # read, every round a crash left open has its stakes back.
+            from twisted.internet import reactor
+
+            self.database.refund_open_rounds(reactor.seconds()).addCallbacks(
+                _log_refunds,
+                lambda failure: _logger.failure("refunding open rounds", failure),
+            )
+
+    def stopService(self) -> Deferred[None] | None:
         super().stopService()
         self.lobby.close()
+        self.sessions.close()
+        return Deferred.fromCoroutine(self._store_and_close())
+
+    async def _store_and_close(self) -> None:
+        if self.bank is not None:
+            await self.bank.written()
+        if self.database is not None:
+            await self.database.close()
+
+
+def open_database(url: str, reactor: Any) -> Database:
+    """The server's database, checked now (connected and migrated) so that
+    an operator's mistake (a database that can't be reached, a schema from a
+    newer version) stops the start with one line that says so. Its worker
+    thread starts with the service (after twistd forks)."""
+    try:
+        Database.check(url)
+    except (StoreError, OSError, ValueError) as failure:
+        raise SystemExit(f"blackjackd: --db {url}: {failure}") from None
+    return Database.later(url, reactor)
+
+
+def _log_refunds(refunds: list[Refund]) -> None:
+    for refund in refunds:
+        _logger.info(
+            "refunded {amount} chips of round {round_id} to account "
+            "{account_id}: the server stopped before the round was settled",
+            amount=refund.amount,
+            round_id=refund.round_id,
+            account_id=refund.account_id,
+        )
 
 
 def _port_number(description: str) -> int | None:
@@ -322,15 +436,47 @@ def makeService(config: Options) -> IService:
 
     # The tables' timers send in batches, as handling a client's message does.
     outbox = Outbox()
+    clock = outbox.timed(reactor)
+    table_config = config.table_config()
+    database = open_database(config["db"], reactor)
+    bank = None
+    if isinstance(table_config, CasinoConfig):
+        bank = Bank(
+            database,
+            clock,
+            at_end=outbox.at_end,
+            rebuy=RebuyRules(
+                starting_chips=table_config.starting_chips,
+                min_bet=table_config.min_bet,
+                interval=config["rebuy-interval"],
+            ),
+        )
     lobby = Lobby.build(
         tables=config["tables"],
-        config=config.table_config(),
-        clock=outbox.timed(reactor),
+        config=table_config,
+        clock=clock,
         rng=secrets.SystemRandom(),
+        ledger=None if bank is None else bank.ledger,
+        round_log=bank,
     )
-    factory = BlackjackServerFactory(lobby, clock=reactor, outbox=outbox)
+    sessions = Sessions(lobby, clock, config["seat-grace"])
+    accounts = Accounts(
+        database,
+        reactor,
+        run_in_thread=deferToThread,
+        starting_chips=config.casino_option("starting-chips"),
+    )
+    factory = BlackjackServerFactory(
+        lobby,
+        clock=reactor,
+        outbox=outbox,
+        sessions=sessions,
+        accounts=accounts,
+        bank=bank,
+        guests=bool(config["guests"]),
+    )
     service = MultiService()
-    LobbyService(lobby).setServiceParent(service)
+    LobbyService(lobby, sessions, bank, database).setServiceParent(service)
     # A strports service: a port that can't be listened on (taken, no
     # permission) stops twistd at start-up rather than leaving a server
     # running that nobody can reach.

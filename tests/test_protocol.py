@@ -118,6 +118,9 @@ class RoundTests(SynchronousTestCase):
             server = MemoryServer([*ROUND_ONE, "2S", "3S", "4S", "5S"])
             ann = server.seat("ann")
             received = ann.take()
+            # The token that brings ann back: url-safe base64, 192 bits.
+            token = received[0].pop("token")
+            self.assertRegex(token, r"^[A-Za-z0-9_-]{32}$")
             self.assertEqual(
                 received[0],
                 {
@@ -141,8 +144,10 @@ class RoundTests(SynchronousTestCase):
             )
 
             bob = server.seat("bob")
+            bob_hears = bob.take()
+            self.assertRegex(bob_hears[0].pop("token"), r"^[A-Za-z0-9_-]{32}$")
             self.assertEqual(
-                bob.take(),
+                bob_hears,
                 [
                     {
                         "type": "id",
@@ -590,9 +595,13 @@ class BadInputTests(SynchronousTestCase):
         self.assertTrue(idle.closed)
         self.assertEqual(idle.close_code, 1008)
         self.assertFalse(prompt.closed)
-        # What is left is the table's turn timer for prompt; no auth timer.
+        # What is left is the table's turn timer for prompt (run in an
+        # outbox batch, as every table timer is); no auth timer.
         self.assertEqual(
-            [call.func.__name__ for call in server.clock.getDelayedCalls()],
+            [
+                call.args[0].__name__ if call.func.__name__ == "_run" else call.func
+                for call in server.clock.getDelayedCalls()
+            ],
             ["_turn_expired"],
         )
 

@@ -279,7 +279,9 @@ class ServerProcessTests(TestCase):
             player = await open_client(reactor, port)
             try:
                 self.assertEqual(await player.next(), {"type": "auth"})
-                player.send({"type": "auth", "data": {"username": "tester"}})
+                player.send(
+                    {"type": "auth", "data": {"username": "tester", "password": "pw"}}
+                )
                 hello = await player.until("betting")
                 self.assertEqual(
                     (hello[0]["game"], hello[0]["balance"]), ("casino", 300)

@@ -78,6 +78,42 @@ class _ThreadRunner(_Runner):
         self._pool.stop()
 
 
+class _LazyThreadRunner(_Runner):
+    """A ``_ThreadRunner`` made with the first work asked for, which then
+    runs ``first`` before it."""
+
+    def __init__(self, reactor: IReactorCore) -> None:
+        self._reactor = reactor
+        self._started: _ThreadRunner | None = None
+        self.first: Callable[[], None] = lambda: None
+        self._last: Callable[[], None] | None = None
+
+    def _runner(self) -> _ThreadRunner:
+        if self._started is None:
+            self._started = _ThreadRunner(self._reactor)
+            if self._last is not None:
+                self._started.on_shutdown(self._last)
+            # Work queued behind this waits for it; if it fails, so does
+            # each of them (no connection), each with its own failure.
+            self._started.run(self.first).addErrback(
+                lambda failure: _log.failure("connecting to the database", failure)
+            )
+        return self._started
+
+    def run(self, work: Callable[[], T]) -> defer.Deferred[T]:
+        return self._runner().run(work)
+
+    def stop(self, last: Callable[[], None]) -> defer.Deferred[None]:
+        if self._started is None:
+            return defer.succeed(None)
+        return self._started.stop(last)
+
+    def on_shutdown(self, last: Callable[[], None]) -> None:
+        self._last = last
+        if self._started is not None:
+            self._started.on_shutdown(last)
+
+
 class Database:
     """The store for code on the reactor thread: each method returns a
     Deferred, and the work runs on one worker thread, in the order asked
@@ -89,12 +125,40 @@ class Database:
     ``stopService``, say) finishes the queued work, then closes.
     """
 
-    def __init__(self, conn: Connection, runner: _Runner) -> None:
+    def __init__(self, conn: Connection | None, runner: _Runner) -> None:
+        # None until the first call of a ``Database.later`` connects.
         self._conn = conn
         self._runner = runner
         self._closed: defer.Deferred[None] | None = None
-        if isinstance(runner, _ThreadRunner):
+        if isinstance(runner, (_ThreadRunner, _LazyThreadRunner)):
             runner.on_shutdown(self._close_connection)
+
+    @classmethod
+    def later(cls, url: str | StoreURL, reactor: IReactorCore) -> Database:
+        """A Database that starts its worker thread, connects and migrates
+        with its first call, not now.
+
+        For a twistd service: the service is made before twistd forks into
+        the background, and a thread or a database connection doesn't
+        survive the fork. Check the database beforehand (``check``) so that
+        an operator's mistake stops the start; every call waits for the
+        connection, in order.
+        """
+        parsed = parse_url(url) if isinstance(url, str) else url
+        runner = _LazyThreadRunner(reactor)
+        database = cls(None, runner)
+
+        def connect_first() -> None:
+            database._conn = _connect_and_migrate(parsed)
+
+        runner.first = connect_first
+        return database
+
+    @staticmethod
+    def check(url: str | StoreURL) -> None:
+        """Connect to ``url``, migrate its schema, and disconnect: raises
+        what ``open`` would fail with."""
+        _connect_and_migrate(url).close()
 
     @classmethod
     def open(
@@ -126,11 +190,13 @@ class Database:
     @property
     def dialect(self) -> Dialect:
         """``'sqlite'`` or ``'postgresql'``."""
+        assert self._conn is not None, "connected"
         return self._conn.dialect
 
     @property
     def url(self) -> StoreURL:
         """Where the database is (``url.redacted()`` for a log)."""
+        assert self._conn is not None, "connected"
         return self._conn.url
 
     def _call(
@@ -141,8 +207,14 @@ class Database:
     ) -> defer.Deferred[T]:
         if self._closed is not None:
             return defer.fail(StoreClosed("the database is closed"))
-        conn = self._conn
-        return self._runner.run(lambda: function(conn, *args, **kwargs))
+
+        def work() -> T:
+            # Read on the worker thread: a ``later`` database connects there
+            # first.
+            assert self._conn is not None, "connected before any work"
+            return function(self._conn, *args, **kwargs)
+
+        return self._runner.run(work)
 
     def find_account(self, name_key: str) -> defer.Deferred[AccountRow | None]:
         """See ``blackjackd.store.find_account``."""
@@ -191,10 +263,13 @@ class Database:
     def _close_connection(self) -> None:
         # Best effort: the transactions are committed or rolled back
         # already, and a failing close must not keep the thread alive.
+        conn = self._conn
+        if conn is None:
+            return
         try:
-            self._conn.close()
+            conn.close()
         except Exception:
-            _log.failure("closing {url}", url=self._conn.url.redacted())
+            _log.failure("closing {url}", url=conn.url.redacted())
 
 
 def _connect_and_migrate(url: str | StoreURL) -> Connection:

@@ -7,10 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Why chips move, as the ledger table records it. Stakes ('bet', 'double',
-#: 'split', 'insurance') are negative; 'payout' (surrenders too) and an
-#: insurance payout ('insurance') positive; 'open' is registration's chips.
+#: 'split', 'insurance') are negative; 'surrender' (half a surrendered bet
+#: back), 'payout' and an insurance payout ('insurance') positive; 'open' is
+#: registration's chips.
 REASONS = frozenset(
-    {"open", "bet", "double", "split", "insurance", "payout", "refund", "rebuy"}
+    {
+        "open",
+        "bet",
+        "double",
+        "split",
+        "insurance",
+        "surrender",
+        "payout",
+        "refund",
+        "rebuy",
+    }
 )
 #: A round is 'open' until it is settled (its record stored) or refunded.
 ROUND_STATUSES = frozenset({"open", "settled", "refunded"})

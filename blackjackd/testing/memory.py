@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
 from twisted.internet.address import IPv4Address
+from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.internet.task import Clock
 from twisted.test import iosim
 
+from blackjackd.accounts import Accounts
+from blackjackd.bank import Bank, RebuyRules
+from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import AnyConfig, Lobby, new_shoe
+from blackjackd.outbox import Outbox
+from blackjackd.passwords import TEST_COST
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
+from blackjackd.sessions import Sessions
 from blackjackd.shoe import Shoe, StackedShoe
+from blackjackd.store import Database
 from blackjackd.table import TableConfig
+
+T = TypeVar("T")
 
 #: Client limits without the timers autobahn would run on the global
 #: reactor: tests drive time themselves.
@@ -71,6 +81,12 @@ class MemoryServer:
     Tables deal ``cards`` from a ``StackedShoe`` (each table its own copy),
     or from a seeded real shoe with ``real_shoe_seed``; ``config`` is a
     ``TableConfig`` (classic) or a ``CasinoConfig``.
+
+    With ``database`` (a store URL, such as ``sqlite::memory:``) players may
+    sign in to accounts, kept there; the database works inline, so time is
+    still the ``clock`` alone, and passwords are hashed cheaply. Casino
+    tables then seat only accounts unless ``guests``. ``seat_grace`` holds a
+    dropped player's seat, as ``--seat-grace`` does.
     """
 
     def __init__(
@@ -81,6 +97,10 @@ class MemoryServer:
         config: AnyConfig | None = None,
         limits: ClientLimits = QUIET_LIMITS,
         real_shoe_seed: int | None = None,
+        database: str | None = None,
+        guests: bool | None = None,
+        seat_grace: float = 0.0,
+        rebuy_interval: float = 3600.0,
     ) -> None:
         self.clock = Clock()
         self.config = config or TableConfig(seats=5, turn_timeout=30, round_delay=3)
@@ -94,14 +114,50 @@ class MemoryServer:
             self.shoes.append(shoe)
             return shoe
 
+        outbox = Outbox()
+        tables_clock = outbox.timed(self.clock)
+        self.database = None if database is None else Database.inline(database)
+        self.bank = None
+        if self.database is not None and isinstance(self.config, CasinoConfig):
+            self.bank = Bank(
+                self.database,
+                self.clock,
+                at_end=outbox.at_end,
+                rebuy=RebuyRules(
+                    starting_chips=self.config.starting_chips,
+                    min_bet=self.config.min_bet,
+                    interval=rebuy_interval,
+                ),
+            )
         self.lobby = Lobby.build(
             tables=tables,
             config=self.config,
-            clock=self.clock,
+            clock=tables_clock,
             rng=random.Random(0),
             shoe_factory=shoe_factory,
+            ledger=None if self.bank is None else self.bank.ledger,
+            round_log=self.bank,
         )
-        self.factory = BlackjackServerFactory(self.lobby, self.clock, limits)
+        self.sessions = Sessions(self.lobby, tables_clock, seat_grace)
+        self.accounts = None
+        if self.database is not None:
+            self.accounts = Accounts(
+                self.database,
+                self.clock,
+                run_in_thread=_run_here,
+                starting_chips=getattr(self.config, "starting_chips", 1000),
+                hash_cost=TEST_COST,
+            )
+        self.factory = BlackjackServerFactory(
+            self.lobby,
+            self.clock,
+            limits,
+            outbox=outbox,
+            sessions=self.sessions,
+            accounts=self.accounts,
+            bank=self.bank,
+            guests=self.database is None if guests is None else guests,
+        )
         self._pumps: list[iosim.IOPump] = []
 
     def connect(self, origin: str | None = None) -> RecordingClient:
@@ -143,16 +199,41 @@ class MemoryServer:
         self.flush()
         return client
 
-    def seat(self, username: str) -> RecordingClient:
-        """Connect and authorize; the client's ``received`` starts after auth."""
+    def seat(
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+    ) -> RecordingClient:
+        """Connect and authorize (with a name, and a password if given, or a
+        ``token``); the client's ``received`` starts after auth."""
         client = self.connect()
         # Checked even under python -O: a test's set-up must not go quiet.
         greeting = client.take()
         if greeting != [{"type": "auth"}]:
             raise AssertionError(f"expected an auth request, got {greeting!r}")
-        client.send({"type": "auth", "data": {"username": username}})
+        data = {
+            name: value
+            for name, value in (
+                ("username", username),
+                ("password", password),
+                ("token", token),
+            )
+            if value is not None
+        }
+        client.send({"type": "auth", "data": data})
         self.flush()
         return client
+
+    def drop(self, client: RecordingClient) -> None:
+        """Lose ``client``'s connection, as a dropped network does: no
+        closing handshake."""
+        for pump in self._pumps:
+            if pump.client is client:
+                for transport in (pump.server.transport, pump.client.transport):
+                    assert transport is not None, "connected"
+                    transport.loseConnection()
+        self.flush()
 
     def flush(self) -> None:
         """Deliver everything in flight, both ways, until nothing moves."""
@@ -174,3 +255,10 @@ class MemoryServer:
             pump.server.transport.loseConnection()
         self.flush()
         self.lobby.close()
+        self.sessions.close()
+
+
+def _run_here(function: Callable[..., T], *args: object) -> Deferred[T]:
+    """Run ``function`` now, on this thread: hashing a password in a test
+    needn't wait for a thread."""
+    return maybeDeferred(function, *args)

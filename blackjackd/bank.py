@@ -1,0 +1,300 @@
+"""The bank: the casino tables' chips, kept in play and written to storage.
+
+Tables move chips only through the ``Ledger``, in memory, at once: a round
+never waits on the disk. The bank listens to that ledger and to the tables'
+rounds (it is their ``RoundLog``) and writes every movement of an account's
+chips, with the round it belongs to, to the database: all that one event
+changed (a bet, a settlement with every payout and the round's record) in
+one transaction, in the order it happened. Guests' chips live for their
+connection only and are never written; the rounds they play are.
+
+An account's chips are in play (loaded in the ledger, as ledger account
+``player_id``) while its player is seated or has hands still to be settled;
+then they are released, and storage alone holds them. While they are in
+play the ledger's balance is the truth; storage catches up behind it, in
+order, so a balance read from storage after a release is current.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Protocol
+
+from twisted.internet.defer import Deferred
+from twisted.internet.interfaces import IReactorTime
+from twisted.logger import Logger
+from twisted.python.failure import Failure
+
+from blackjackd.casino_table import SettledRound
+from blackjackd.errors import ActionRejected
+from blackjackd.ledger import Entry, Ledger
+from blackjackd.record import casino_record
+from blackjackd.store import Batch, Movement, RoundClosed, RoundOpened
+
+_logger = Logger(namespace="blackjackd.bank")
+
+#: Ledger entries that are in-memory bookkeeping, not movements: a guest's
+#: chips coming and going with the connection.
+_NOT_MOVEMENTS = frozenset({"open", "close"})
+
+
+class Storage(Protocol):
+    """What the bank needs of the database."""
+
+    def apply(self, batch: Batch) -> Deferred[None]: ...
+
+
+@dataclass
+class _PendingRound:
+    table_id: int
+    round_no: int
+    opened_at: float
+    #: Written to storage (with its first movement, or at its settlement).
+    written: bool = False
+
+
+@dataclass
+class _Pending:
+    """What one event changed, on its way to becoming a ``Batch``."""
+
+    opened: list[RoundOpened]
+    movements: list[Movement]
+    closed: list[RoundClosed]
+    rebuys: list[tuple[int, float]]
+
+
+@dataclass(frozen=True)
+class RebuyRules:
+    """When a broke player may top up, and to how much."""
+
+    starting_chips: int
+    min_bet: int
+    #: Seconds between two rebuys of one player.
+    interval: float
+
+
+class Bank:
+    """Keeps accounts' chips in play and writes every movement to storage.
+
+    ``at_end`` runs a callback once the event under way is over (the
+    outbox's ``at_end``): the writes of one event go out as one batch.
+    """
+
+    def __init__(
+        self,
+        storage: Storage | None,
+        clock: IReactorTime,
+        at_end: Callable[[Callable[[], object]], None] | None = None,
+        rebuy: RebuyRules | None = None,
+    ) -> None:
+        self.ledger = Ledger(keep_entries=False, on_entry=self._entry)
+        self.ledger.on_release = self._released
+        self._storage = storage
+        self._clock = clock
+        self._at_end = _at_once if at_end is None else at_end
+        self._rebuy = rebuy
+        self._account_of: dict[Hashable, int] = {}
+        self._player_of: dict[int, int] = {}
+        self._last_rebuy: dict[Hashable, float] = {}
+        self._rounds: dict[str, _PendingRound] = {}
+        #: Every ledger entry of each round not yet settled, for its record.
+        self._entries: dict[str, list[Entry]] = {}
+        #: What the event under way changed, to be written as one batch.
+        self._batch: _Pending | None = None
+        #: Writes sent to storage and not yet done.
+        self._writing: set[Deferred[None]] = set()
+
+    # -- accounts in play -------------------------------------------------------
+
+    def player_of(self, account_id: int) -> int | None:
+        """The player id whose ledger account holds ``account_id``'s chips,
+        while they are in play."""
+        return self._player_of.get(account_id)
+
+    def account_of(self, player_id: int) -> int | None:
+        """The account whose chips ``player_id`` plays with; None for a guest."""
+        return self._account_of.get(player_id)
+
+    def load(
+        self,
+        player_id: int,
+        account_id: int,
+        balance: int,
+        last_rebuy_at: float | None = None,
+    ) -> None:
+        """Bring ``account_id``'s chips (as storage has them) into play as
+        ledger account ``player_id``."""
+        if account_id in self._player_of:
+            raise ValueError(f"account {account_id} is already in play")
+        self.ledger.load(player_id, balance)
+        self._account_of[player_id] = account_id
+        self._player_of[account_id] = player_id
+        if last_rebuy_at is not None:
+            self._last_rebuy[player_id] = last_rebuy_at
+
+    def _released(self, player_id: Hashable) -> None:
+        account_id = self._account_of.pop(player_id, None)
+        if account_id is not None:
+            del self._player_of[account_id]
+        self._last_rebuy.pop(player_id, None)
+
+    def forget_guest(self, player_id: int) -> None:
+        """A guest has left: nothing of theirs is kept."""
+        self._last_rebuy.pop(player_id, None)
+
+    # -- rebuys --------------------------------------------------------------------
+
+    def rebuy(self, player_id: int) -> tuple[int, int, float]:
+        """Top a broke player's chips up to the starting chips: ``(amount,
+        balance, seconds until the next rebuy)``. ``ActionRejected`` 409
+        when they can still bet or it is too soon."""
+        rules = self._rebuy
+        if rules is None or not self.ledger.has(player_id):
+            raise ActionRejected(409, "this table has no chips to buy")
+        balance = self.ledger.balance(player_id)
+        if balance >= rules.min_bet:
+            raise ActionRejected(409, "you can still cover the minimum bet")
+        now = self._clock.seconds()
+        last = self._last_rebuy.get(player_id)
+        if last is not None and now < last + rules.interval:
+            minutes = math.ceil((last + rules.interval - now) / 60)
+            raise ActionRejected(
+                409, f"one rebuy per {_duration(rules.interval)}: next in {minutes} min"
+            )
+        amount = rules.starting_chips - balance
+        balance = self.ledger.pay(player_id, amount, "rebuy")
+        self._last_rebuy[player_id] = now
+        account_id = self._account_of.get(player_id)
+        if account_id is not None:
+            self._pending().rebuys.append((account_id, now))
+        return amount, balance, rules.interval
+
+    # -- what the ledger and the tables report ----------------------------------
+
+    def _entry(self, entry: Entry) -> None:
+        if entry.kind in _NOT_MOVEMENTS:
+            return
+        round_id = entry.round_id
+        if round_id is not None:
+            self._entries.setdefault(round_id, []).append(entry)
+        account_id = self._account_of.get(entry.account)
+        if account_id is None:
+            return  # a guest's chips
+        batch = self._pending()
+        if round_id is not None:
+            self._write_round(batch, round_id)
+        batch.movements.append(
+            Movement(account_id, entry.amount, entry.kind, round_id, self._now())
+        )
+
+    def opened(self, round_id: str, table_id: int, round_no: int) -> None:
+        # Betting reopened at that table without a bet: the round it named
+        # never happened and is never written.
+        for stale, pending in list(self._rounds.items()):
+            if pending.table_id == table_id and not pending.written:
+                del self._rounds[stale]
+                self._entries.pop(stale, None)
+        self._rounds[round_id] = _PendingRound(table_id, round_no, self._now())
+
+    def settled(self, settled: SettledRound) -> None:
+        round_id = settled.round.round_id
+        assert round_id is not None, "a table's rounds are named"
+        batch = self._pending()
+        self._write_round(batch, round_id)
+        record = casino_record(
+            settled.round,
+            table=settled.table_id,
+            round_no=settled.round_no,
+            shoe=settled.shoe,
+            accounts={
+                bettor.player_id: self._account_of.get(bettor.player_id)
+                for bettor in settled.round.bettors
+            },
+            seats=settled.seats,
+            movements=self._entries.pop(round_id, []),
+        )
+        batch.closed.append(RoundClosed(round_id, record, self._now()))
+        del self._rounds[round_id]
+
+    def _write_round(self, batch: _Pending, round_id: str) -> None:
+        pending = self._rounds.get(round_id)
+        if pending is not None and not pending.written:
+            pending.written = True
+            batch.opened.append(
+                RoundOpened(
+                    round_id,
+                    pending.table_id,
+                    pending.round_no,
+                    "casino",
+                    pending.opened_at,
+                )
+            )
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _pending(self) -> _Pending:
+        if self._batch is None:
+            self._batch = _Pending([], [], [], [])
+            self._at_end(self.flush)
+        return self._batch
+
+    def flush(self) -> None:
+        """Send what is waiting to storage, as one transaction."""
+        pending, self._batch = self._batch, None
+        if pending is None or self._storage is None:
+            return
+        batch = Batch(
+            opened=pending.opened,
+            movements=pending.movements,
+            closed=pending.closed,
+            rebuys=pending.rebuys,
+        )
+        writing = self._storage.apply(batch)
+        self._writing.add(writing)
+        writing.addErrback(self._failed, batch)
+        writing.addBoth(self._written, writing)
+
+    def _failed(self, failure: Failure, batch: Batch) -> None:
+        _logger.failure(
+            "storing {movements} chip movements and {rounds} rounds failed",
+            failure,
+            movements=len(batch.movements),
+            rounds=len(batch.closed),
+        )
+
+    def _written(self, result: object, writing: Deferred[None]) -> None:
+        self._writing.discard(writing)
+
+    def written(self) -> Deferred[None]:
+        """Fires once everything sent to storage so far is written."""
+        self.flush()
+        done: Deferred[None] = Deferred()
+        pending = list(self._writing)
+        if not pending:
+            done.callback(None)
+            return done
+        from twisted.internet.defer import DeferredList
+
+        DeferredList(pending, consumeErrors=True).addCallback(
+            lambda _: done.callback(None)
+        )
+        return done
+
+    def _now(self) -> float:
+        return self._clock.seconds()
+
+
+def _at_once(write: Callable[[], object]) -> None:
+    write()
+
+
+def _duration(seconds: float) -> str:
+    if seconds % 3600 == 0:
+        hours = int(seconds // 3600)
+        return "hour" if hours == 1 else f"{hours} hours"
+    if seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return "minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{seconds:g} seconds"

@@ -1,0 +1,205 @@
+"""Seats that outlive a connection.
+
+A ``Session`` is one player's hold on one seat: their ``player_id``, the
+secret ``token`` that brings them back, their account (if any) and the
+connection that reaches them now. The table reaches the player through the
+session (``Session.deliver``), so a player who reconnects needs nothing of
+the table but a ``snapshot``.
+
+When a connection drops, the session keeps the seat for ``grace`` seconds
+(the table is told: ``away``); the player's hands stand on their turn
+timers as anyone's do. ``resume`` with the token in time reattaches a new
+connection; after that, the player leaves for good (``left`` with reason
+``gone``) and the token is worthless. Signing in to an account that is
+seated moves its session to the new connection (``take_over``): one
+account never holds two seats.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+
+from blackjackd.errors import ActionRejected
+from blackjackd.interfaces import ITable
+from blackjackd.lobby import Lobby
+from blackjackd.timing import cancel_call
+from blackjackd.wire import Left, ServerMessage
+
+#: WebSocket close code (application range) for a connection whose seat was
+#: taken over by a sign-in elsewhere.
+CLOSE_SIGNED_IN_ELSEWHERE = 4001
+#: Close code for a player the table stood up (idle), after ``left``.
+CLOSE_NORMAL = 1000
+
+
+class Connection(Protocol):
+    """What a session needs of the connection that reaches its player."""
+
+    def send_message(self, message: ServerMessage) -> None: ...
+
+    def close_with(self, code: int, reason: str) -> None: ...
+
+    def seat_ended(self) -> None:
+        "The session this connection holds is over."
+
+
+@dataclass(eq=False)
+class Session:
+    """One player's hold on a seat, across connections."""
+
+    player_id: int
+    username: str
+    token: str = field(repr=False)
+    account_id: int | None
+    table: ITable
+    connection: Connection | None
+    grace_timer: IDelayedCall | None = None
+    #: Told when the table stood the player up.
+    on_stood_up: Callable[[Session, str], None] | None = None
+
+    def deliver(self, message: ServerMessage) -> None:
+        """What the table sends the player: to the connection of the moment."""
+        connection = self.connection
+        if connection is not None:
+            connection.send_message(message)
+        if (
+            isinstance(message, Left)
+            and message.id == self.player_id
+            and message.reason is not None
+            and self.on_stood_up is not None
+        ):
+            self.on_stood_up(self, message.reason)
+
+
+class Sessions:
+    """Every seated player's session, by token, player and account."""
+
+    def __init__(self, lobby: Lobby, clock: IReactorTime, grace: float) -> None:
+        self.lobby = lobby
+        self.clock = clock
+        #: Seconds a dropped player's seat is held (0: not at all).
+        self.grace = grace
+        self._by_token: dict[str, Session] = {}
+        self._by_player: dict[int, Session] = {}
+        self._by_account: dict[int, Session] = {}
+        #: Told of every session that ends (the player left for good).
+        self.on_end: Callable[[Session], None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._by_player)
+
+    def for_account(self, account_id: int) -> Session | None:
+        return self._by_account.get(account_id)
+
+    def seat(
+        self,
+        connection: Connection,
+        username: str,
+        account_id: int | None = None,
+        player_id: int | None = None,
+        accounts_kept: bool = True,
+    ) -> Session:
+        """Seat a player (``ActionRejected`` 507 when every seat is taken)
+        and start their session. ``id`` says whether they signed in to an
+        account, where the server keeps accounts (``accounts_kept``)."""
+        token = secrets.token_urlsafe(24)  # 192 bits
+        holder: list[Session] = []
+
+        def deliver(message: ServerMessage) -> None:
+            # The table greets the player before ``sit`` returns.
+            if holder:
+                holder[0].deliver(message)
+            else:
+                connection.send_message(message)
+
+        player_id = self.lobby.sit(
+            username,
+            deliver,
+            player_id=player_id,
+            token=token,
+            account=(account_id is not None) if accounts_kept else None,
+        )
+        session = Session(
+            player_id=player_id,
+            username=username,
+            token=token,
+            account_id=account_id,
+            table=self.lobby.table_of(player_id),
+            connection=connection,
+            on_stood_up=self._stood_up,
+        )
+        holder.append(session)
+        self._by_token[token] = session
+        self._by_player[player_id] = session
+        if account_id is not None:
+            self._by_account[account_id] = session
+        return session
+
+    def resume(self, token: str, connection: Connection) -> Session:
+        """Put ``connection`` in the seat ``token`` holds (``ActionRejected``
+        401 for a token that holds none)."""
+        session = self._by_token.get(token)
+        if session is None:
+            raise ActionRejected(401, "that token is not valid (any more)")
+        self.take_over(session, connection)
+        return session
+
+    def take_over(self, session: Session, connection: Connection) -> None:
+        """Move ``session`` to ``connection``: the old connection, if it is
+        still open, is closed; the player gets ``id`` and a ``snapshot``."""
+        cancel_call(session.grace_timer)
+        session.grace_timer = None
+        old, session.connection = session.connection, connection
+        if old is not None and old is not connection:
+            old.seat_ended()
+            old.close_with(CLOSE_SIGNED_IN_ELSEWHERE, "signed in elsewhere")
+        session.table.rejoin(session.player_id, session.deliver)
+
+    def dropped(self, session: Session, connection: Connection) -> None:
+        """``connection``, which held ``session``, closed."""
+        if session.connection is not connection:
+            return  # already moved to another connection
+        session.connection = None
+        if self.grace > 0:
+            session.table.away(session.player_id, self.grace)
+            session.grace_timer = self.clock.callLater(
+                self.grace, self._expired, session
+            )
+        else:
+            self._end(session)
+            self.lobby.leave(session.player_id)
+
+    def _expired(self, session: Session) -> None:
+        session.grace_timer = None
+        self._end(session)
+        self.lobby.leave(session.player_id, "gone")
+
+    def _stood_up(self, session: Session, reason: str) -> None:
+        # The table has freed the seat already (``left`` to the player).
+        self._end(session)
+        self.lobby.forget(session.player_id)
+        connection, session.connection = session.connection, None
+        if connection is not None:
+            connection.seat_ended()
+            connection.close_with(CLOSE_NORMAL, f"stood up: {reason}")
+
+    def _end(self, session: Session) -> None:
+        cancel_call(session.grace_timer)
+        session.grace_timer = None
+        self._by_token.pop(session.token, None)
+        self._by_player.pop(session.player_id, None)
+        if session.account_id is not None:
+            self._by_account.pop(session.account_id, None)
+        if self.on_end is not None:
+            self.on_end(session)
+
+    def close(self) -> None:
+        """Stop every grace timer: the server is stopping."""
+        for session in self._by_player.values():
+            cancel_call(session.grace_timer)
+            session.grace_timer = None

@@ -1,0 +1,323 @@
+"""Accounts and kept seats through the WebSocket protocol, in memory, with a
+real (inline SQLite) database: signing in, chips that outlive the
+connection, coming back to your seat with a token, taking a seat over from
+another device, idle players stood up, rebuys and the hand history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.trial.unittest import SynchronousTestCase
+
+from blackjackd.casino import CasinoConfig
+from blackjackd.store import account_state
+from blackjackd.table import TableConfig
+from blackjackd.testing import MemoryServer, deal
+from blackjackd.testing.memory import RecordingClient
+
+RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}
+PASSWORD = "correct horse"
+
+
+def error(code: int, message: str) -> dict[str, Any]:
+    return {"type": "error", "status_code": code, "message": message}
+
+
+def casino(cards: list[str] = (), grace: float = 0.0, **rules: Any) -> MemoryServer:
+    return MemoryServer(
+        list(cards),
+        config=CasinoConfig(**{**RULES, **rules}),
+        database="sqlite::memory:",
+        seat_grace=grace,
+    )
+
+
+def first(client: RecordingClient, kind: str) -> dict[str, Any]:
+    """The first message of ``kind`` ``client`` received (and keeps)."""
+    for message in client.received:
+        if message["type"] == kind:
+            return message
+    raise AssertionError(f"no {kind!r} in {client.types()}")
+
+
+def stored_balance(server: MemoryServer, username: str) -> int:
+    assert server.database is not None
+    account = server.database.find_account(username.casefold())
+    found = []
+    account.addCallback(found.append)
+    return account_state(server.database._conn, found[0].id).balance
+
+
+class SignInTests(SynchronousTestCase):
+    """Passwords make accounts; casino tables need one."""
+
+    def test_a_casino_table_needs_a_password(self) -> None:
+        server = casino()
+        ann = server.seat("ann")
+        self.assertEqual(
+            ann.take(),
+            [error(401, "casino tables need an account: sign in with a password")],
+        )
+        # Nothing changed: the connection may sign in properly.
+        ann.send({"type": "auth", "data": {"username": "ann", "password": PASSWORD}})
+        server.flush()
+        self.assertEqual(first(ann, "id")["account"], True)
+
+    def test_the_first_sign_in_registers_with_the_starting_chips(self) -> None:
+        server = casino()
+        ann = server.seat("ann", PASSWORD)
+        hello = first(ann, "id")
+        self.assertEqual(
+            (hello["username"], hello["balance"], hello["account"]),
+            ("ann", 1000, True),
+        )
+        token = hello["token"]
+        self.assertGreaterEqual(len(token), 22)  # at least 128 bits, base64
+        self.assertEqual(stored_balance(server, "ann"), 1000)
+
+    def test_a_wrong_password_is_401_and_seats_nobody(self) -> None:
+        server = casino()
+        server.seat("ann", PASSWORD).take()
+        thief = server.seat("ann", "guess")
+        self.assertEqual(thief.take(), [error(401, "wrong password for this name")])
+        self.assertEqual(server.lobby.seats_taken, 1)
+
+    def test_names_are_one_account_whatever_their_case_and_form(self) -> None:
+        server = casino()
+        server.seat("Ann", PASSWORD)
+        server.flush()
+        # Fullwidth letters are the same name after NFKC.
+        again = server.seat("\uff41\uff4e\uff4e", PASSWORD)
+        hello = first(again, "id")
+        # Same account: the seat moved, under the name as registered.
+        self.assertEqual(hello["username"], "Ann")
+        self.assertEqual(server.lobby.seats_taken, 1)
+
+    def test_wrong_passwords_slow_the_name_down(self) -> None:
+        server = casino()
+        server.seat("ann", PASSWORD)
+        answers = []
+        for _ in range(5):
+            thief = server.seat("ann", "guess")
+            answers.append(thief.take()[0]["status_code"])
+        self.assertEqual(answers[:4], [401, 401, 401, 401])
+        self.assertEqual(answers[4], 429)
+        server.advance(120)
+        # Once the wait is over, the right password works again.
+        self.assertEqual(first(server.seat("ann", PASSWORD), "id")["username"], "ann")
+
+    def test_guests_are_seated_with_connection_chips_when_allowed(self) -> None:
+        server = MemoryServer(
+            config=CasinoConfig(**RULES), database="sqlite::memory:", guests=True
+        )
+        guest = server.seat("gus")
+        hello = first(guest, "id")
+        self.assertEqual((hello["balance"], hello["account"]), (1000, False))
+
+    def test_a_classic_table_takes_either(self) -> None:
+        server = MemoryServer(
+            config=TableConfig(), database="sqlite::memory:", real_shoe_seed=1
+        )
+        self.assertEqual(first(server.seat("ann"), "id")["account"], False)
+        self.assertEqual(first(server.seat("bob", PASSWORD), "id")["account"], True)
+
+
+class ChipsOutliveTheConnectionTests(SynchronousTestCase):
+    """A balance is the account's, not the connection's."""
+
+    def test_chips_won_are_there_at_the_next_sign_in(self) -> None:
+        # ann 20 against the dealer's 17: she wins her 20.
+        server = casino(deal(("TS", "QH"), up="7C", hole="KD"))
+        ann = server.seat("ann", PASSWORD)
+        ann.send({"type": "bet", "amount": 20})
+        server.flush()
+        ann.send({"type": "stand"})
+        server.flush()
+        self.assertEqual(first(ann, "balance")["balance"], 1020)
+        server.drop(ann)
+        self.assertEqual(stored_balance(server, "ann"), 1020)
+        again = server.seat("ann", PASSWORD)
+        self.assertEqual(first(again, "id")["balance"], 1020)
+
+    def test_a_player_who_leaves_mid_round_is_settled_as_stood(self) -> None:
+        # ann 20 against the dealer's 17; she drops before standing.
+        server = casino(deal(("TS", "QH"), up="7C", hole="KD"))
+        ann = server.seat("ann", PASSWORD)
+        ann.send({"type": "bet", "amount": 20})
+        server.flush()
+        server.drop(ann)  # no grace: she has left for good
+        self.assertEqual(stored_balance(server, "ann"), 1020)
+
+
+class ReconnectTests(SynchronousTestCase):
+    """A dropped player comes back to the same seat with their token."""
+
+    def setUp(self) -> None:
+        # ann TS 6D (16) and bob 9C 9D; the dealer shows 7C, holds KD, and
+        # ann draws 3S.
+        cards = deal(("TS", "6D"), ("9C", "9D"), up="7C", hole="KD", then=["3S"])
+        self.server = casino(cards, grace=30)
+        self.ann = self.server.seat("ann", PASSWORD)
+        self.bob = self.server.seat("bob", PASSWORD)
+        self.hello = first(self.ann, "id")
+        for player in (self.ann, self.bob):
+            player.send({"type": "bet", "amount": 20})
+        self.server.flush()
+        self.server.advance(5)
+        self.ann.take()
+        self.bob.take()
+
+    def test_back_mid_turn_with_the_token_and_the_hand_plays_on(self) -> None:
+        self.server.drop(self.ann)
+        self.assertEqual(
+            self.bob.take(),
+            [{"type": "away", "id": self.hello["client_id"], "seconds": 30.0}],
+        )
+        again = self.server.seat(token=self.hello["token"])
+        hello, snapshot = again.received[:2]
+        self.assertEqual(hello["type"], "id")
+        self.assertEqual(hello["client_id"], self.hello["client_id"])
+        self.assertEqual(hello["seat"], self.hello["seat"])
+        self.assertEqual(snapshot["type"], "snapshot")
+        self.assertEqual(snapshot["phase"], "playing")
+        self.assertEqual(snapshot["dealer"], ["7C"])
+        self.assertTrue(snapshot["hole_card"])
+        mine = snapshot["seats"][0]
+        self.assertEqual(
+            (mine["hand"], mine["bet"], mine["balance"], mine["connected"]),
+            (["TS", "6D"], 20, 980, True),
+        )
+        # The turn timer ran on while she was away: 20 s less the 5 s.
+        turns = {
+            (turn["id"], turn["hand"]): turn["seconds"] for turn in snapshot["turns"]
+        }
+        self.assertEqual(turns[(self.hello["client_id"], 0)], 15.0)
+        self.assertEqual(snapshot["balance"], 980)
+        self.assertEqual(
+            self.bob.take(), [{"type": "back", "id": self.hello["client_id"]}]
+        )
+        # She plays the hand out: 19 beats the dealer's 17.
+        again.take()
+        again.send({"type": "hit"})
+        again.send({"type": "stand"})
+        self.bob.send({"type": "stand"})
+        self.server.flush()
+        self.assertEqual(
+            first(again, "balance"), {"type": "balance", "balance": 1020, "net": 20}
+        )
+
+    def test_too_late_the_seat_is_freed_and_the_token_is_worthless(self) -> None:
+        self.server.drop(self.ann)
+        self.bob.take()
+        self.server.advance(30)
+        self.assertIn(
+            {"type": "left", "id": self.hello["client_id"], "reason": "gone"},
+            self.bob.received,
+        )
+        late = self.server.seat(token=self.hello["token"])
+        self.assertEqual(
+            late.take(), [error(401, "that token is not valid (any more)")]
+        )
+
+    def test_a_wrong_token_is_401(self) -> None:
+        thief = self.server.seat(token="A" * 32)
+        self.assertEqual(
+            thief.take(), [error(401, "that token is not valid (any more)")]
+        )
+
+    def test_signing_in_elsewhere_moves_the_seat(self) -> None:
+        phone = self.server.seat("ann", PASSWORD)
+        hello = first(phone, "id")
+        self.assertEqual(hello["client_id"], self.hello["client_id"])
+        self.assertEqual(first(phone, "snapshot")["seats"][0]["hand"], ["TS", "6D"])
+        self.assertEqual(self.ann.close_code, 4001)
+        self.assertEqual(self.server.lobby.seats_taken, 2)
+
+
+class IdleRoundsTests(SynchronousTestCase):
+    """Seats go to players who play."""
+
+    def test_three_rounds_without_a_bet_stand_a_player_up(self) -> None:
+        server = casino(idle_rounds=3)
+        ann = server.seat("ann", PASSWORD)
+        ann.take()
+        for _ in range(3):
+            server.advance(RULES["bet_timeout"])
+        self.assertIn({"type": "left", "id": 1, "reason": "idle"}, ann.received)
+        self.assertEqual(ann.close_code, 1000)
+        self.assertEqual(server.lobby.seats_taken, 0)
+
+    def test_a_classic_player_who_never_acts_is_stood_up(self) -> None:
+        server = MemoryServer(
+            ["TS", "6D"] * 20, config=TableConfig(idle_rounds=2, turn_timeout=20)
+        )
+        ann = server.seat("ann")
+        server.advance(20)  # timed out once
+        server.advance(3)  # the next round
+        server.advance(20)  # twice
+        self.assertIn({"type": "left", "id": 1, "reason": "idle"}, ann.received)
+
+
+class RebuyAndHistoryTests(SynchronousTestCase):
+    """Broke players top up; every player may read their rounds."""
+
+    def test_a_broke_player_rebuys_once_an_interval(self) -> None:
+        # ann bets all but 5 of her chips and loses: 18 against 20.
+        server = MemoryServer(
+            deal(("TS", "8H"), up="KC", hole="QD"),
+            config=CasinoConfig(**{**RULES, "max_bet": 1000}),
+            database="sqlite::memory:",
+        )
+        ann = server.seat("ann", PASSWORD)
+        ann.send({"type": "rebuy"})
+        server.flush()
+        self.assertIn(error(409, "you can still cover the minimum bet"), ann.take())
+        ann.send({"type": "bet", "amount": 996})
+        server.flush()
+        ann.send({"type": "stand"})
+        server.flush()
+        self.assertEqual(first(ann, "balance")["balance"], 4)
+        ann.take()
+        ann.send({"type": "rebuy"})
+        server.flush()
+        self.assertEqual(
+            ann.take(),
+            [{"type": "rebuy", "amount": 996, "balance": 1000, "next_in": 3600.0}],
+        )
+        self.assertEqual(stored_balance(server, "ann"), 1000)
+
+    def test_history_answers_the_last_rounds_newest_first(self) -> None:
+        cards = deal(("TS", "QH"), up="7C", hole="KD") + deal(
+            ("TS", "8H"), up="KC", hole="QD"
+        )
+        server = casino(cards)
+        ann = server.seat("ann", PASSWORD)
+        for _ in range(2):
+            ann.send({"type": "bet", "amount": 20})
+            server.flush()
+            ann.send({"type": "stand"})
+            server.flush()
+            server.advance(RULES["round_delay"])
+        ann.take()
+        ann.send({"type": "history", "data": {"limit": 5}})
+        server.flush()
+        (history,) = ann.take()
+        self.assertEqual(history["type"], "history")
+        rounds = history["rounds"]
+        self.assertEqual([entry["round"] for entry in rounds], [2, 1])
+        self.assertEqual([entry["net"] for entry in rounds], [-20, 20])
+        self.assertEqual(rounds[1]["hands"][0]["cards"], ["TS", "QH"])
+        self.assertEqual(rounds[1]["dealer"], ["7C", "KD"])
+
+    def test_a_guest_has_no_history(self) -> None:
+        server = MemoryServer(
+            config=TableConfig(), database="sqlite::memory:", real_shoe_seed=1
+        )
+        ann = server.seat("ann")
+        ann.take()
+        ann.send({"type": "history"})
+        server.flush()
+        self.assertEqual(
+            ann.take(),
+            [error(409, "history is kept for accounts: sign in with a password")],
+        )
