@@ -140,10 +140,6 @@ class Bank:
             del self._player_of[account_id]
         self._last_rebuy.pop(player_id, None)
 
-    def forget_guest(self, player_id: int) -> None:
-        """A guest has left: nothing of theirs is kept."""
-        self._last_rebuy.pop(player_id, None)
-
     # -- rebuys --------------------------------------------------------------------
 
     def rebuy(self, player_id: int) -> tuple[int, int, float]:

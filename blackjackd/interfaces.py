@@ -24,6 +24,9 @@ class ITable(Interface):
     game = Attribute('What the table plays: "classic" or "casino".')
     config = Attribute("The table's rules and timings (``seats`` among them).")
     seats_taken = Attribute("How many players sit at the table.")
+    rounds_played = Attribute(
+        "Rounds the table has finished; the next round's number is one more."
+    )
     has_free_seat = Attribute("Whether another player may sit down.")
     actions = Attribute(
         "The request classes (``blackjackd.wire``) a seated player may send "

@@ -51,7 +51,7 @@ class Ledger:
         self._recording = keep_entries or on_entry is not None
         #: Accounts brought in from storage (``load``) rather than opened.
         self._stored: set[Hashable] = set()
-        #: Told of each stored account ``release`` takes out of play.
+        #: Told of each account ``release`` takes out of play.
         self.on_release: Callable[[Hashable], None] | None = None
 
     def open(self, account: Hashable, chips: int, record: bool = True) -> None:
@@ -140,14 +140,14 @@ class Ledger:
         return account in self._stored
 
     def release(self, account: Hashable) -> None:
-        """The account's player is gone: unload a stored account (and say
-        so to ``on_release``), close any other (its chips are gone)."""
+        """The account's player is gone: unload a stored account, close any
+        other (its chips are gone); then tell ``on_release``."""
         if account in self._stored:
             self.unload(account)
-            if self.on_release is not None:
-                self.on_release(account)
         else:
             self.close(account)
+        if self.on_release is not None:
+            self.on_release(account)
 
     def players_total(self) -> int:
         """Every open account's chips."""

@@ -87,8 +87,6 @@ class Sessions:
         self._by_token: dict[str, Session] = {}
         self._by_player: dict[int, Session] = {}
         self._by_account: dict[int, Session] = {}
-        #: Told of every session that ends (the player left for good).
-        self.on_end: Callable[[Session], None] | None = None
 
     def __len__(self) -> int:
         return len(self._by_player)
@@ -181,6 +179,8 @@ class Sessions:
 
     def _stood_up(self, session: Session, reason: str) -> None:
         # The table has freed the seat already (``left`` to the player).
+        if session.token not in self._by_token:
+            return  # over already: the seat's grace ran out
         self._end(session)
         self.lobby.forget(session.player_id)
         connection, session.connection = session.connection, None
@@ -195,8 +195,6 @@ class Sessions:
         self._by_player.pop(session.player_id, None)
         if session.account_id is not None:
             self._by_account.pop(session.account_id, None)
-        if self.on_end is not None:
-            self.on_end(session)
 
     def close(self) -> None:
         """Stop every grace timer: the server is stopping."""

@@ -378,6 +378,17 @@ class LobbyService(Service):
                 _log_refunds,
                 lambda failure: _logger.failure("refunding open rounds", failure),
             )
+            self.database.last_round_numbers().addCallbacks(
+                self._number_rounds_on,
+                lambda failure: _logger.failure("reading round numbers", failure),
+            )
+
+    def _number_rounds_on(self, last: dict[int, int]) -> None:
+        # Each table's rounds go on from the last one stored, so a table and
+        # a round number name one round for good.
+        for table in self.lobby.tables:
+            stored = last.get(table.table_id, 0)
+            table.rounds_played = max(table.rounds_played, stored)
 
     def stopService(self) -> Deferred[None] | None:
         super().stopService()

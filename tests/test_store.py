@@ -37,6 +37,7 @@ from blackjackd.store import (
     connect,
     find_account,
     history,
+    last_round_numbers,
     ledger_sums,
     migrate,
     parse_url,
@@ -424,6 +425,13 @@ class StoreTestsMixin:
         self.assertEqual(history(conn, ann.id, 0), [])
         self.assertEqual(history(conn, ann.id + 1000, 10), [])
         self.assertRaises(ValueError, history, conn, ann.id, -1)
+
+    def test_round_numbers_go_on_from_the_last_stored(self) -> None:
+        conn = self.store()
+        self.assertEqual(last_round_numbers(conn), {})
+        for table_no, round_no in ((1, 4), (1, 9), (2, 3)):
+            apply(conn, Batch([new_round(table_no, round_no)], [], []))
+        self.assertEqual(last_round_numbers(conn), {1: 9, 2: 3})
 
     # Balances.
 

@@ -240,6 +240,10 @@ class Database:
         """See ``blackjackd.store.refund_open_rounds``."""
         return self._call(queries.refund_open_rounds, at)
 
+    def last_round_numbers(self) -> defer.Deferred[dict[int, int]]:
+        """See ``blackjackd.store.last_round_numbers``."""
+        return self._call(queries.last_round_numbers)
+
     def history(self, account_id: int, limit: int) -> defer.Deferred[list[HistoryRow]]:
         """See ``blackjackd.store.history``."""
         return self._call(queries.history, account_id, limit)

@@ -257,6 +257,16 @@ def _history_row(row: Row, movements: list[tuple[int, str]]) -> HistoryRow:
     )
 
 
+def last_round_numbers(conn: Connection) -> dict[int, int]:
+    """The highest round number stored for each table: a restarted server
+    numbers its tables' rounds on from there."""
+    with conn.transaction(write=False):
+        rows = conn.execute(
+            "SELECT table_no, MAX(round_no) FROM rounds GROUP BY table_no"
+        ).rows
+    return {int(table_no): int(round_no) for table_no, round_no in rows}
+
+
 def ledger_sums(conn: Connection) -> dict[int, tuple[int, int]]:
     """Every account's ``(balance, sum of its ledger)``: equal, always.
 
