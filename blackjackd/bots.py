@@ -15,11 +15,17 @@ strategy (``blackjackd.strategy``).
 that keeps no model of its own, and says when a decision is due.
 ``hand_options`` says which of double, split and surrender the server's
 rules allow on a hand: the pygame client asks it too.
+
+``Rejoin`` is how a player keeps its seat across dropped connections: which
+``auth`` to send (the seat's token, else the name and password) and, after a
+close, whether to connect again and after how long (``Backoff``). Both
+clients follow it; it is pure too, the caller keeps the time and the timer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -306,6 +312,8 @@ class SeatNotes:
             if balance is not None:
                 self.balance = balance
         if isinstance(message, wire.Id):
+            # A new seat, or the same one come back to: a snapshot follows.
+            self._new_round()
             self.my_id = message.client_id
             if message.game == "casino":
                 self.config = table_config(
@@ -315,6 +323,8 @@ class SeatNotes:
             self._new_round()
             if isinstance(message, wire.Betting):
                 return self._betting(message)
+        elif isinstance(message, wire.Snapshot):
+            return self._snapshot(message)
         elif isinstance(message, wire.InsuranceOffer):
             return Turn(balance=self.balance, insurance_cost=message.amount)
         elif isinstance(message, wire.Bet) and mine:
@@ -350,6 +360,45 @@ class SeatNotes:
             bet_unit=OLD_SERVER_UNIT if self.config is None else self.config.unit,
             balance=self.balance,
         )
+
+    def _snapshot(self, message: wire.Snapshot) -> Turn | None:
+        """Back at the seat: the notes afresh from the table as it is, and
+        the decision due now, if one is."""
+        self._new_round()
+        if message.balance is not None:
+            self.balance = message.balance
+        self.upcard = message.dealer[0] if message.dealer else None
+        me = next((seat for seat in message.seats if seat.id == self.my_id), None)
+        if me is None:
+            return None
+        if me.hands is None:
+            # A classic table: one hand, as ``other_players`` shows it.
+            if me.hand:
+                self.cards[0], self.points[0] = me.hand, me.points
+        else:
+            for view in me.hands:
+                self.cards[view.hand] = view.cards
+                self.points[view.hand] = view.points
+                self.stakes[view.hand] = view.bet
+                if len(me.hands) > 1:
+                    self.from_split.add(view.hand)
+        for turn in message.turns:
+            if turn.id == self.my_id:
+                self.open_hands.add(turn.hand or 0)
+        if message.insurance_offer is not None:
+            return Turn(balance=self.balance, insurance_cost=message.insurance_offer)
+        config = self.config
+        if message.phase == "betting" and me.bet is None and config is not None:
+            return Turn(
+                may_bet=True,
+                min_bet=config.min_bet,
+                max_bet=config.max_bet,
+                bet_unit=config.unit,
+                balance=self.balance,
+            )
+        if self.open_hands:
+            return self._turn(min(self.open_hands))
+        return None
 
     def _hit(self, message: wire.Hit, mine: bool) -> Turn | None:
         if message.id == wire.DEALER_ID:
@@ -396,3 +445,137 @@ class SeatNotes:
             upcard=self.upcard,
             legal=legal,
         )
+
+
+# -- coming back after a dropped connection ----------------------------------
+
+#: The close code of a connection whose seat was taken by signing in again
+#: elsewhere (docs/protocol.rst, ``auth``).
+CLOSE_SIGNED_IN_ELSEWHERE = 4001
+STATUS_UNAUTHORIZED = 401
+
+#: What a player is told on being stood up, by ``left``'s ``reason``.
+LEFT_REASONS = {
+    "idle": "you were stood up after too many idle rounds in a row",
+    "gone": "your seat was given up: you were away too long",
+    "elsewhere": "you sat down at another table",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How long to wait between attempts to come back: ``first`` seconds,
+    growing by ``factor`` up to ``cap``, each spread by jitter over its
+    upper half (so clients dropped together don't come back together);
+    no more attempts once ``budget`` seconds have passed since the drop."""
+
+    first: float = 0.5
+    factor: float = 2.0
+    cap: float = 10.0
+    budget: float = 120.0
+
+    def delay(self, attempt: int, draw: float) -> float:
+        """The wait before attempt ``attempt`` (0 for the first), with
+        ``draw`` (from 0 to 1) placing it between half and all of it."""
+        # The exponent is bounded: no float overflows, however many attempts.
+        base = min(self.cap, self.first * self.factor ** min(attempt, 64))
+        return base * (0.5 + min(max(draw, 0.0), 1.0) / 2)
+
+
+class Rejoin:
+    """A player's seat across connections: what ``auth`` to send and, once
+    a connection closes, whether and when to connect again.
+
+    The seat's ``token`` (from ``id``) comes first; a token refused (401)
+    falls back to the name and password on the same connection. A player
+    comes back only to a seat it has had: a first connection that fails is
+    the caller's to report. It stops for good, ``stopped`` saying why, when
+    it is stood up (``left`` naming it), signed in elsewhere (close code
+    4001), refused its name or password, out of time, or when the player
+    leaves."""
+
+    def __init__(
+        self,
+        username: str,
+        password: str | None = None,
+        *,
+        backoff: Backoff | None = None,
+        draw: Callable[[], float] = random.random,
+    ) -> None:
+        self.username = username
+        # None or "": a guest.
+        self.password = password or None
+        self.backoff = Backoff() if backoff is None else backoff
+        self._draw = draw
+        self.token: str | None = None
+        self.my_id: int | None = None
+        #: Whether this player has had a seat to come back to.
+        self.seated = False
+        #: Why it won't connect again by itself (None: it may).
+        self.stopped: str | None = None
+        self.attempts = 0
+        self.lost_at: float | None = None
+        #: The kind of ``auth`` sent and not answered yet: "token", "name".
+        self._asked: str | None = None
+
+    @property
+    def resuming(self) -> bool:
+        """Whether the next ``auth`` asks for a held seat back."""
+        return self.token is not None
+
+    def auth(self) -> wire.AuthRequest:
+        """The ``auth`` to answer the server's ``auth`` with."""
+        if self.token is not None:
+            self._asked = "token"
+            return wire.AuthRequest(token=self.token)
+        self._asked = "name"
+        return wire.AuthRequest(username=self.username, password=self.password)
+
+    def hear(self, message: wire.ServerMessage) -> wire.AuthRequest | None:
+        """Note a server message; the ``auth`` to send at once (the name and
+        password after a refused token), or None."""
+        if isinstance(message, wire.Id):
+            self.token = message.token
+            self.my_id = message.client_id
+            self.seated = True
+            self.attempts, self.lost_at, self._asked = 0, None, None
+        elif (
+            isinstance(message, wire.Error)
+            and message.status_code == STATUS_UNAUTHORIZED
+            and self._asked is not None
+        ):
+            if self._asked == "token":
+                # The seat is gone (or the server restarted): sit down anew.
+                self.token = None
+                return self.auth()
+            self._asked = None
+            self.stopped = f"the server refused the sign-in: {message.message}"
+        elif isinstance(message, wire.Left) and message.id == self.my_id:
+            self.token = None
+            self.stopped = LEFT_REASONS.get(message.reason or "", "you left the table")
+        return None
+
+    def closed(self, code: int | None, now: float, by_us: bool = False) -> float | None:
+        """A connection closed (or could not be made) at ``now``: seconds to
+        wait before connecting again, or None not to (``stopped`` says why,
+        unless this player never had a seat)."""
+        self._asked = None
+        if by_us:
+            self.stopped = self.stopped or "you left"
+        elif code == CLOSE_SIGNED_IN_ELSEWHERE:
+            self.stopped = "signed in elsewhere"
+        if self.stopped is not None or not self.seated:
+            return None
+        if self.lost_at is None:
+            self.lost_at = now
+        delay = self.backoff.delay(self.attempts, self._draw())
+        if now + delay - self.lost_at > self.backoff.budget:
+            self.stopped = f"gave up coming back after {self.backoff.budget:g} s"
+            return None
+        self.attempts += 1
+        return delay
+
+    def restart(self) -> None:
+        """The player asks to connect again: a fresh budget, and no reason
+        to stop."""
+        self.stopped, self.attempts, self.lost_at, self._asked = None, 0, None, None
