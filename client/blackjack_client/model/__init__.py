@@ -16,10 +16,19 @@ both send alike is ``common``.
 The modules: ``state`` (the data and what the player may do), ``reducer``,
 ``read`` (limits for drawing what ``wire`` decoded, and the rules),
 ``seats`` (changing a seat or hand), ``events`` (local events), ``moves``
-(chips, requests and the bot's view of the moment).
+(chips, requests and the bot's view of the moment), ``accounts`` (kept
+seats, the rebuy and the history) with ``snapshot`` (the table afresh when
+the client comes back to its seat).
 """
 
-from blackjack_client.model.events import Connected, Connecting, Disconnected, Sent
+from blackjack_client.model.events import (
+    Connected,
+    Connecting,
+    Disconnected,
+    GaveUp,
+    Retrying,
+    Sent,
+)
 from blackjack_client.model.moves import (
     bot_turn,
     chip_values,
@@ -27,11 +36,13 @@ from blackjack_client.model.moves import (
     request_for,
 )
 from blackjack_client.model.reducer import (
+    ACCOUNT_TYPES,
     CASINO_TYPES,
     KNOWN_TYPES,
     Message,
     reduce,
 )
+from blackjack_client.model.snapshot import from_snapshot
 from blackjack_client.model.state import (
     BLACKJACK_STATUS,
     BUST,
@@ -51,6 +62,7 @@ from blackjack_client.model.state import (
     PHASE_OVER,
     PHASE_PLAYING,
     PLAYING,
+    RECONNECTING,
     SEATED,
     STOOD,
     SURRENDERED,
@@ -62,6 +74,7 @@ from blackjack_client.model.state import (
 )
 
 __all__ = [
+    "ACCOUNT_TYPES",
     "BLACKJACK_STATUS",
     "BUST",
     "CASINO_TYPES",
@@ -82,6 +95,7 @@ __all__ = [
     "PHASE_OVER",
     "PHASE_PLAYING",
     "PLAYING",
+    "RECONNECTING",
     "SEATED",
     "STOOD",
     "SURRENDERED",
@@ -89,14 +103,17 @@ __all__ = [
     "Connected",
     "Connecting",
     "Disconnected",
+    "GaveUp",
     "Hand",
     "Message",
     "Model",
+    "Retrying",
     "Rules",
     "Seat",
     "Sent",
     "bot_turn",
     "chip_values",
+    "from_snapshot",
     "rebet_amount",
     "reduce",
     "request_for",

@@ -37,6 +37,7 @@ from blackjack_client.model.state import (
     Seat,
 )
 from blackjackd import wire
+from blackjackd.bots import LEFT_REASONS
 
 
 def on_auth(model: Model, message: wire.Auth, now: float) -> Model:
@@ -46,6 +47,10 @@ def on_auth(model: Model, message: wire.Auth, now: float) -> Model:
 
 
 def on_id(model: Model, message: wire.Id, now: float) -> Model:
+    if model.resuming:
+        # Back at the table: what it shows now comes from this connection
+        # alone (a ``snapshot`` for the seat held, or a new seat's messages).
+        model = model.cleared()
     my_id = message.client_id
     username = read.text(message.username)
     seat = replace(
@@ -59,6 +64,7 @@ def on_id(model: Model, message: wire.Id, now: float) -> Model:
     model = replace(
         model,
         connection=SEATED,
+        resuming=False,
         my_id=my_id,
         my_name=username,
         table=message.table,
@@ -87,7 +93,13 @@ def on_left(model: Model, message: wire.Left, now: float) -> Model:
     seat = model.seats.get(message.id)
     if seat is None:
         return model
-    return with_seat(model, replace(without_deadlines(seat), state=LEFT))
+    if message.id == model.my_id:
+        why = LEFT_REASONS.get(message.reason or "", "you left the table")
+        model = replace(model, notice=why[:1].upper() + why[1:])
+    elif message.reason == "gone":
+        model = replace(model, notice=f"{seat.name} was away too long")
+    seat = replace(without_deadlines(seat), state=LEFT, away=False, away_until=None)
+    return with_seat(model, seat)
 
 
 def on_shuffle(model: Model, message: wire.Shuffle, now: float) -> Model:

@@ -12,15 +12,19 @@ from blackjack_client.model.state import (
     CONNECTING,
     DISCONNECTED,
     FULL,
+    RECONNECTING,
     Model,
 )
 
 
 @dataclass(frozen=True)
 class Connecting:
-    """The client starts connecting to ``url``; the old table is forgotten."""
+    """The client starts connecting to ``url``; the old table is forgotten,
+    unless the client is coming back to its seat (``resume``): then it stays
+    drawn until the server's ``id`` and ``snapshot`` replace it."""
 
     url: str
+    resume: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,37 @@ class Sent:
     action: str
 
 
-LocalEvent = Connecting | Connected | Disconnected | Sent
+@dataclass(frozen=True)
+class Retrying:
+    """The connection dropped; the client connects again at ``at`` (on the
+    reducer's clock) to come back to its seat."""
+
+    at: float
+
+
+@dataclass(frozen=True)
+class GaveUp:
+    """The client won't connect again by itself, and why."""
+
+    reason: str
+
+
+LocalEvent = Connecting | Connected | Disconnected | Sent | Retrying | GaveUp
+LOCAL_EVENTS = (Connecting, Connected, Disconnected, Sent, Retrying, GaveUp)
 
 
 def reduce_local(model: Model, event: LocalEvent) -> Model:
     if isinstance(event, Connecting):
+        if event.resume:
+            return replace(
+                model,
+                connection=CONNECTING,
+                url=event.url,
+                resuming=True,
+                retry_at=None,
+                awaiting=None,
+                error=None,
+            )
         return Model(
             connection=CONNECTING,
             url=event.url,
@@ -68,6 +98,7 @@ def reduce_local(model: Model, event: LocalEvent) -> Model:
         return replace(
             model,
             connection=connection,
+            retry_at=None,
             close_code=event.code,
             close_reason=event.reason,
             awaiting=None,
@@ -79,4 +110,10 @@ def reduce_local(model: Model, event: LocalEvent) -> Model:
         )
     if isinstance(event, Sent):
         return replace(model, awaiting=event.action, error=None)
+    if isinstance(event, Retrying):
+        return replace(model, connection=RECONNECTING, retry_at=event.at)
+    if isinstance(event, GaveUp):
+        return replace(
+            model, connection=DISCONNECTED, close_reason=event.reason, retry_at=None
+        )
     return model

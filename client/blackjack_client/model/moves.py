@@ -81,6 +81,8 @@ def request_for(
         if action not in ("hit", "stand") or not model.can_act():
             return None
         return wire.HAND_REQUESTS[action]()
+    if action == "rebuy":
+        return wire.RebuyRequest() if model.can_rebuy() else None
     if action == "bet":
         stake = rebet_amount(model) if amount is None else amount
         return wire.BetRequest(amount=stake) if model.can_bet(stake) else None

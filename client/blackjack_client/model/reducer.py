@@ -18,15 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from blackjack_client.model.accounts import ACCOUNT_HANDLERS
 from blackjack_client.model.casino import CASINO_HANDLERS
 from blackjack_client.model.classic import CLASSIC_HANDLERS
 from blackjack_client.model.common import Handler
 from blackjack_client.model.events import (
-    Connected,
-    Connecting,
-    Disconnected,
+    LOCAL_EVENTS,
     LocalEvent,
-    Sent,
     reduce_local,
 )
 from blackjack_client.model.state import GAME_CASINO, GAME_CLASSIC, Model
@@ -41,6 +39,9 @@ KNOWN_TYPES = frozenset(cls.TYPE for cls in CLASSIC_HANDLERS)
 #: The message types only casino tables send, understood as well.
 CASINO_TYPES = frozenset(cls.TYPE for cls in CASINO_HANDLERS) - KNOWN_TYPES
 
+#: The messages of accounts and kept seats, understood at either table.
+ACCOUNT_TYPES = frozenset(cls.TYPE for cls in ACCOUNT_HANDLERS)
+
 #: Each kind of table's handlers, by message class. Until ``id`` names the
 #: kind the table counts as classic; a casino-only message that comes that
 #: early (a bet can overtake ``id``) is still kept, so classic tables read
@@ -53,8 +54,9 @@ GAMES: dict[str, dict[type[wire.ServerMessage], Handler]] = {
             if cls.TYPE in CASINO_TYPES
         },
         **CLASSIC_HANDLERS,
+        **ACCOUNT_HANDLERS,
     },
-    GAME_CASINO: CASINO_HANDLERS,
+    GAME_CASINO: {**CASINO_HANDLERS, **ACCOUNT_HANDLERS},
 }
 
 #: The decoding step: what the connection delivered, as a message the
@@ -80,7 +82,7 @@ def reduce(
     model: Model, message: Message, now: float = 0.0, decode: Decode = decode
 ) -> Model:
     """The model after ``message``, received at ``now``."""
-    if isinstance(message, (Connecting, Connected, Disconnected, Sent)):
+    if isinstance(message, LOCAL_EVENTS):
         return reduce_local(model, message)
     decoded = decode(message)
     if decoded is None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 
+from blackjackd import wire
 from blackjackd.bots import hand_options, smallest_bet, table_config
 from blackjackd.casino import CasinoConfig
 from blackjackd.strategy import DOUBLE, SPLIT, SURRENDER
@@ -45,6 +46,7 @@ CONNECTING = "connecting"
 CONNECTED = "connected"  # the WebSocket is open; not seated yet
 SEATED = "seated"
 FULL = "full"  # the server answered 507: every seat is taken
+RECONNECTING = "reconnecting"  # the connection dropped: waiting to come back
 DISCONNECTED = "disconnected"
 CLOSED = "closed"  # this client closed on purpose (quitting)
 
@@ -126,6 +128,10 @@ class Seat:
     sitting_out: bool = False
     #: Casino: insurance bought this round (0: declined; None: not asked).
     insurance: int | None = None
+    #: The player's connection dropped and their seat is held for them,
+    #: until ``away_until`` on the reducer's clock (when the server said).
+    away: bool = False
+    away_until: float | None = None
 
     @property
     def name(self) -> str:
@@ -217,6 +223,25 @@ class Model:
     net: int | None = None
     #: Casino: this player's last bet the server took (to bet it again).
     last_bet: int | None = None
+    #: Connecting again to the seat held: the table shown is the one left,
+    #: until ``id`` and ``snapshot`` draw it afresh.
+    resuming: bool = False
+    #: When the next attempt to come back is made, on the reducer's clock.
+    retry_at: float | None = None
+    #: The player's last rounds, newest first, once the server sent them.
+    history: tuple[wire.HistoryRound, ...] | None = None
+
+    def cleared(self) -> Model:
+        """This model with the table forgotten: only what the client keeps
+        from one table to the next (the address, the connection, the rounds
+        seen, the last bet, the history) stays."""
+        return Model(
+            connection=self.connection,
+            url=self.url,
+            rounds=self.rounds,
+            last_bet=self.last_bet,
+            history=self.history,
+        )
 
     @property
     def casino(self) -> bool:
@@ -332,6 +357,18 @@ class Model:
         if amount is None:
             return self._affords(self.rules.smallest_bet)
         return self.rules.takes(amount) and self._affords(amount)
+
+    def can_rebuy(self) -> bool:
+        """Casino: whether to ask for a rebuy: seated, and the chips can't
+        cover the smallest bet (the server decides whether it is too soon)."""
+        balance = self.balance
+        return (
+            self.casino
+            and self.connection == SEATED
+            and self.awaiting is None
+            and balance is not None
+            and balance < self.rules.smallest_bet
+        )
 
     def can_insure(self, take: bool = True) -> bool:
         """Whether insurance is offered now (and, to take it, affordable)."""
