@@ -13,8 +13,8 @@ from blackjack_client import config, view
 from blackjack_client.model import (
     CLOSED,
     CONNECTING,
-    DISCONNECTED,
     FULL,
+    RECONNECTING,
     SEATED,
     Connected,
     Disconnected,
@@ -157,26 +157,31 @@ class RoundsAndQuittingTests(AppTestCase):
         h.key(pygame.K_ESCAPE)
         self.assertTrue(h.app.done.called)
 
-    def test_reconnect_after_a_disconnect(self):
+    def test_r_comes_back_at_once_after_a_disconnect(self):
         h = self.harness()
         h.seat(("TS", 10), ("2S", 12))
         first = h.connection
-        h.key(pygame.K_r)  # nothing to reconnect: still seated
-        self.assertEqual(len(h.connections), 1)
+        first.sent.clear()
+        h.key(pygame.K_r)  # still seated: a rebuy, which a classic table hasn't
+        self.assertEqual((len(h.connections), first.sent), (1, []))
         first.hear(Disconnected(1006, "connection lost"))
-        self.assertEqual(h.app.model.connection, DISCONNECTED)
+        self.assertEqual(h.app.model.connection, RECONNECTING)
         for _ in range(3):
             h.app.frame()  # the window goes on
         self.assertEqual(h.app.frame_errors, 0)
-        h.key(pygame.K_r)
+        h.key(pygame.K_r)  # no waiting
         self.assertEqual(len(h.connections), 2)
         self.assertEqual(h.app.model.connection, CONNECTING)
-        self.assertEqual(h.app.model.seats, {})
+        # The table stays drawn until the server's word.
+        self.assertEqual(list(h.app.model.seats), [7])
         # The old connection can't speak any more.
         first.hear({"type": "id", **{k: v for k, v in ID.items() if k != "type"}})
         self.assertEqual(h.app.model.connection, CONNECTING)
         h.connection.hear(Connected(), {"type": "auth"}, ID)
         self.assertEqual(h.app.model.connection, SEATED)
+        # The wait that was on is off: no third connection.
+        h.clock.advance(60)
+        self.assertEqual(len(h.connections), 2)
 
     def test_table_full_then_retry_by_button(self):
         h = self.harness()
@@ -212,6 +217,7 @@ class StartScreenTests(AppTestCase):
         h.type("ann")
         h.type("e")
         h.key(pygame.K_BACKSPACE)
+        h.key(pygame.K_TAB)  # to the password field: left empty, a guest
         h.key(pygame.K_TAB)  # to the server field
         for _ in range(len("websocket")):
             h.key(pygame.K_BACKSPACE)
@@ -249,7 +255,7 @@ class StartScreenTests(AppTestCase):
     def test_start_screen_by_mouse(self):
         h = self.harness(name=None)
         h.app.start()
-        server_field, name_field = view.start_fields(SIZE)
+        server_field, name_field, _ = view.start_fields(SIZE)
         h.click(server_field.center)
         self.assertEqual(h.app.form.focus, 0)
         h.click(name_field.center)

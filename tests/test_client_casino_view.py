@@ -295,7 +295,10 @@ class CasinoButtonsTests(ViewTestCase):
             },
         )
         self.assertFalse(any(enabled(ALL["bet placed"]).values()))
-        self.assertFalse(any(enabled(ALL["broke"]).values()))
+        # Broke: the chips are off, and Rebuy (R) takes the bet button's place.
+        broke = enabled(ALL["broke"])
+        self.assertEqual({name for name, on in broke.items() if on}, {"rebuy"})
+        self.assertIn("bet:10", broke)
         poor = play({**CASINO_ID, "balance": 60}, betting())
         self.assertEqual(
             enabled(poor),

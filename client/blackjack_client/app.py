@@ -1,12 +1,18 @@
 """``blackjack-client``: play at a blackjackd table in a window.
 
-    blackjack-client [URL] [--name NAME] [--autoplay [--strategy basic]]
-                     [--rounds N] [--screenshot PATH]
+    blackjack-client [URL] [--name NAME] [--password PASSWORD]
+                     [--autoplay [--strategy basic]] [--rounds N]
+                     [--screenshot PATH]
 
 One thread: Twisted's reactor runs everything. The WebSocket (``net``) feeds
 the model's reducer; a ``LoopingCall`` about 60 times a second (``window``)
 takes pygame's events (``controls`` says what they mean), lets the
 auto-player act (``blackjackd.bots``) and draws the model (``view``).
+
+A dropped connection is not the end of the game: the app comes back to its
+seat by itself, as ``blackjackd.bots.Rejoin`` says (the seat's token after a
+growing wait, else the name and password), and the ``snapshot`` the server
+sends then draws the table afresh.
 
 ``ClientApp`` is the whole client but the window: it draws on whatever
 surface it is given and reads events from whatever source it is given, so
@@ -16,33 +22,41 @@ tests can run several clients in one process without a display.
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 import pygame
 from twisted.internet import defer, task
-from twisted.internet.interfaces import IReactorTime
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
 
 from blackjack_client import config, controls, view
 from blackjack_client.model import (
     DISCONNECTED,
     FULL,
+    RECONNECTING,
+    SEATED,
     Connecting,
+    Disconnected,
+    GaveUp,
     Message,
     Model,
+    Retrying,
     Sent,
     bot_turn,
     reduce,
     request_for,
 )
+from blackjack_client.model.reducer import decode
 from blackjack_client.net import TableConnection
-from blackjackd.bots import BasicStrategyPolicy, next_move
+from blackjackd import wire
+from blackjackd.bots import Backoff, BasicStrategyPolicy, Rejoin, next_move
 from blackjackd.casino import CasinoConfig
-from blackjackd.wire import AuthRequest
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: The least often the screen is redrawn when nothing happens (countdowns).
@@ -52,6 +66,10 @@ AUTOPLAY_DELAY = 0.6
 #: Seconds to wait for the server to answer our close before leaving anyway.
 QUIT_TIMEOUT = 3.0
 MAX_LOGGED_FRAME_ERRORS = 5
+#: Rounds the history overlay shows.
+HISTORY_ROUNDS = 10
+#: Where the password comes from when the command line doesn't give it.
+PASSWORD_VARIABLE = "BLACKJACK_PASSWORD"
 
 _log = Logger(namespace="blackjack_client")
 
@@ -79,6 +97,7 @@ class ClientApp:
         events: Callable[[], Iterable[pygame.event.Event]],
         url: str | None = None,
         name: str | None = None,
+        password: str | None = None,
         autoplay: bool = False,
         strategy: str = "simple",
         rounds: int | None = None,
@@ -88,6 +107,8 @@ class ClientApp:
         config_file: Path | None = None,
         autoplay_delay: float = AUTOPLAY_DELAY,
         connect: Connect = _new_connection,
+        backoff: Backoff | None = None,
+        draw: Callable[[], float] = random.random,
     ) -> None:
         self.clock = clock
         self.surface = surface
@@ -103,14 +124,19 @@ class ClientApp:
         self._connect = connect
         self.url = url or DEFAULT_URL
         self.name = name or ""
+        self._backoff = backoff
+        self._draw = draw
+        #: How this player signs in, and comes back after a drop.
+        self.rejoin = Rejoin(self.name, password, backoff=backoff, draw=draw)
         # Without a name the player fills in the start screen first; it
-        # offers the last server and name used there.
+        # offers the last server and name used there (never a password).
         self.form: view.StartForm | None = None
         if not name:
             remembered = config.load(config_file) if config_file is not None else {}
             self.form = view.StartForm(
                 server=url or remembered.get("server") or DEFAULT_URL,
                 name=remembered.get("name", ""),
+                password=password or "",
             )
         self.model = Model()
         self.connection: TableConnection | None = None
@@ -123,6 +149,9 @@ class ClientApp:
         self._quitting = False
         self._ready_since: float | None = None
         self._mouse: tuple[int, int] | None = None
+        self._retry: IDelayedCall | None = None
+        #: The history overlay (Y) is open.
+        self.history_open = False
 
     # -- the connection --------------------------------------------------------
 
@@ -131,8 +160,10 @@ class ClientApp:
         if self.form is None:
             self.connect()
 
-    def connect(self) -> None:
-        """(Re)connect to ``self.url``; the table starts afresh."""
+    def connect(self, resume: bool = False) -> None:
+        """(Re)connect to ``self.url``: the table starts afresh, or, coming
+        back to the seat (``resume``), stays drawn until the server's word."""
+        self._cancel_retry()
         if self.connection is not None and not self.connection.is_gone:
             self.connection.close()
         # Messages still arriving from an older connection are ignored.
@@ -143,20 +174,84 @@ class ClientApp:
             if generation == self._generation:
                 self.receive(message)
 
-        self.receive(Connecting(self.url))
+        self.receive(Connecting(self.url, resume=resume))
         self.connection = self._connect(self.url, listener)
         self.connection.connect()
 
     def receive(self, message: Message) -> None:
         """One message from the server, or a local event, into the model."""
-        self.model = reduce(self.model, message, self.clock.seconds())
-        if not isinstance(message, dict):
+        now = self.clock.seconds()
+        if isinstance(message, (Mapping, bytes, str, wire.ServerMessage)):
+            decoded = decode(message)
+            if decoded is None:
+                return
+            self.model = reduce(self.model, decoded, now)
+            self._answer(decoded)
             return
-        kind = message.get("type")
-        if kind == "auth" and self.connection is not None:
-            self.connection.send(AuthRequest(username=self.name))
-        elif kind == "round_over" and self.rounds and self.model.rounds >= self.rounds:
+        self.model = reduce(self.model, message, now)
+        if isinstance(message, Disconnected) and not message.by_us:
+            self._lost(message)
+
+    def _answer(self, message: wire.ServerMessage) -> None:
+        """What the app itself does about a server message: sign in, sign
+        in again after a refused token, give up a refused sign-in, stop
+        after the rounds asked for."""
+        if isinstance(message, wire.Auth):
+            self._send(self.rejoin.auth())
+            return
+        again = self.rejoin.hear(message)
+        if again is not None:
+            self._send(again)
+        elif isinstance(message, wire.Error) and self._sign_in_refused():
+            self._refused(message)
+        elif (
+            isinstance(message, wire.RoundOver)
+            and self.rounds
+            and self.model.rounds >= self.rounds
+        ):
             self.quit()
+
+    def _send(self, request: wire.Request) -> None:
+        if self.connection is not None:
+            self.connection.send(request)
+
+    def _sign_in_refused(self) -> bool:
+        return self.rejoin.stopped is not None and self.model.connection != SEATED
+
+    def _refused(self, error: wire.Error) -> None:
+        """The name or password was refused: back to the start screen, to
+        type them again."""
+        if self.connection is not None and not self.connection.is_gone:
+            self.connection.close()
+        self.form = view.StartForm(
+            server=self.url,
+            name=self.name,
+            message=f"The server refused the sign-in: {error.message} "
+            f"({error.status_code})",
+        )
+
+    def _lost(self, event: Disconnected) -> None:
+        """The connection dropped, or a new one failed: come back after a
+        wait, or say why not."""
+        if self._quitting:
+            return
+        now = self.clock.seconds()
+        delay = self.rejoin.closed(event.code, now)
+        if delay is None:
+            if self.rejoin.stopped is not None and self.form is None:
+                self.model = reduce(self.model, GaveUp(self.rejoin.stopped), now)
+            return
+        self.model = reduce(self.model, Retrying(at=now + delay), now)
+        self._retry = self.clock.callLater(delay, self._come_back)
+
+    def _come_back(self) -> None:
+        self._retry = None
+        self.connect(resume=True)
+
+    def _cancel_retry(self) -> None:
+        retry, self._retry = self._retry, None
+        if retry is not None and retry.active():
+            retry.cancel()
 
     def act(self, action: str, amount: int | None = None) -> bool:
         """Hit or stand (and, at a casino table, bet, insure or decline,
@@ -171,11 +266,20 @@ class ClientApp:
         return True
 
     def reconnect(self) -> bool:
-        """Try again after a disconnect or a full table."""
-        if self.model.connection not in (DISCONNECTED, FULL):
+        """Try again after a disconnect or a full table, or at once while
+        waiting to come back."""
+        if self.model.connection not in (DISCONNECTED, FULL, RECONNECTING):
             return False
-        self.connect()
+        self.rejoin.restart()
+        self.connect(resume=self.rejoin.seated)
         return True
+
+    def toggle_history(self) -> None:
+        """Open the overlay of the last rounds (asking the server for them),
+        or close it."""
+        self.history_open = not self.history_open
+        if self.history_open and self.model.connection == SEATED:
+            self._send(wire.HistoryRequest(limit=HISTORY_ROUNDS))
 
     # -- the frame -------------------------------------------------------------
 
@@ -195,6 +299,7 @@ class ClientApp:
             scene = (
                 self.model,
                 self.form,
+                self.history_open,
                 self.surface().get_size(),
                 int(self.clock.seconds() * REDRAWS_A_SECOND),
             )
@@ -222,6 +327,8 @@ class ClientApp:
             view.draw_start(surface, self.form, now, self._mouse)
         else:
             view.draw(surface, self.model, now, self._mouse)
+            if self.history_open:
+                view.draw_history(surface, self.model)
 
     def save_screenshot(self, path: Path) -> None:
         """Save what the window shows now as a PNG."""
@@ -268,7 +375,9 @@ class ClientApp:
 
     def _handle_table(self, event: pygame.event.Event) -> None:
         size = self.surface().get_size()
-        self._carry_out(controls.table_command(event, self.model, size))
+        self._carry_out(
+            controls.table_command(event, self.model, size, self.history_open)
+        )
 
     def _handle_start(self, event: pygame.event.Event) -> None:
         assert self.form is not None
@@ -283,6 +392,8 @@ class ClientApp:
             self.quit()
         elif command.kind == controls.RECONNECT:
             self.reconnect()
+        elif command.kind == controls.HISTORY:
+            self.toggle_history()
         elif command.kind == controls.SUBMIT:
             self.submit()
         else:
@@ -299,8 +410,12 @@ class ClientApp:
             self.form = replace(form, message=problem)
             return False
         if self.config_file is not None:
+            # The password is never written down.
             config.save(self.config_file, {"server": server, "name": name})
         self.url, self.name, self.form = server, name, None
+        self.rejoin = Rejoin(
+            name, form.password, backoff=self._backoff, draw=self._draw
+        )
         self.connect()
         return True
 
@@ -312,6 +427,7 @@ class ClientApp:
         if self._quitting:
             return self.done
         self._quitting = True
+        self._cancel_retry()
         if self.screenshot is not None:
             try:
                 self.save_screenshot(self.screenshot)
@@ -341,8 +457,11 @@ def _positive(text: str) -> int:
     return value
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    """The command line."""
+def parse_args(
+    argv: list[str], environ: Mapping[str, str] | None = None
+) -> argparse.Namespace:
+    """The command line; the password from ``BLACKJACK_PASSWORD`` in
+    ``environ`` (the process's by default) when it doesn't give one."""
     parser = argparse.ArgumentParser(
         prog="blackjack-client",
         description="Play at a blackjackd table in a window.",
@@ -356,6 +475,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--name", help="sit down at once with this name (else a start screen asks)"
+    )
+    parser.add_argument(
+        "--password",
+        help="sign in to the account of --name (or register it) with this "
+        f"password; by default ${PASSWORD_VARIABLE}, else as a guest",
     )
     parser.add_argument(
         "--autoplay",
@@ -379,7 +503,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="PATH",
         help="save the window as a PNG when the client quits",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.password is None:
+        env = os.environ if environ is None else environ
+        args.password = env.get(PASSWORD_VARIABLE) or None
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,13 +10,24 @@ from dataclasses import dataclass, replace
 import pygame
 
 from blackjack_client import view
-from blackjack_client.model import Model, chip_values
+from blackjack_client.model import (
+    DISCONNECTED,
+    FULL,
+    RECONNECTING,
+    Model,
+    chip_values,
+)
+from blackjackd.wire import MAX_PASSWORD_LENGTH
 
 MAX_NAME = 32
 MAX_URL = 300
+#: The start form's fields, in Tab's order.
+SERVER_FIELD, NAME_FIELD, PASSWORD_FIELD = range(3)
+FIELDS = 3
 
-#: Keys for actions (R and Q are Reconnect and Quit). A classic table takes
-#: H and S only; the rest are a casino table's.
+#: Keys for actions (Q quits, Y shows the history, R reconnects while the
+#: connection is down and asks for a rebuy while seated). A classic table
+#: takes H and S only; the rest are a casino table's.
 ACTION_KEYS = {
     pygame.K_h: "hit",
     pygame.K_s: "stand",
@@ -44,12 +55,17 @@ CHIP_KEYS = {
 }
 
 QUIT, RECONNECT, ACT, SUBMIT = "quit", "reconnect", "act", "submit"
+HISTORY = "history"
+
+#: The connection states in which R connects again.
+DOWN = (DISCONNECTED, FULL, RECONNECTING)
 
 
 @dataclass(frozen=True)
 class Command:
     """What an event asks of the app: quit, reconnect, submit the start
-    form, or act (``action``, betting ``amount``)."""
+    form, open or close the history, or act (``action``, betting
+    ``amount``)."""
 
     kind: str
     action: str = ""
@@ -61,14 +77,27 @@ def _clicked(event: pygame.event.Event) -> bool:
 
 
 def table_command(
-    event: pygame.event.Event, model: Model, size: tuple[int, int]
+    event: pygame.event.Event,
+    model: Model,
+    size: tuple[int, int],
+    history_open: bool = False,
 ) -> Command | None:
-    """What a key or a click on the table's buttons asks for."""
+    """What a key or a click on the table's buttons asks for. While the
+    history overlay is open, Esc and Y close it and clicks do nothing."""
+    if history_open:
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_y):
+            return Command(HISTORY)
+        if event.type != pygame.KEYDOWN or event.key != pygame.K_q:
+            return None
     if event.type == pygame.KEYDOWN:
         if event.key in (pygame.K_q, pygame.K_ESCAPE):
             return Command(QUIT)
+        if event.key == pygame.K_y:
+            return Command(HISTORY)
         if event.key == pygame.K_r:
-            return Command(RECONNECT)
+            if model.connection in DOWN:
+                return Command(RECONNECT)
+            return Command(ACT, "rebuy")
         if event.key in ACTION_KEYS:
             return Command(ACT, ACTION_KEYS[event.key])
         if event.key in CHIP_KEYS and model.casino:
@@ -86,8 +115,10 @@ def table_command(
 
 
 def _edited(form: view.StartForm, change: Callable[[str], str]) -> view.StartForm:
-    if form.focus == 0:
+    if form.focus == SERVER_FIELD:
         return replace(form, server=change(form.server)[:MAX_URL])
+    if form.focus == PASSWORD_FIELD:
+        return replace(form, password=change(form.password)[:MAX_PASSWORD_LENGTH])
     return replace(form, name=change(form.name)[:MAX_NAME])
 
 
@@ -101,7 +132,7 @@ def start_command(
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
             return form, Command(SUBMIT)
         if event.key == pygame.K_TAB:
-            return replace(form, focus=1 - form.focus), None
+            return replace(form, focus=(form.focus + 1) % FIELDS), None
         if event.key == pygame.K_BACKSPACE:
             return _edited(form, lambda text: text[:-1]), None
     elif event.type == pygame.TEXTINPUT:

@@ -56,6 +56,7 @@ def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
         on_resize=_keep_min_size,
         url=args.url,
         name=args.name,
+        password=args.password,
         autoplay=args.autoplay,
         strategy=args.strategy,
         rounds=args.rounds,

@@ -11,9 +11,10 @@ chips), ``layout`` (positions and the buttons' hit targets), ``words``
 (what the status line, banner and badges say), ``widgets`` (panels,
 buttons, countdowns, the status line), and the scenes that draw themselves:
 ``table_scene`` (``ClassicScene``), ``casino_scene`` and ``start_scene``,
-chosen by ``scenes``.
+chosen by ``scenes``, and ``history_scene``, the overlay of the last rounds.
 """
 
+from blackjack_client.view.history_scene import draw_history
 from blackjack_client.view.layout import (
     Button,
     Layout,
@@ -33,6 +34,8 @@ from blackjack_client.view.theme import BACK, BASE_SIZE, CARD_RED, GOLD, WHITE
 from blackjack_client.view.words import (
     banner_text,
     casino_banner_text,
+    history_line,
+    history_lines,
     seconds_left,
     signed,
     status_text,
@@ -56,7 +59,10 @@ __all__ = [
     "casino_buttons",
     "draw",
     "draw_hand",
+    "draw_history",
     "draw_start",
+    "history_line",
+    "history_lines",
     "layout",
     "scene_for",
     "seat_rects",

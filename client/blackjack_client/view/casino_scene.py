@@ -40,7 +40,7 @@ from blackjack_client.view.theme import (
     STATE_COLOURS,
     WHITE,
 )
-from blackjack_client.view.widgets import draw_countdown, panel, veil
+from blackjack_client.view.widgets import AWAY_ALPHA, draw_countdown, panel, veil
 from blackjack_client.view.words import (
     hand_badge,
     rules_lines,
@@ -141,6 +141,8 @@ class CasinoScene(TableScene):
         if seat.state == LEFT:
             veil(surface, rect, radius)
             return
+        if seat.away:
+            veil(surface, rect, radius, AWAY_ALPHA)
         deadlines = [
             hand.deadline
             for hand in seat.hands

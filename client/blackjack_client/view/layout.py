@@ -13,6 +13,7 @@ from blackjack_client.model import (
     PHASE_BETTING,
     PHASE_NONE,
     PHASE_OVER,
+    RECONNECTING,
     Model,
     Seat,
     chip_values,
@@ -138,12 +139,23 @@ def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
         Button("hit", "Hit  (H)", hit, can_act),
         Button("stand", "Stand  (S)", stand, can_act),
     ]
-    if model.connection in (DISCONNECTED, FULL):
+    if model.connection in LOST:
         again = pygame.Rect(0, 0, lay.px(170), bh)
         again.midright = (lay.width - lay.px(16), cy)
-        label = "Retry  (R)" if model.connection == FULL else "Reconnect  (R)"
-        shown.append(Button("reconnect", label, again, True))
+        shown.append(Button("reconnect", _again_label(model), again, True))
     return shown
+
+
+#: The connection states that show the button to connect again.
+LOST = (DISCONNECTED, FULL, RECONNECTING)
+
+
+def _again_label(model: Model) -> str:
+    if model.connection == FULL:
+        return "Retry  (R)"
+    if model.connection == RECONNECTING:
+        return "Now  (R)"
+    return "Reconnect  (R)"
 
 
 def _betting_shown(model: Model) -> bool:
@@ -160,7 +172,7 @@ def casino_buttons(model: Model, size: tuple[int, int]) -> list[Button]:
     bh = lay.px(44)
     gap = lay.px(10)
     cy = lay.controls.centery
-    lost = model.connection in (DISCONNECTED, FULL)
+    lost = model.connection in LOST
     # Room for "Q quits" on the left, and for Reconnect on the right.
     left = lay.px(84)
     right = lay.width - (lay.px(200) if lost else lay.px(84))
@@ -198,9 +210,15 @@ def casino_buttons(model: Model, size: tuple[int, int]) -> list[Button]:
             x += chip + gap
         rect = pygame.Rect(x + gap, 0, bet_w, bh)
         rect.centery = cy
-        shown.append(
-            Button("bet", f"Bet {again}  (B)", rect, model.can_bet(again), amount=again)
-        )
+        if model.can_rebuy():
+            # Broke: the chips are greyed out, and the way back is here.
+            shown.append(Button("rebuy", "Rebuy  (R)", rect, True))
+        else:
+            shown.append(
+                Button(
+                    "bet", f"Bet {again}  (B)", rect, model.can_bet(again), amount=again
+                )
+            )
     else:
         specs = [
             ("hit", "Hit  (H)", model.can_act()),
@@ -214,8 +232,7 @@ def casino_buttons(model: Model, size: tuple[int, int]) -> list[Button]:
     if lost:
         again_rect = pygame.Rect(0, 0, lay.px(170), bh)
         again_rect.midright = (lay.width - lay.px(16), cy)
-        label = "Retry  (R)" if model.connection == FULL else "Reconnect  (R)"
-        shown.append(Button("reconnect", label, again_rect, True))
+        shown.append(Button("reconnect", _again_label(model), again_rect, True))
     return shown
 
 
@@ -238,20 +255,24 @@ def _row(
     return row
 
 
-def start_fields(size: tuple[int, int]) -> tuple[pygame.Rect, pygame.Rect]:
-    """The server and name fields of the start screen."""
+def start_fields(
+    size: tuple[int, int],
+) -> tuple[pygame.Rect, pygame.Rect, pygame.Rect]:
+    """The server, name and password fields of the start screen."""
     lay = layout(size)
     width = min(lay.width - lay.px(80), lay.px(520))
-    server = pygame.Rect(0, 0, width, lay.px(44))
-    server.center = (lay.width // 2, round(lay.height * 0.45))
+    server = pygame.Rect(0, 0, width, lay.px(42))
+    server.center = (lay.width // 2, round(lay.height * 0.42))
     name = server.copy()
-    name.top = server.bottom + lay.px(56)
-    return server, name
+    name.top = server.bottom + lay.px(40)
+    password = name.copy()
+    password.top = name.bottom + lay.px(40)
+    return server, name, password
 
 
 def start_button(size: tuple[int, int]) -> Button:
     """The start screen's Connect button."""
     lay = layout(size)
     rect = pygame.Rect(0, 0, lay.px(170), lay.px(44))
-    rect.midtop = (lay.width // 2, start_fields(size)[1].bottom + lay.px(22))
+    rect.midtop = (lay.width // 2, start_fields(size)[-1].bottom + lay.px(20))
     return Button("connect", "Connect", rect, True)

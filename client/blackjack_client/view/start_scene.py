@@ -1,8 +1,8 @@
-"""The start screen: the server and name fields and Connect."""
+"""The start screen: the server, name and password fields and Connect."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pygame
 
@@ -33,14 +33,19 @@ from blackjack_client.view.widgets import (
     draw_button,
 )
 
+#: What a password field shows for each character typed.
+MASK = "*"
+
 
 @dataclass(frozen=True)
 class StartForm:
-    """What the start screen shows: the two fields and which has the focus."""
+    """What the start screen shows: the three fields and which has the
+    focus. The password is optional: left empty, the player is a guest."""
 
     server: str
     name: str
-    focus: int = 1  # 0: server, 1: name
+    password: str = field(default="", repr=False)
+    focus: int = 1  # 0: server, 1: name, 2: password
     message: str = ""
 
 
@@ -75,8 +80,14 @@ def draw_start(
     fields = start_fields(surface.get_size())
     blink = int(now * 2) % 2 == 0
     for index, (label, value, rect) in enumerate(
-        (("Server", form.server, fields[0]), ("Your name", form.name, fields[1]))
+        (
+            ("Server", form.server, fields[0]),
+            ("Your name", form.name, fields[1]),
+            ("Password (optional: none plays as a guest)", form.password, fields[2]),
+        )
     ):
+        if index == 2:
+            value = MASK * len(value)
         focused = index == form.focus
         draw_text(
             surface,
@@ -84,6 +95,7 @@ def draw_start(
             lay.px(22),
             WHITE,
             bold=True,
+            max_width=rect.width,
             bottomleft=(rect.left, rect.top - lay.px(4)),
         )
         pygame.draw.rect(surface, WHITE, rect, border_radius=lay.px(6))

@@ -47,6 +47,7 @@ from blackjack_client.view.theme import (
     WHITE,
 )
 from blackjack_client.view.widgets import (
+    AWAY_ALPHA,
     draw_button,
     draw_countdown,
     draw_status,
@@ -101,14 +102,22 @@ class TableScene:
         shown = buttons(model, size)
         for button in shown:
             draw_button(surface, lay, button, mouse)
+        # Q above Y at the left of the rail, clear of the buttons.
         draw_text(
             surface,
             "Q quits",
-            lay.px(20),
+            lay.px(18),
             DIM,
-            midleft=(lay.px(16), lay.controls.centery),
+            bottomleft=(lay.px(16), lay.controls.centery),
         )
-        draw_status(surface, lay, model)
+        draw_text(
+            surface,
+            "Y history",
+            lay.px(18),
+            DIM,
+            topleft=(lay.px(16), lay.controls.centery + lay.px(2)),
+        )
+        draw_status(surface, lay, model, self.now)
         return shown
 
     def draw_seat(
@@ -135,6 +144,8 @@ class ClassicScene(TableScene):
             state_label = "stood (time)" if seat.reason == "timeout" else "stood on 21"
         else:
             state_label = state
+        if seat.away and state != LEFT:
+            state_label = f"away  ·  {state_label}"
         state_rect = draw_text(
             surface,
             state_label,
@@ -155,6 +166,8 @@ class ClassicScene(TableScene):
         hand_rect = draw_hand(surface, seat.hand, card_w, center, inner)
         if seat.state == LEFT:
             veil(surface, rect, radius)
+        elif seat.away:
+            veil(surface, rect, radius, AWAY_ALPHA)
         below = hand_rect.bottom + lay.px(4)
         if seat.hand.cards:
             total_colour = ERROR_RED if seat.hand.points > 21 else WHITE

@@ -8,6 +8,7 @@ import pygame
 from blackjack_client.model import (
     CONNECTED,
     CONNECTING,
+    RECONNECTING,
     SEATED,
     Model,
 )
@@ -115,13 +116,16 @@ def draw_countdown(
     )
 
 
-def draw_status(surface: pygame.Surface, lay: Layout, model: Model) -> None:
+def draw_status(
+    surface: pygame.Surface, lay: Layout, model: Model, now: float = 0.0
+) -> None:
     pygame.draw.rect(surface, STATUS_BG, lay.status)
-    text, problem = status_text(model)
+    text, problem = status_text(model, now)
     dot = {
         SEATED: (80, 220, 120),
         CONNECTED: GOLD,
         CONNECTING: GOLD,
+        RECONNECTING: GOLD,
     }.get(model.connection, ERROR_RED)
     radius = lay.px(5)
     pygame.draw.circle(surface, dot, (lay.px(14), lay.status.centery), radius)
@@ -135,8 +139,15 @@ def draw_status(surface: pygame.Surface, lay: Layout, model: Model) -> None:
     )
 
 
-def veil(surface: pygame.Surface, rect: pygame.Rect, radius: int) -> None:
-    """Grey out a seat whose player left: kept on the table only to read."""
+def veil(
+    surface: pygame.Surface, rect: pygame.Rect, radius: int, alpha: int = 140
+) -> None:
+    """Grey out a seat whose player left (kept on the table only to read),
+    or, more lightly, one whose player is away."""
     layer = pygame.Surface(rect.size, pygame.SRCALPHA)
-    pygame.draw.rect(layer, (20, 30, 25, 140), layer.get_rect(), border_radius=radius)
+    pygame.draw.rect(layer, (20, 30, 25, alpha), layer.get_rect(), border_radius=radius)
     surface.blit(layer, rect)
+
+
+#: How dark an away player's seat goes: dimmed, still readable.
+AWAY_ALPHA = 90

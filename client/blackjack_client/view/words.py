@@ -4,6 +4,8 @@ seat's label and a hand's badge. Text and colour only; no drawing."""
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 
 from blackjack_client.model import (
     BLACKJACK_STATUS,
@@ -20,6 +22,7 @@ from blackjack_client.model import (
     PHASE_INSURANCE,
     PHASE_OVER,
     PLAYING,
+    RECONNECTING,
     SEATED,
     STOOD,
     SURRENDERED,
@@ -37,16 +40,24 @@ from blackjack_client.view.theme import (
     RESULT_COLOURS,
     WHITE,
 )
+from blackjackd import wire
 
 
-def status_text(model: Model) -> tuple[str, bool]:
-    """The status line, and whether it reports a problem."""
+def status_text(model: Model, now: float = 0.0) -> tuple[str, bool]:
+    """The status line at ``now``, and whether it reports a problem."""
     error = f"{model.error[1]} ({model.error[0]})" if model.error else ""
     if model.connection == OFFLINE:
         return "Not connected", False
+    if model.connection == RECONNECTING:
+        left = seconds_left(model.retry_at, now) or 0
+        return f"Connection lost, reconnecting in {left} s …  (R: now)", True
     if model.connection == CONNECTING:
+        if model.resuming:
+            return f"Connection lost, reconnecting to {model.url} …", True
         return f"Connecting to {model.url} …", False
     if model.connection == CONNECTED:
+        if model.resuming:
+            return "Reconnected; coming back to your seat …", False
         return f"Connected to {model.url}; taking a seat …", False
     if model.connection == FULL:
         return "Table full (507): every seat is taken. Press R to retry.", True
@@ -144,6 +155,8 @@ def casino_banner_text(model: Model, now: float) -> tuple[str, tuple[int, int, i
         left = seconds_left(model.betting_until, now)
         clock = f"  ({left} s)" if left is not None else ""
         if me.bet is None:
+            if model.can_rebuy():
+                return f"Not enough chips to bet: R asks for a rebuy{clock}", GOLD
             if not model.can_bet() and model.awaiting is None:
                 return f"Not enough chips to bet{clock}", DIM
             rules = model.rules
@@ -211,6 +224,8 @@ def seat_label(seat: Seat, model: Model) -> str:
     """What a casino seat is doing, in a word or two."""
     if seat.state == LEFT:
         return "left"
+    if seat.away:
+        return "away"
     if model.phase == PHASE_BETTING:
         if seat.bet is None:
             return "betting…"
@@ -240,3 +255,37 @@ def hand_badge(hand: Hand) -> tuple[str, tuple[int, int, int], tuple[int, int, i
         return "BUST", RESULT_COLOURS["lose"], WHITE
     stake = f"bet {hand.bet}" + ("  x2" if hand.doubled else "")
     return stake, FELT_EDGE, GOLD
+
+
+def history_line(
+    played: wire.HistoryRound,
+    clock: Callable[[float], time.struct_time] = time.localtime,
+) -> str:
+    """One round of the history on one line: when and where, the dealer's
+    cards, each of the player's hands and how it ended, and the net."""
+    when = time.strftime("%d %b %H:%M", clock(played.at))
+    where = f"{when}  table {played.table} round {played.round}"
+    if played.status == "refunded":
+        return f"{where}  ·  refunded: {played.staked} back"
+    dealer = " ".join(played.dealer) or "no cards"
+    hands = "; ".join(
+        f"{' '.join(hand.cards)} {hand.points} {hand.result}" for hand in played.hands
+    )
+    net = signed(played.net)
+    return f"{where}  ·  dealer {dealer}  ·  {hands or 'no hands'}  ·  {net}"
+
+
+def history_lines(
+    model: Model,
+    clock: Callable[[float], time.struct_time] = time.localtime,
+) -> list[str]:
+    """What the history overlay lists: the rounds, or why there are none."""
+    if model.history is None:
+        if model.error is not None:
+            return [f"{model.error[1]} ({model.error[0]})"]
+        if model.connection != SEATED:
+            return ["Not connected: the history comes from the server"]
+        return ["Asking the server …"]
+    if not model.history:
+        return ["No rounds played yet"]
+    return [history_line(played, clock) for played in model.history]
