@@ -307,7 +307,7 @@ class SeatNotes:
                 return None
             message = decoded
         mine = getattr(message, "id", None) == self.my_id
-        if mine or isinstance(message, (wire.Id, wire.Balance)):
+        if mine or isinstance(message, (wire.Id, wire.Balance, wire.Rebuy)):
             balance = getattr(message, "balance", None)
             if balance is not None:
                 self.balance = balance

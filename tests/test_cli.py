@@ -1,5 +1,7 @@
 """The terminal player: it plays whole rounds by itself at both kinds of
-table, against a real server on a loopback port."""
+table, against a real server on a loopback port; what typed commands send;
+and, on a fake connection and a Clock, signing in with a password, coming
+back to its seat after a drop, the rebuy and the history."""
 
 from __future__ import annotations
 
@@ -44,6 +46,11 @@ TYPED_COMMANDS = [
     ("b 25", {"type": "bet", "amount": 25}),
     ("i", {"type": "insurance", "take": True}),
     ("n", {"type": "insurance", "take": False}),
+    ("r", {"type": "rebuy"}),
+    ("rebuy", {"type": "rebuy"}),
+    ("y", {"type": "history", "data": {"limit": 10}}),
+    ("y 5", {"type": "history", "data": {"limit": 5}}),
+    ("history 500", {"type": "history", "data": {"limit": 100}}),
     ("  ", None),
     ("b", None),
     ("fold", None),
@@ -113,25 +120,134 @@ class AutoPlayerTests(TestCase):
             self.assertNotIn("error", out, f"seed={seed}: no error in {out!r}")
 
 
+class FakeConnection:
+    """Stands in for a ``TerminalPlayer``: records what is sent."""
+
+    def __init__(self):
+        self.sent = []
+        self.left = False
+
+    def send(self, request):
+        self.sent.append(as_dict(request))
+
+    def leave(self):
+        self.left = True
+
+
+TOKEN = "kq3Vh0y2b9n1T4r8w6e5Zx"
+AUTH_NAME = {"type": "auth", "data": {"username": "ann", "password": "pw"}}
+AUTH_TOKEN = {"type": "auth", "data": {"token": TOKEN}}
+CASINO_ID = {
+    "type": "id",
+    "client_id": 7,
+    "username": "ann",
+    "table": 1,
+    "seat": 0,
+    "game": "casino",
+    "rules": {"min_bet": 10, "max_bet": 500, "bet_unit": 2},
+    "balance": 1000,
+    "token": TOKEN,
+    "account": True,
+}
+#: ann (7) back on a hard 12 whose turn runs; bob (5) is away.
+SNAPSHOT = {
+    "type": "snapshot",
+    "table": 1,
+    "game": "casino",
+    "phase": "playing",
+    "seats": [
+        {"id": 7, "username": "ann", "seat": 0, "hand": ["TC", "2D"], "points": 12,
+         "state": "playing", "connected": True,
+         "hands": [{"hand": 0, "cards": ["TC", "2D"], "points": 12, "bet": 10,
+                    "status": "playing"}],
+         "bet": 10, "balance": 990, "insurance": 0},
+        {"id": 5, "username": "bob", "seat": 1, "hand": ["9C", "8D"], "points": 17,
+         "state": "done", "connected": False,
+         "hands": [{"hand": 0, "cards": ["9C", "8D"], "points": 17, "bet": 20,
+                    "status": "stood"}],
+         "bet": 20, "balance": 480},
+    ],
+    "dealer": ["7S"],
+    "hole_card": True,
+    "turns": [{"id": 7, "hand": 0, "seconds": 21.5}],
+    "balance": 990,
+}  # fmt: skip
+
+
+class Terminal:
+    """A ``TerminalSession`` on fake connections and a Clock, keeping what
+    it prints."""
+
+    def __init__(self, *argv, environ=None):
+        self.clock = Clock()
+        self.lines = []
+        self.attempts = 0
+        self.connections = []
+        settings = cli.parse_args(
+            ["ws://x/websocket", "--name", "ann", *argv], environ or {}
+        )
+        self.session = cli.TerminalSession(
+            settings,
+            clock=self.clock,
+            connect=self._connect,
+            draw=lambda: 1.0,  # the top of each wait: 0.5 s, 1 s, 2 s...
+            out=self.lines.append,
+        )
+        self.session.start()
+
+    def _connect(self, session):
+        self.attempts += 1
+
+    def open(self):
+        """The attempt's connection opens, and the server asks for auth."""
+        connection = FakeConnection()
+        self.connections.append(connection)
+        self.session.opened(connection)
+        self.session.received({"type": "auth"})
+        return connection
+
+    @property
+    def connection(self):
+        return self.connections[-1]
+
+    def hear(self, *messages):
+        for message in messages:
+            self.session.received(message)
+
+    def printed(self):
+        """Every line printed since the last call."""
+        lines, self.lines[:] = list(self.lines), []
+        return lines
+
+
 class TypedCommandsTests(SynchronousTestCase):
     """What each line typed at the terminal sends."""
 
     def test_typed_commands(self):
         for typed, sent in TYPED_COMMANDS:
-            out = _printed(self)
-            player = cli.TerminalPlayer()
-            messages = []
-            player.send = lambda request, into=messages: into.append(as_dict(request))
-            player.command(typed)
-            self.assertEqual(messages, ([sent] if sent else []), repr(typed))
+            t = Terminal()
+            t.open()
+            t.connection.sent.clear()
+            t.printed()
+            t.session.command(typed)
+            self.assertEqual(t.connection.sent, ([sent] if sent else []), repr(typed))
             if sent is None and typed.strip():
-                self.assertIn("h hit, s stand", out.getvalue(), f"help for {typed!r}")
+                self.assertIn("h hit, s stand", t.printed()[0], f"help for {typed!r}")
+
+    def test_q_leaves(self):
+        t = Terminal()
+        t.open()
+        t.session.command("q")
+        self.assertTrue(t.connection.left)
+        self.assertFalse(t.session.done.called)
+        t.session.closed(1000, "")
+        self.assertTrue(t.session.done.called)
+        self.assertEqual(t.printed()[-1], "disconnected (1000: no reason given)")
 
     def test_a_refused_bet_is_told_the_unit(self):
-        player = cli.TerminalPlayer()
-        player.notes = cli.SeatNotes()
-        player.send = lambda request: None
-        player.notes.hear(
+        t = Terminal()
+        t.open()
+        t.hear(
             {
                 "type": "id",
                 "client_id": 7,
@@ -145,19 +261,274 @@ class TypedCommandsTests(SynchronousTestCase):
                 },
             }
         )
-        self.assertEqual(player.unit(), 5)
+        session = t.session
+        self.assertEqual(session.unit(), 5)
         betting = wire.Betting(min_bet=12, max_bet=500, seconds=15)
         self.assertEqual(
-            cli.describe(betting, 7, player.unit()),
+            cli.describe(betting, 7, session.unit()),
             "place your bet: b 15 to b 500 in multiples of 5 within 15 s",
         )
-        player.command("b 12")
+        session.command("b 12")
         refused = wire.Error(400, "not on the unit")
-        note = player.bet_refused(refused)
+        note = session.bet_refused(refused)
         self.assertIsNotNone(note)
         self.assertIn("bets are multiples of 5 chips, from 15 to 500", note)
         # Answered once: a later error is not about the bet.
-        self.assertIsNone(player.bet_refused(refused))
-        player.command("b 15")
-        self.assertIsNone(player.bet_refused(wire.Bet(id=7, amount=15, balance=85)))
-        self.assertIsNone(player.bet_refused(refused))
+        self.assertIsNone(session.bet_refused(refused))
+        session.command("b 15")
+        self.assertIsNone(session.bet_refused(wire.Bet(id=7, amount=15, balance=85)))
+        self.assertIsNone(session.bet_refused(refused))
+
+
+class PasswordTests(SynchronousTestCase):
+    """``--password``, or ``$BLACKJACK_PASSWORD``; never printed."""
+
+    def test_the_password_signs_in_and_is_never_printed(self):
+        for argv, environ in [
+            (["--password", "pw"], {}),
+            ([], {"BLACKJACK_PASSWORD": "pw"}),
+            (["--password", "pw"], {"BLACKJACK_PASSWORD": "other"}),
+        ]:
+            t = Terminal(*argv, environ=environ)
+            connection = t.open()
+            self.assertEqual(connection.sent, [AUTH_NAME], argv)
+            t.hear(CASINO_ID)
+            self.assertNotIn("pw", "\n".join(t.lines))
+            self.assertIn("signed in", t.lines[-1])
+
+    def test_without_one_a_guest(self):
+        t = Terminal(environ={"BLACKJACK_PASSWORD": ""})
+        self.assertEqual(t.open().sent, [{"type": "auth", "data": {"username": "ann"}}])
+
+    def test_a_refused_password_ends_the_session(self):
+        t = Terminal("--password", "wrong")
+        t.open()
+        t.hear({"type": "error", "status_code": 401, "message": "wrong password"})
+        self.assertTrue(t.connection.left)
+        self.assertEqual(
+            t.printed(),
+            [
+                "connected; asking for a seat",
+                "error 401: wrong password",
+                "not signed in: the server refused the sign-in: wrong password",
+            ],
+        )
+        t.session.closed(1000, "")
+        self.assertTrue(t.session.done.called)
+        t.clock.advance(600)
+        self.assertEqual(t.attempts, 1)
+
+
+class ComingBackTests(SynchronousTestCase):
+    """Dropped mid-hand, the terminal player comes back to its seat."""
+
+    def seated(self, *argv):
+        t = Terminal("--password", "pw", *argv)
+        t.open()
+        t.hear(
+            CASINO_ID,
+            {"type": "other_players", "hand": [], "id": 5, "points": 0,
+             "username": "bob", "seat": 1, "state": "betting", "balance": 500},
+            {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
+        )  # fmt: skip
+        t.printed()
+        return t
+
+    def test_dropped_mid_hand_it_comes_back_and_plays_on(self):
+        t = self.seated("--auto")
+        self.assertEqual(t.connection.sent[-1], {"type": "bet", "amount": 10})
+        t.hear({"type": "bet", "id": 7, "amount": 10, "balance": 990})
+        t.session.closed(1006, "connection lost")
+        self.assertEqual(
+            t.printed(),
+            [
+                "you bet 10",
+                "connection lost (1006: connection lost), reconnecting in 0.5 s...",
+            ],
+        )
+        t.clock.advance(0.4)
+        self.assertEqual(t.attempts, 1)
+        t.clock.advance(0.1)
+        self.assertEqual(t.attempts, 2)
+        connection = t.open()
+        self.assertEqual(connection.sent, [AUTH_TOKEN])
+        t.hear(CASINO_ID, SNAPSHOT)
+        lines = t.printed()
+        self.assertIn("back at your seat: table 1, playing", lines)
+        self.assertIn("  dealer: 7S and a card face down", lines)
+        self.assertIn(
+            "  you (seat 1): TC 2D: 12 (bet 10, playing), playing; 990 chips", lines
+        )
+        self.assertIn(
+            "  bob (seat 2, away): 9C 8D: 17 (bet 20, stood), done; 480 chips", lines
+        )
+        self.assertIn("your move (hand 0): h(it) or s(tand) within 21.5 s", lines)
+        # The bot plays the turn the snapshot shows: 12 against a 7, a hit.
+        self.assertEqual(connection.sent[-1], {"type": "hit", "hand": 0})
+        t.hear({"type": "back", "id": 5}, {"type": "away", "id": 5, "seconds": 30})
+        self.assertEqual(
+            t.printed(), ["bob is back", "bob is away; their seat is held 30 s"]
+        )
+
+    def test_a_refused_token_sits_down_again_by_name(self):
+        t = self.seated()
+        t.session.closed(1006, "connection lost")
+        t.clock.advance(0.5)
+        t.open()
+        t.hear({"type": "error", "status_code": 401, "message": "that token is gone"})
+        self.assertEqual(t.connection.sent, [AUTH_TOKEN, AUTH_NAME])
+        self.assertFalse(t.connection.left)
+        self.assertIn("the seat held for you is gone: sitting down again", t.printed())
+        t.hear({**CASINO_ID, "client_id": 9})
+        self.assertEqual(t.session.notes.my_id, 9)
+
+    def test_waits_grow_a_full_table_is_tried_again_and_it_gives_up(self):
+        t = self.seated()
+        t.session.closed(1006, "connection lost")
+        waits = []
+        while not t.session.done.called:
+            call = t.clock.getDelayedCalls()[0]
+            waits.append(call.getTime() - t.clock.seconds())
+            t.clock.advance(waits[-1])
+            if len(waits) == 3:
+                t.open()
+                t.hear({"type": "error", "status_code": 507, "message": "all busy"})
+                t.session.closed(1013, "all busy")
+            else:
+                t.session.closed(None, "cannot connect: refused")
+        self.assertEqual(waits[:6], [0.5, 1.0, 2.0, 4.0, 8.0, 10.0])
+        self.assertLessEqual(sum(waits), 120)
+        self.assertEqual(
+            t.printed()[-1], "not coming back: gave up coming back after 120 s"
+        )
+
+    def test_signed_in_elsewhere_stops(self):
+        t = self.seated()
+        t.session.closed(4001, "signed in elsewhere")
+        self.assertEqual(
+            t.printed(),
+            [
+                "disconnected (4001: signed in elsewhere)",
+                "not coming back: signed in elsewhere",
+            ],
+        )
+        self.assertTrue(t.session.done.called)
+        t.clock.advance(600)
+        self.assertEqual(t.attempts, 1)
+
+    def test_stood_up_for_idling_stops(self):
+        t = self.seated()
+        t.hear({"type": "left", "id": 7, "reason": "idle"})
+        t.session.closed(1000, "")
+        lines = t.printed()
+        self.assertEqual(
+            lines[0], "you were stood up after too many idle rounds in a row"
+        )
+        self.assertTrue(t.session.done.called)
+        self.assertEqual(t.attempts, 1)
+
+    def test_others_leave_with_their_reason(self):
+        t = self.seated()
+        t.hear(
+            {"type": "left", "id": 5, "reason": "gone"},
+            {"type": "left", "id": 8},
+        )
+        self.assertEqual(t.printed(), ["bob left (away too long)", "player 8 left"])
+
+    def test_quitting_while_waiting(self):
+        t = self.seated()
+        t.session.closed(1006, "connection lost")
+        t.session.command("q")
+        self.assertTrue(t.session.done.called)
+        t.clock.advance(600)
+        self.assertEqual(t.attempts, 1)
+
+
+class RebuyAndHistoryTests(SynchronousTestCase):
+    """``r`` when broke, and the rounds played."""
+
+    ROUNDS = [
+        {"id": "a", "table": 1, "round": 12, "game": "casino", "at": 1764080000.5,
+         "status": "settled", "dealer": ["KD", "7S"],
+         "hands": [{"hand": 0, "cards": ["TC", "9H"], "points": 19, "bet": 50,
+                    "result": "win", "payout": 100}],
+         "staked": 50, "returned": 100, "net": 50},
+        {"id": "b", "table": 1, "round": 11, "game": "casino", "at": 1764079000.0,
+         "status": "refunded", "dealer": [], "hands": [], "staked": 20,
+         "returned": 20, "net": 0},
+    ]  # fmt: skip
+
+    def test_broke_at_betting_it_offers_a_rebuy(self):
+        t = Terminal("--password", "pw")
+        t.open()
+        t.hear(
+            {**CASINO_ID, "balance": 4},
+            {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
+        )
+        self.assertEqual(
+            t.printed()[-1],
+            "your chips can't cover the smallest bet: r asks for a rebuy",
+        )
+        t.session.command("r")
+        self.assertEqual(t.connection.sent[-1], {"type": "rebuy"})
+        t.hear({"type": "error", "status_code": 409, "message": "too soon: 40 min"})
+        t.hear({"type": "rebuy", "amount": 996, "balance": 1000, "next_in": 3600.0})
+        self.assertEqual(
+            t.printed(),
+            [
+                "error 409: too soon: 40 min",
+                "rebuy: +996 chips, you have 1000; the next one in 60 min",
+            ],
+        )
+        t.hear({"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15})
+        self.assertNotIn("rebuy", t.printed()[-1])
+
+    def test_y_prints_the_last_rounds(self):
+        t = Terminal("--password", "pw")
+        t.open()
+        t.hear(CASINO_ID)
+        t.printed()
+        t.session.command("y 2")
+        t.hear({"type": "history", "rounds": self.ROUNDS})
+        first, second = t.printed()
+        self.assertTrue(
+            first.endswith(
+                "table 1 round 12: dealer KD 7S; TC 9H 19 win (bet 50, paid 100); "
+                "net +50"
+            ),
+            first,
+        )
+        self.assertTrue(second.endswith("table 1 round 11: refunded, 20 chips back"))
+        t.hear({"type": "history", "rounds": []})
+        self.assertEqual(t.printed(), ["no rounds played yet"])
+
+    def test_history_option_prints_and_leaves(self):
+        t = Terminal("--password", "pw", "--history", "2")
+        t.open()
+        t.hear(
+            CASINO_ID,
+            {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
+        )
+        self.assertEqual(
+            t.connection.sent[-1], {"type": "history", "data": {"limit": 2}}
+        )
+        self.assertEqual(t.printed(), [])  # the table's chatter is not shown
+        t.hear({"type": "history", "rounds": self.ROUNDS})
+        self.assertEqual(len(t.printed()), 2)
+        self.assertTrue(t.connection.left)
+        t.session.closed(1000, "")
+        self.assertTrue(t.session.done.called)
+
+    def test_history_option_for_a_guest(self):
+        t = Terminal("--history", "5")
+        t.open()
+        t.hear(
+            {**CASINO_ID, "account": False},
+            {"type": "error", "status_code": 409, "message": "a guest has no history"},
+        )
+        self.assertEqual(t.printed(), ["error 409: a guest has no history"])
+        self.assertTrue(t.connection.left)
+
+    def test_history_option_is_1_to_100(self):
+        for bad in ["0", "101", "x"]:
+            self.assertRaises(SystemExit, cli.parse_args, ["--history", bad], {})
