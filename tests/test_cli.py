@@ -80,7 +80,8 @@ class AutoPlayerTests(TestCase):
         port = reactor.listenTCP(0, build_site(factory, Clock()), interface="127.0.0.1")
         url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
         try:
-            done = cli.run(reactor, [url, "--name", "bot", *argv])
+            # No password from the environment: these tables take guests.
+            done = cli.run(reactor, [url, "--name", "bot", *argv], environ={})
             done.addTimeout(15, reactor)
             await done
             # The server has heard the close too: no connection is left behind.
