@@ -8,6 +8,7 @@ from functools import reduce as fold
 from hypothesis import strategies as st
 
 from blackjack_client.model import (
+    ACCOUNT_TYPES,
     CASINO_TYPES,
     KNOWN_TYPES,
     SURRENDERED,
@@ -196,6 +197,7 @@ casino_message = st.builds(
         "payout": n,
         "refund": n,
         "net": n,
+        "next_in": n,
         "taken": True,
         "blackjack": False,
         "hand": i,
@@ -227,7 +229,7 @@ casino_message = st.builds(
         ],
         "state": "playing",
     },
-    st.sampled_from(sorted(KNOWN_TYPES | CASINO_TYPES)),
+    st.sampled_from(sorted(KNOWN_TYPES | CASINO_TYPES | ACCOUNT_TYPES)),
     _who,
     _number,
     _number,
