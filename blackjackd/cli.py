@@ -64,6 +64,8 @@ from blackjackd.bots import (
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: Where the password comes from when the command line doesn't give it.
 PASSWORD_VARIABLE = "BLACKJACK_PASSWORD"
+#: The close code of a connection that ended without a close handshake.
+CLOSE_ABNORMAL = 1006
 #: Rounds ``y`` prints when it isn't told how many.
 HISTORY_ROUNDS = 10
 
@@ -106,6 +108,8 @@ def describe(
     where known."""
     about = getattr(message, "id", None)
     who = "you" if about == my_id else f"player {about}"
+    if about == wire.DEALER_ID:
+        who = "the dealer"
     known = _name(about, my_id, names or {})
     number = getattr(message, "hand", None)
     hand = f" (hand {number})" if isinstance(number, int) else ""
@@ -512,6 +516,9 @@ class TerminalPlayer(WebSocketClientProtocol):
         self.factory.session.received(payload)
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
+        if code == CLOSE_ABNORMAL:
+            # autobahn's own words for it are long, and a player needs few.
+            reason = "connection lost"
         self.factory.report_close(code, reason or "")
 
     def send(self, request: wire.Request) -> None:

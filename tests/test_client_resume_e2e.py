@@ -1,21 +1,25 @@
 """Both clients come back to their seat over real sockets, on the real
-reactor, against a scripted server (``tests.client_fake_server``): the
+reactor: against a scripted server (``tests.client_fake_server``), the
 connection drops mid-hand, the client comes back with its token and draws
-the table from the snapshot; a refused token falls back to the name and
-password; close code 4001 ends it."""
+the table from the snapshot, a refused token falls back to the name and
+password, close code 4001 ends it; and against the real server with
+accounts and kept seats (``tests.client_live_accounts``), each client
+comes back to the same seat and plays the hand on."""
 
 from __future__ import annotations
 
 import pygame
 from twisted.internet import reactor
 
-from blackjack_client.model import DISCONNECTED, SEATED
+from blackjack_client.model import DISCONNECTED, PHASE_OVER, SEATED
 from blackjackd import cli
 from blackjackd.bots import Backoff
 from blackjackd.testing import wait_for
 from tests.client_fake_server import BACK, TOKEN, ScriptedServer
 from tests.client_fake_server import SEATED as SEAT_MESSAGES
+from tests.client_live_accounts import AccountsServer
 from tests.live_players import LiveTestCase, Player
+from tests.live_server import ROUND
 
 #: Waits short enough for a test: 10 ms, doubling to 50 ms.
 QUICK = Backoff(first=0.01, cap=0.05)
@@ -130,4 +134,75 @@ class TerminalClientComesBackTests(LiveTestCase):
             self.assertEqual(len(server.connections), 3)
         finally:
             session.quit()
+            await server.stop()
+
+
+class RealServerTests(LiveTestCase):
+    """Both clients against the real server with accounts and kept seats:
+    the connection dies mid-hand and each comes back to the same seat."""
+
+    async def test_the_pygame_client_comes_back_to_its_seat(self):
+        server = AccountsServer(ROUND)
+        ann = Player(server.address, "ann", password="pw", backoff=QUICK).start()
+        try:
+            await wait_for(ann.can_act, "ann's deal")
+            me, seat = ann.model.my_id, ann.model.me.seat
+            self.assertEqual(ann.model.me.hand.cards, ("TS", "2S"))
+            server.drop()
+            await wait_for(
+                lambda: (
+                    ann.model.connection == SEATED
+                    and ann.model.notice == "Back at your seat"
+                ),
+                "ann back at her seat",
+            )
+            self.assertEqual((ann.model.my_id, ann.model.me.seat), (me, seat))
+            self.assertEqual(ann.model.me.hand.cards, ("TS", "2S"))
+            self.assertTrue(ann.can_act())
+            # And play goes on: she stands, the dealer draws, the round ends.
+            ann.press(pygame.K_s)
+            await wait_for(lambda: ann.model.phase == PHASE_OVER, "the round's end")
+            # The dealer draws 9C 7D 8H: 24, a bust.
+            self.assertEqual(ann.model.me.result, "win")
+        finally:
+            await self.quit(ann)
+            await server.stop()
+
+    async def test_the_terminal_client_comes_back_to_its_seat(self):
+        server = AccountsServer(ROUND)
+        lines: list[str] = []
+        settings = cli.parse_args(
+            [server.address, "--name", "ann", "--password", "pw"], {}
+        )
+        session = cli.TerminalSession(
+            settings,
+            clock=reactor,
+            connect=cli.connect_websocket,
+            backoff=QUICK,
+            out=lines.append,
+        )
+        session.start()
+        try:
+            await wait_for(lambda: "you drew 2S: 12" in lines, "the deal")
+            me = session.notes.my_id
+            server.drop()
+            await wait_for(
+                lambda: "back at your seat: table 1, playing" in lines, "back"
+            )
+            self.assertEqual(session.notes.my_id, me)
+            self.assertIn("  you (seat 1): TS 2S: 12, playing", lines)
+            self.assertIn(
+                "connection lost (1006: connection lost), reconnecting in 0.0 s...",
+                lines,
+            )
+            session.command("s")
+            await wait_for(
+                lambda: any(line.startswith("round over;") for line in lines),
+                "the round's end",
+            )
+            self.assertIn("the dealer drew 8H: 24", lines)
+            self.assertIn("you won", lines)
+        finally:
+            session.quit()
+            await wait_for(lambda: session.done.called, "the session's end")
             await server.stop()
