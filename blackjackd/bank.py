@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 from blackjackd.casino_table import SettledRound
 from blackjackd.errors import ActionRejected
 from blackjackd.ledger import Entry, Ledger
-from blackjackd.record import casino_record
+from blackjackd.record import casino_record, movement_reason
 from blackjackd.store import Batch, Movement, RoundClosed, RoundOpened
 
 _logger = Logger(namespace="blackjackd.bank")
@@ -176,13 +176,19 @@ class Bank:
         if round_id is not None:
             self._entries.setdefault(round_id, []).append(entry)
         account_id = self._account_of.get(entry.account)
-        if account_id is None:
-            return  # a guest's chips
+        if account_id is None or not entry.amount:
+            return  # a guest's chips, or nothing moved (insurance declined)
         batch = self._pending()
         if round_id is not None:
             self._write_round(batch, round_id)
         batch.movements.append(
-            Movement(account_id, entry.amount, entry.kind, round_id, self._now())
+            Movement(
+                account_id,
+                entry.amount,
+                movement_reason(entry.kind),
+                round_id,
+                self._now(),
+            )
         )
 
     def opened(self, round_id: str, table_id: int, round_no: int) -> None:

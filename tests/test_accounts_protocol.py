@@ -9,6 +9,7 @@ from typing import Any
 
 from twisted.trial.unittest import SynchronousTestCase
 
+from blackjackd.audit import audit
 from blackjackd.casino import CasinoConfig
 from blackjackd.store import account_state
 from blackjackd.table import TableConfig
@@ -147,6 +148,35 @@ class ChipsOutliveTheConnectionTests(SynchronousTestCase):
         server.flush()
         server.drop(ann)  # no grace: she has left for good
         self.assertEqual(stored_balance(server, "ann"), 1020)
+
+
+class StoredRoundsAuditTests(SynchronousTestCase):
+    """What the bank writes passes the audit, every kind of movement."""
+
+    def test_a_surrender_and_insurance_pass_the_audit(self) -> None:
+        # An ace up: ann insures and surrenders her 16, bob declines and
+        # stands; the dealer has no blackjack (AS 7D: 18).
+        cards = deal(("TS", "6D"), ("9C", "9D"), up="AS", hole="7D")
+        server = casino(cards, surrender=True)
+        ann = server.seat("ann", PASSWORD)
+        bob = server.seat("bob", PASSWORD)
+        for player in (ann, bob):
+            player.send({"type": "bet", "amount": 20})
+        server.flush()
+        ann.send({"type": "insurance", "take": True})
+        bob.send({"type": "insurance", "take": False})
+        server.flush()
+        ann.send({"type": "surrender"})
+        bob.send({"type": "stand"})
+        server.flush()
+        # Insurance lost (10), half the bet back (10 of 20).
+        self.assertEqual(
+            first(ann, "balance"), {"type": "balance", "balance": 980, "net": -20}
+        )
+        assert server.database is not None
+        report = audit(server.database._conn)
+        self.assertEqual(report.discrepancies, [])
+        self.assertEqual(stored_balance(server, "ann"), 980)
 
 
 class ReconnectTests(SynchronousTestCase):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Why chips move, as the ledger table records it. Stakes ('bet', 'double',
-#: 'split', 'insurance') are negative; 'surrender' (half a surrendered bet
-#: back), 'payout' and an insurance payout ('insurance') positive; 'open' is
+#: 'split', 'insurance') are negative; 'payout' (half a surrendered bet back
+#: too) and an insurance payout ('insurance') positive; 'open' is
 #: registration's chips.
 REASONS = frozenset(
     {
@@ -17,7 +17,6 @@ REASONS = frozenset(
         "double",
         "split",
         "insurance",
-        "surrender",
         "payout",
         "refund",
         "rebuy",
