@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 from fractions import Fraction
 
 from twisted.application.internet import StreamServerEndpointService
@@ -14,7 +15,8 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable
-from blackjackd.tap import LobbyService, Options, makeService
+from blackjackd.store import SCHEMA_VERSION
+from blackjackd.tap import LobbyService, Options, makeService, open_database
 from blackjackd.testing import fetch
 from tests.scratch import scratch_directory
 
@@ -33,12 +35,25 @@ CONTRADICTIONS = [
     (["--game", "casino", "--das", "--no-das"], "--das and --no-das: choose one"),
     (["--game", "casino", "--blackjack-pays", "2:1"], "a blackjack pays 3:2"),
     (["--game", "casino", "--starting-chips", "-5"], "out of range"),
+    (
+        ["--game", "casino", "--starting-chips", "5"],
+        "--starting-chips (5) is below --min-bet (10): nobody could place a bet",
+    ),
+    (["--guests"], "--guests: only for casino tables"),
+    (["--db", "mysql://localhost/x"], "--db: "),
+    (["--seat-grace", "-1"], "can't be negative"),
+    (["--idle-rounds", "-1"], "out of range"),
 ]
 
 
-def _build(*args: str, port: str = "tcp:0:interface=127.0.0.1"):
+def _build(
+    case: SynchronousTestCase, *args: str, port: str = "tcp:0:interface=127.0.0.1"
+):
+    """The service these options make, with its database in a scratch
+    directory of ``case``'s."""
+    database = scratch_directory(case) / "blackjackd.sqlite"
     options = Options()
-    options.parseOptions(["--port", port, *args])
+    options.parseOptions(["--port", port, "--db", f"sqlite:{database}", *args])
     return makeService(options)
 
 
@@ -55,7 +70,7 @@ class ServiceTests(SynchronousTestCase):
                 super().shuffle(cards)
 
         self.patch(secrets, "SystemRandom", RecordingSystemRandom)
-        service = _build("--tables", "3", "--seats", "2", "--decks", "2", "--h17")
+        service = _build(self, "--tables", "3", "--seats", "2", "--decks", "2", "--h17")
         children = list(service)
         lobbies = [child for child in children if isinstance(child, LobbyService)]
         endpoints = [c for c in children if isinstance(c, StreamServerEndpointService)]
@@ -73,6 +88,7 @@ class ServiceTests(SynchronousTestCase):
     def test_a_casino_service_has_casino_tables_and_one_ledger(self):
         """``--game casino``: casino tables by the options, sharing a ledger."""
         service = _build(
+            self,
             "--game", "casino", "--tables", "2", "--min-bet", "5", "--max-bet",
             "50", "--bet-timeout", "7.5", "--starting-chips", "200",
             "--blackjack-pays", "6:5", "--no-das", "--surrender",
@@ -100,7 +116,7 @@ class ServiceTests(SynchronousTestCase):
     def test_casino_defaults(self):
         """``--game casino`` alone: ``CasinoConfig``'s defaults."""
         lobby = next(
-            c for c in _build("--game", "casino") if isinstance(c, LobbyService)
+            c for c in _build(self, "--game", "casino") if isinstance(c, LobbyService)
         )
         config = lobby.lobby.tables[0].config
         self.assertEqual(config, CasinoConfig())
@@ -113,6 +129,42 @@ class ServiceTests(SynchronousTestCase):
             self.assertIn(complaint, str(refused), f"{case}: says {complaint!r}")
 
 
+class DatabaseStartTests(SynchronousTestCase):
+    """A database the server can't use stops the start with one line."""
+
+    def test_a_schema_from_a_newer_version_stops_the_start(self):
+        database = scratch_directory(self) / "newer.sqlite"
+        connection = sqlite3.connect(database)
+        connection.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        connection.execute("INSERT INTO schema_version VALUES (999)")
+        connection.commit()
+        connection.close()
+        stopped = self.assertRaises(
+            SystemExit, open_database, f"sqlite:{database}", reactor
+        )
+        message = str(stopped.code)
+        self.assertIn(f"--db sqlite:{database}", message)
+        self.assertIn("999", message)
+        self.assertNotIn("\n", message)
+
+    def test_a_database_that_cannot_be_opened_stops_the_start(self):
+        missing = scratch_directory(self) / "no" / "such" / "directory" / "x.sqlite"
+        stopped = self.assertRaises(
+            SystemExit, open_database, f"sqlite:{missing}", reactor
+        )
+        self.assertIn("--db sqlite:", str(stopped.code))
+
+    def test_an_empty_database_is_created_at_the_newest_schema(self):
+        database = scratch_directory(self) / "new.sqlite"
+        open_database(f"sqlite:{database}", reactor)
+        version = (
+            sqlite3.connect(database)
+            .execute("SELECT version FROM schema_version")
+            .fetchone()
+        )
+        self.assertEqual(version, (SCHEMA_VERSION,))
+
+
 class ListeningTests(TestCase):
     """The service on the real reactor."""
 
@@ -123,7 +175,7 @@ class ListeningTests(TestCase):
         service starts (``twistd``'s own tests listen on TCP).
         """
         socket_path = scratch_directory(self) / "blackjackd.sock"
-        service = _build(port=f"unix:{socket_path}")
+        service = _build(self, port=f"unix:{socket_path}")
         service.startService()
         try:
             status, body = await fetch(

@@ -87,6 +87,11 @@ OPTIONS = (
     "--no-das",
     "--surrender",
     "--resplit-aces",
+    "--db=",
+    "--seat-grace=",
+    "--idle-rounds=",
+    "--rebuy-interval=",
+    "--guests",
 )
 
 
