@@ -101,6 +101,9 @@ class Bank:
         self._rounds: dict[str, _PendingRound] = {}
         #: Every ledger entry of each round not yet settled, for its record.
         self._entries: dict[str, list[Entry]] = {}
+        #: The account each player of those rounds played for (kept past
+        #: their leaving: a player's bet may come back before the deal).
+        self._round_accounts: dict[str, dict[Hashable, int | None]] = {}
         #: What the event under way changed, to be written as one batch.
         self._batch: _Pending | None = None
         #: Writes sent to storage and not yet done.
@@ -173,9 +176,10 @@ class Bank:
         if entry.kind in _NOT_MOVEMENTS:
             return
         round_id = entry.round_id
+        account_id = self._account_of.get(entry.account)
         if round_id is not None:
             self._entries.setdefault(round_id, []).append(entry)
-        account_id = self._account_of.get(entry.account)
+            self._round_accounts.setdefault(round_id, {})[entry.account] = account_id
         if account_id is None or not entry.amount:
             return  # a guest's chips, or nothing moved (insurance declined)
         batch = self._pending()
@@ -192,12 +196,6 @@ class Bank:
         )
 
     def opened(self, round_id: str, table_id: int, round_no: int) -> None:
-        # Betting reopened at that table without a bet: the round it named
-        # never happened and is never written.
-        for stale, pending in list(self._rounds.items()):
-            if pending.table_id == table_id and not pending.written:
-                del self._rounds[stale]
-                self._entries.pop(stale, None)
         self._rounds[round_id] = _PendingRound(table_id, round_no, self._now())
 
     def settled(self, settled: SettledRound) -> None:
@@ -210,10 +208,7 @@ class Bank:
             table=settled.table_id,
             round_no=settled.round_no,
             shoe=settled.shoe,
-            accounts={
-                bettor.player_id: self._account_of.get(bettor.player_id)
-                for bettor in settled.round.bettors
-            },
+            accounts=self._round_accounts.pop(round_id, {}),  # type: ignore[arg-type]
             seats=settled.seats,
             movements=self._entries.pop(round_id, []),
         )

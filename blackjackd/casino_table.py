@@ -195,6 +195,10 @@ class CasinoTable(SeatedTable[Seat]):
         self.round_log: RoundLog = NoRoundLog() if round_log is None else round_log
         self._shoe = shoe
         self._clock = clock
+        #: The round betting is open for: its id and number, until dealt.
+        self._next_round: tuple[str, int] | None = None
+        #: The number of the round being played.
+        self._round_no = 0
         #: Each bettor's seat, kept from the deal: the round's record names
         #: it for players who leave before the settlement too.
         self._bettor_seats: dict[int, int] = {}
@@ -348,9 +352,14 @@ class CasinoTable(SeatedTable[Seat]):
         if bets is None:
             bets = Bets(closes_at)
         bets.closes_at = closes_at
-        bets.round_id = uuid.uuid4().hex
+        if self._next_round is None:
+            # Named once, and kept until it is dealt: bets placed and given
+            # back while betting reopens (or the table empties) stay in it.
+            round_id, round_no = uuid.uuid4().hex, self.rounds_played + 1
+            self._next_round = (round_id, round_no)
+            self.round_log.opened(round_id, self.table_id, round_no)
+        bets.round_id = self._next_round[0]
         bets.amounts.clear()
-        self.round_log.opened(bets.round_id, self.table_id, self.rounds_played + 1)
         self._seating.schedule(self.config.bet_timeout, self._machine.bets_closed)
         self._seating.broadcast(self._betting(bets))
         return bets
@@ -399,6 +408,9 @@ class CasinoTable(SeatedTable[Seat]):
             for seat in self._seating
             if seat.player_id in bets.amounts
         }
+        assert self._next_round is not None, "betting opened a round"
+        self._round_no = self._next_round[1]
+        self._next_round = None
         round = CasinoRound(
             self.config,
             self._shoe,
@@ -434,11 +446,11 @@ class CasinoTable(SeatedTable[Seat]):
                     net=0 if bettor is None else bettor.net,
                 )
             )
-        self.rounds_played += 1
+        self.rounds_played = max(self.rounds_played, self._round_no)
         self.round_log.settled(
             SettledRound(
                 table_id=self.table_id,
-                round_no=self.rounds_played,
+                round_no=self._round_no,
                 shoe=self._shoe.shuffles,
                 round=round,
                 seats=self._bettor_seats,

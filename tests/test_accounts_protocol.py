@@ -179,6 +179,28 @@ class StoredRoundsAuditTests(SynchronousTestCase):
         self.assertEqual(stored_balance(server, "ann"), 980)
 
 
+    def test_a_bet_given_back_while_betting_stays_in_the_round_dealt(self) -> None:
+        # ann bets and leaves while betting is open (her bet comes back);
+        # nobody else bets before the timer, so betting opens again; bob bets
+        # and plays: one round, settled, holds ann's bet and refund too.
+        server = casino(deal(("TS", "QH"), up="7C", hole="KD"))
+        ann = server.seat("ann", PASSWORD)
+        bob = server.seat("bob", PASSWORD)
+        ann.send({"type": "bet", "amount": 20})
+        server.flush()
+        server.drop(ann)
+        server.advance(RULES["bet_timeout"])
+        bob.send({"type": "bet", "amount": 20})
+        server.flush()
+        bob.send({"type": "stand"})
+        server.flush()
+        assert server.database is not None
+        report = audit(server.database._conn)
+        self.assertEqual((report.discrepancies, report.open_rounds), ([], []))
+        self.assertEqual(report.settled, 1)
+        self.assertEqual(stored_balance(server, "ann"), 1000)
+
+
 class ReconnectTests(SynchronousTestCase):
     """A dropped player comes back to the same seat with their token."""
 
