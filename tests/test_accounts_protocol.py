@@ -178,7 +178,6 @@ class StoredRoundsAuditTests(SynchronousTestCase):
         self.assertEqual(report.discrepancies, [])
         self.assertEqual(stored_balance(server, "ann"), 980)
 
-
     def test_a_bet_given_back_while_betting_stays_in_the_round_dealt(self) -> None:
         # ann bets and leaves while betting is open (her bet comes back);
         # nobody else bets before the timer, so betting opens again; bob bets

@@ -115,7 +115,12 @@ class TerminalClientComesBackTests(LiveTestCase):
             self.assertTrue(
                 any(line.startswith("connection lost (1006") for line in lines), lines
             )
-            # Dropped again: back by token, to the snapshot.
+            # Seated again (the client has read its new ``id`` and cards);
+            # then dropped again: back by token, to the snapshot.
+            await wait_for(
+                lambda: lines.count("your move: h(it) or s(tand) within 30 s") >= 2,
+                "dealt in again",
+            )
             server.latest.dropConnection(abort=True)
             await wait_for(lambda: "back at your seat: table 1, playing" in lines,
                            "back at the seat")  # fmt: skip
