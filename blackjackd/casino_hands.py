@@ -111,9 +111,9 @@ class RoundHands:
     players' moves.
 
     ``bettors`` are ``(player_id, username, bet)`` in seat order, their bets
-    already staked. Every chip the round moves is tagged with ``round_id``;
-    with one, the round also records itself, each move stamped with
-    ``now()`` (None without a clock).
+    already staked. Every chip the round moves is tagged with ``round_id``
+    (pass it and ``now`` by keyword); with one, the round also records
+    itself, each move stamped with ``now()`` (None without a clock).
     """
 
     # Slots: the simulator makes millions of rounds; slots are cheaper.
@@ -141,7 +141,6 @@ class RoundHands:
         ledger: Ledger,
         bettors: Sequence[tuple[int, str, int]],
         emit: Emit | None = None,
-        *,
         round_id: str | None = None,
         now: Callable[[], float] | None = None,
     ) -> None:
@@ -363,7 +362,8 @@ class RoundHands:
             self._finish(bettor, index, hand, STOOD, reason)
 
     def _start_turn(self, bettor: Bettor, index: int) -> None:
-        if self._emit is not None:
+        # No turn for a hand its player stood by leaving during insurance.
+        if self._emit is not None and bettor.hands[index].status == PLAYING:
             self._emit(
                 Deadline(
                     id=bettor.player_id,

@@ -197,11 +197,13 @@ class CasinoRound(RoundHands):
         bettor.left = True
         if bettor.insurance is None:
             bettor.insurance = 0
-        if stage is Stage.PLAYING:
-            # In the insurance stage the peek stands them (``_peek``).
-            for index, hand in enumerate(bettor.hands):
-                if hand.status == PLAYING:
-                    self._finish(bettor, index, hand, STOOD, "left", check=False)
+        insurance = stage is Stage.INSURANCE
+        for index, hand in enumerate(bettor.hands):
+            # While insurance is open a natural waits: the peek makes it a
+            # blackjack. The peek starts no turn for a hand stood here.
+            if hand.status == PLAYING and not (insurance and hand.is_blackjack):
+                self._finish(bettor, index, hand, STOOD, "left", check=False)
+        if not insurance:
             self._dealer_if_done()
         if self.moves is not None:
             self._note({"move": "abandon", "player": player_id, "hand": None})
@@ -314,9 +316,6 @@ class CasinoRound(RoundHands):
             hand = bettor.hands[0]
             if hand.is_blackjack:
                 self._finish(bettor, 0, hand, BLACKJACK, "blackjack", check=False)
-            elif bettor.left:
-                # They left while insurance was open: nobody plays the hand.
-                self._finish(bettor, 0, hand, STOOD, "left", check=False)
             else:
                 self._start_turn(bettor, 0)
         self._dealer_if_done()

@@ -70,6 +70,10 @@ def no_moves(game: CasinoRound) -> None:
     pass
 
 
+def stand(game: CasinoRound) -> None:
+    game.stand(1)
+
+
 class Casino:
     """Accounts playing recorded rounds, each stored as the server stores
     one: opened, its movements for stored accounts, closed with its record,
@@ -96,17 +100,24 @@ class Casino:
         moves: Callable[[CasinoRound], None],
         bet: int = 10,
         close: bool = True,
+        left: dict[int, int] | None = None,
+        recorded: dict[int, int | None] | None = None,
     ) -> str:
         """One round at table 1: ``accounts`` maps each player to their
-        account (None: a guest, with 1000 chips of their own). The round's
+        account (None: a guest, with 1000 chips of their own); the players
+        in ``left`` bet and left while betting was open. The record names
+        the accounts in ``recorded`` (by default: all of them). The round's
         id."""
         self.rounds += 1
         round_id = uuid.uuid4().hex
         ledger = Ledger()
-        for player, account in accounts.items():
+        everyone = {**(left or {}), **accounts}
+        for player, account in everyone.items():
             balance = 1000 if account is None else self.balance(account)
             ledger.load(player, balance)
             ledger.stake(player, bet, "bet", round_id=round_id)
+        for player in left or {}:
+            ledger.pay(player, bet, "refund", round_id=round_id)
         game = CasinoRound(
             CasinoConfig(),
             StackedShoe(cards),
@@ -122,7 +133,7 @@ class Casino:
         entries = [entry for entry in ledger.entries or [] if entry.round_id]
         movements = []
         for entry in entries:
-            account = accounts[entry.account]  # type: ignore[index]
+            account = everyone[entry.account]  # type: ignore[index]
             if account is not None:  # a guest's chips aren't stored
                 reason = movement_reason(entry.kind)
                 movements.append(Movement(account, entry.amount, reason, round_id, 0.0))
@@ -134,7 +145,7 @@ class Casino:
                 round_no=self.rounds,
                 shoe=1,
                 movements=entries,
-                accounts=accounts,
+                accounts=everyone if recorded is None else recorded,
                 seats={player: player - 1 for player in accounts},
             )
             closed.append(RoundClosed(round_id, record, self.at()))
@@ -302,6 +313,24 @@ class AuditTestsMixin:
             ],
         )
 
+    def test_a_player_who_left_while_betting_was_open(self) -> None:
+        cid = self.casino.account("cid")
+        cards = deal(("TS", "9H"), up="TD", hole="7D")
+        self.casino.play({1: self.ann}, cards, stand, left={2: cid})
+        self.assertEqual(self.found(), [])
+        # The record must name the account of every player who moved chips
+        # in the round, those who left before the deal too.
+        forgot = self.casino.play(
+            {1: self.ann}, cards, stand, left={2: cid}, recorded={1: self.ann}
+        )
+        self.assertEqual(
+            self.found(),
+            [
+                f"round {forgot} (table 1, round 4), account {cid}: the ledger "
+                "holds -10 bet, +10 refund, the record says nothing"
+            ],
+        )
+
     def test_rows_of_the_wrong_kind(self) -> None:
         self.casino.sql(
             "INSERT INTO ledger (account_id, amount, reason, round_id, at)"
@@ -360,7 +389,7 @@ class CommandLineTests(SynchronousTestCase):
         self.casino.play(
             {1: self.ann},
             deal(("TS", "9H"), up="TD", hole="7D"),
-            lambda game: game.stand(1),
+            stand,
         )
 
     def run_main(self, *argv: str) -> tuple[int, str, str]:

@@ -398,7 +398,13 @@ class AbandonTests(SynchronousTestCase):
         cards = deal(("9S", "7H"), ("TH", "9C"), up="AC", hole="8D")
         record = Recorder()
         game, ledger = recorded_round(cards, players=2, emit=record)
+        record.sent.clear()
         self.assertTrue(game.abandon(2))
+        # The hand stands at once: nobody will play it.
+        self.assertEqual(
+            record.sent,
+            [({"type": "stand", "id": 2, "hand": 0, "reason": "left"}, None)],
+        )
         self.assertIs(game.stage, Stage.INSURANCE)
         self.assertEqual(game.bettor(2).insurance, 0)  # type: ignore[union-attr]
         self.assertTrue(game.insurance_pending)  # player 1 still decides
@@ -407,11 +413,7 @@ class AbandonTests(SynchronousTestCase):
         self.assertFalse(game.insurance_pending)
         record.sent.clear()
         game.close_insurance()
-        # The peek: no blackjack; the departed player's hand stands at once,
-        # and only player 1 gets a turn.
-        self.assertIn(
-            ({"type": "stand", "id": 2, "hand": 0, "reason": "left"}, None), record.sent
-        )
+        # The peek: no blackjack; only player 1 gets a turn.
         deadlines = [m["id"] for m, _ in record.sent if m["type"] == "deadline"]
         self.assertEqual(deadlines, [1])
         game.stand(1)
@@ -419,6 +421,20 @@ class AbandonTests(SynchronousTestCase):
         game.settle()  # the dealer has 19: 19 pushes
         self.assertEqual(game.bettor(2).hands[0].result, "push")  # type: ignore[union-attr]
         self.assertEqual(ledger.balance(2), 1000)
+
+    def test_a_natural_left_during_insurance_is_still_a_blackjack(self) -> None:
+        cards = deal(("AS", "KH"), ("TH", "9C"), up="AC", hole="8D")
+        record = Recorder()
+        game, ledger = recorded_round(cards, players=2, emit=record)
+        game.abandon(1)
+        game.close_insurance()
+        stands = [m for m, _ in record.sent if m["type"] == "stand"]
+        self.assertEqual(
+            stands, [{"type": "stand", "id": 1, "hand": 0, "reason": "blackjack"}]
+        )
+        game.stand(2)
+        game.settle()
+        self.assertEqual(ledger.balance(1), 1000 + 15)
 
     def test_insurance_taken_before_leaving_is_paid(self) -> None:
         cards = deal(("9S", "7H"), up="AC", hole="KD")
