@@ -83,7 +83,7 @@ def _leave_round(table: CasinoTable, round: CasinoRound, seat: Seat) -> None:
     with the round's (when the last player leaves too: the round plays out
     and settles, then the table empties)."""
     round.abandon(seat.player_id)
-    table._unseat(seat, round)
+    table._unseat(seat)
 
 
 @insurance.upon(CasinoInputs.leave).loop()

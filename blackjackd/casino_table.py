@@ -303,6 +303,7 @@ class CasinoTable(SeatedTable[Seat]):
         if not self.ledger.has(seat.player_id):
             # A guest: chips for this connection only.
             self.ledger.open(seat.player_id, self.config.starting_chips)
+        self.ledger.retain(seat.player_id)
         self._seating.add(seat, **self._id_fields(seat))
         self._seating.introduce(seat, lambda other: self._describe(other, data))
 
@@ -326,12 +327,10 @@ class CasinoTable(SeatedTable[Seat]):
             balance=self.ledger.balance(seat.player_id),
         )
 
-    def _unseat(self, seat: Seat, round: CasinoRound | None = None) -> None:
-        # The player's chips leave with them (a guest's are gone; an
-        # account's are in storage), unless their hands in ``round`` are
-        # still to be settled: then at the settlement.
-        if round is None or round.bettor(seat.player_id) is None:
-            self._release(seat.player_id)
+    def _unseat(self, seat: Seat) -> None:
+        # The seat lets go of the player's chips; a round with their hands
+        # still to settle holds them until it is settled.
+        self._release(seat.player_id)
         self._seating.remove(seat)
 
     def _release(self, player_id: int) -> None:
@@ -408,6 +407,8 @@ class CasinoTable(SeatedTable[Seat]):
             for seat in self._seating
             if seat.player_id in bets.amounts
         }
+        for player_id, _, _ in bettors:
+            self.ledger.retain(player_id)
         assert self._next_round is not None, "betting opened a round"
         self._round_no = self._next_round[1]
         self._next_round = None
@@ -456,10 +457,10 @@ class CasinoTable(SeatedTable[Seat]):
                 seats=self._bettor_seats,
             )
         )
-        # Bettors who left mid-round were paid above; their chips go now.
+        # The round lets go of its bettors' chips (paid above): those of a
+        # bettor who has left go now.
         for bettor in round.bettors:
-            if self._seating.get(bettor.player_id) is None:
-                self._release(bettor.player_id)
+            self._release(bettor.player_id)
         if not self._seating:
             self._machine.emptied()
         self._seating.schedule(self.config.round_delay, self._machine.next_round)

@@ -51,6 +51,8 @@ class Ledger:
         self._recording = keep_entries or on_entry is not None
         #: Accounts brought in from storage (``load``) rather than opened.
         self._stored: set[Hashable] = set()
+        #: How many holders each account has (a seat, a round to settle).
+        self._holds: dict[Hashable, int] = {}
         #: Told of each account ``release`` takes out of play.
         self.on_release: Callable[[Hashable], None] | None = None
 
@@ -139,9 +141,19 @@ class Ledger:
         """Whether ``account`` was loaded from storage (not a guest's)."""
         return account in self._stored
 
+    def retain(self, account: Hashable) -> None:
+        """One more holder needs ``account`` in play: a seat, or a round
+        with the account's hands to settle."""
+        self._holds[account] = self._holds.get(account, 0) + 1
+
     def release(self, account: Hashable) -> None:
-        """The account's player is gone: unload a stored account, close any
-        other (its chips are gone); then tell ``on_release``."""
+        """A holder of ``account`` is done with it. When none is left, the
+        player is gone: unload a stored account, close any other (its chips
+        are gone), then tell ``on_release``."""
+        holds = self._holds.pop(account, 0) - 1
+        if holds > 0:
+            self._holds[account] = holds
+            return
         if account in self._stored:
             self.unload(account)
         else:

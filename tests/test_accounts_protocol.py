@@ -140,6 +140,40 @@ class ChipsOutliveTheConnectionTests(SynchronousTestCase):
         again = server.seat("ann", PASSWORD)
         self.assertEqual(first(again, "id")["balance"], 1020)
 
+    def test_back_at_another_table_while_the_old_round_is_settled(self) -> None:
+        # Two tables of two seats. ann leaves table 1 mid-round (her hand
+        # stands), cy takes her seat there, and ann comes back: to table 2.
+        # Table 1's round then settles ann's old hand, and her chips, in play
+        # at table 2, stay in play.
+        server = MemoryServer(
+            deal(("TS", "QH"), ("9C", "9D"), up="7C", hole="KD") * 2,
+            tables=2,
+            config=CasinoConfig(**{**RULES, "seats": 2}),
+            database="sqlite::memory:",
+        )
+        ann = server.seat("ann", PASSWORD)
+        bob = server.seat("bob", PASSWORD)
+        for player in (ann, bob):
+            player.send({"type": "bet", "amount": 20})
+        server.flush()
+        server.drop(ann)
+        server.seat("cy", PASSWORD)
+        again = server.seat("ann", PASSWORD)
+        self.assertEqual(first(again, "id")["table"], 2)
+        self.assertEqual(first(again, "id")["balance"], 980)
+        bob.send({"type": "stand"})
+        server.flush()
+        # ann's 20 beat the dealer's 17 at table 1: she has her winnings at
+        # table 2, where she can bet them.
+        again.take()
+        again.send({"type": "bet", "amount": 500})
+        server.flush()
+        self.assertEqual(
+            first(again, "bet"), {"type": "bet", "id": 1, "amount": 500, "balance": 520}
+        )
+        self.assertEqual(stored_balance(server, "ann"), 520)
+        self.assertTrue(server.lobby.ledger.has(1))
+
     def test_a_player_who_leaves_mid_round_is_settled_as_stood(self) -> None:
         # ann 20 against the dealer's 17; she drops before standing.
         server = casino(deal(("TS", "QH"), up="7C", hole="KD"))
