@@ -25,12 +25,16 @@ nothing; it measures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+import secrets
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
 from cpu import Window, measure
@@ -46,11 +50,14 @@ from blackjackd.bots import SeatNotes, next_move  # noqa: E402
 
 #: Seconds between every client being seated and the measured window.
 SETTLE_SECONDS = 1.0
+#: Every casino bot's password.
+PASSWORD = "load benchmark"
 
 
 class Bot(WebSocketClientProtocol):
     """Sits down, then plays by ``blackjackd.bots`` as fast as it can: hits
-    below 17 and stands otherwise; at casino tables it bets the minimum and
+    below 17 and stands otherwise; at casino tables, which seat accounts, it
+    signs in with a name of its own and a password, bets the minimum and
     declines insurance."""
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
@@ -70,14 +77,17 @@ class Bot(WebSocketClientProtocol):
         mine = message.get("id") == self.notes.my_id
         turn = self.notes.hear(message)
         if kind == "auth":
-            self.sendMessage(b'{"type": "auth", "data": {"username": "bot"}}')
+            self.sendMessage(json.dumps(self.factory.auth()).encode())
         elif kind == "id":
+            stats["seated"] += 1
             # The first bot at each table counts that table's rounds.
             self.factory.round_counters.setdefault(message["table"], self)
         elif kind == "round_over" and self in self.factory.round_counters.values():
             stats["rounds"] += 1
         elif kind == "error":
             stats["errors"] += 1
+            if message["status_code"] == 507:
+                stats["refused"] += 1
         if mine and self.sent_at is not None and kind in ("hit", "stand"):
             stats["latencies"].append(time.perf_counter() - self.sent_at)
             self.sent_at = None
@@ -89,6 +99,22 @@ class Bot(WebSocketClientProtocol):
             stats["actions"] += 1
             self.sent_at = time.perf_counter()
         self.sendMessage(json.dumps(move.message()).encode())
+
+
+def auth_message(game: str) -> Callable[[], dict[str, Any]]:
+    """What each new bot sends to sit down: at casino tables, which seat
+    only accounts, a name of its own (the first sign-in registers it) and a
+    password; at classic tables, the name alone."""
+    if game != "casino":
+        return lambda: {"type": "auth", "data": {"username": "bot"}}
+    numbers = itertools.count(1)
+    run = secrets.token_hex(4)
+
+    def auth() -> dict[str, Any]:
+        name = f"bot-{run}-{next(numbers)}"
+        return {"type": "auth", "data": {"username": name, "password": PASSWORD}}
+
+    return auth
 
 
 async def run(reactor, args: argparse.Namespace) -> None:
@@ -104,6 +130,8 @@ async def run(reactor, args: argparse.Namespace) -> None:
 
     stats = {
         "connected": 0,
+        "seated": 0,
+        "refused": 0,
         "messages": 0,
         "actions": 0,
         "rounds": 0,
@@ -114,13 +142,15 @@ async def run(reactor, args: argparse.Namespace) -> None:
     factory = WebSocketClientFactory(url)
     factory.protocol = Bot
     factory.stats = stats
+    factory.auth = auth_message(args.game)
     factory.round_counters = {}
     factory.stopping = False
     host, port = factory.host, factory.port
     endpoint = clientFromString(reactor, f"tcp:{host}:{port}")
     bots = [await endpoint.connect(factory) for _ in range(args.clients)]
-    # Let every bot sit down, then measure a clean window.
-    while stats["connected"] < args.clients:
+    # Let every bot sit down (casino bots sign in, which takes the server a
+    # password hash each) or be turned away, then measure a clean window.
+    while stats["seated"] + stats["refused"] < args.clients:
         await task.deferLater(reactor, 0.05)
     await task.deferLater(reactor, SETTLE_SECONDS)
     for key in ("messages", "actions", "rounds", "errors", "closed_by_server"):

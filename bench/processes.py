@@ -1,13 +1,17 @@
 """The servers ``bench/load.py`` starts: each a child process on loopback
 that says which port it listens on, and is always stopped at the end (also
-when the benchmark fails or is interrupted)."""
+when the benchmark fails or is interrupted). The game server runs in a
+temporary directory of its own, where it keeps its database (its default
+``--db``, a SQLite file in its working directory), deleted when it ends."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from twisted.internet import defer, protocol
@@ -20,9 +24,13 @@ class Child(protocol.ProcessProtocol):
     """A server process: ``port`` fires with the port its output names
     (``ready`` matches it, the port being the first group); ``stop`` ends it."""
 
-    def __init__(self, reactor, ready: re.Pattern[bytes]) -> None:
+    def __init__(
+        self, reactor, ready: re.Pattern[bytes], directory: str | None = None
+    ) -> None:
         self._reactor = reactor
         self._ready = ready
+        #: The child's working directory, deleted once it has ended.
+        self.directory = directory
         self.output = b""
         self.port: defer.Deferred[int] = defer.Deferred()
         self._has_ended = False
@@ -45,6 +53,8 @@ class Child(protocol.ProcessProtocol):
 
     def processEnded(self, reason) -> None:
         self._has_ended = True
+        if self.directory is not None:
+            shutil.rmtree(self.directory, ignore_errors=True)
         if self._kill_call is not None and self._kill_call.active():
             self._kill_call.cancel()
         if not self.port.called:
@@ -70,7 +80,7 @@ class Child(protocol.ProcessProtocol):
 
 
 def _spawn(reactor, child: Child, argv: list[str], env: dict[str, str]) -> Child:
-    reactor.spawnProcess(child, argv[0], argv, env=env)
+    reactor.spawnProcess(child, argv[0], argv, env=env, path=child.directory)
     # Whatever happens to the benchmark, the child doesn't outlive it.
     reactor.addSystemEventTrigger("before", "shutdown", child.stop)
     return child
@@ -80,7 +90,9 @@ def start_game_server(
     reactor, repo: Path, game: str, tables: int, seats: int, round_delay: float
 ) -> Child:
     """``twistd blackjack`` on a free loopback port, running the server code
-    of the checkout at ``repo`` (with this Python's packages)."""
+    of the checkout at ``repo`` (with this Python's packages), in a new
+    temporary directory: its database starts empty there, whatever the
+    checkout's version calls it, and goes with the directory."""
     twistd = Path(sys.executable).parent / "twistd"
     argv = [
         str(twistd),
@@ -94,7 +106,8 @@ def start_game_server(
         f"--round-delay={round_delay}",
         f"--game={game}",
     ]
-    child = Child(reactor, re.compile(rb"Site starting on (\d+)"))
+    directory = tempfile.mkdtemp(prefix="blackjackd-bench-")
+    child = Child(reactor, re.compile(rb"Site starting on (\d+)"), directory)
     return _spawn(reactor, child, argv, dict(os.environ, PYTHONPATH=str(repo)))
 
 
