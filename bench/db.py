@@ -33,12 +33,14 @@ For each it prints the rounds a second the table settled in the window, and
 the rounds a second the database stored in the same window (counted on a
 connection of its own): the table never waits for the database, so when the
 database is slower a backlog grows, printed as the rounds still unwritten at
-the window's end and the time it took to write them once the bots left; the
-lower of the two rates is what the table sustains for good. Then the latency
-of a stand, from the bot's send to the table's ``stand`` back: p50, p99 and
-max. Bots and server share this process, so the latency includes the bots'
-own work, and the database's worker thread competes with the reactor for
-the interpreter. It asserts nothing; it measures.
+the window's end and the time it took to write them once the bots left (a
+rate too: the database's own, with nothing else running); the lower of the
+table's and the database's rates in the window is what the table sustains
+for good. Then the latency of a stand, from the bot's send to the table's
+``stand`` back: p50, p99 and max. Bots and server share this process, so
+the latency includes the bots' own work, and the database's worker thread
+competes with the reactor (and the bots) for the interpreter. It asserts
+nothing; it measures.
 """
 
 from __future__ import annotations
@@ -270,10 +272,11 @@ class Result:
         stored = backlog = "-"
         if self.stored is not None:
             stored = f"{self.stored / self.window:.1f}"
-            backlog = f"{self.backlog} in {self.drain:.2f} s"
+            rate = self.backlog / self.drain if self.drain else float("nan")
+            backlog = f"{self.backlog} in {self.drain:.2f} s ({rate:.0f}/s)"
         return (
             f"{self.mode:<11} {self.rounds / self.window:>8.1f} {stored:>9} "
-            f"{backlog:>16}   {ms(0.5):>6} {ms(0.99):>6} {ms(1.0):>6} "
+            f"{backlog:>25}   {ms(0.5):>6} {ms(0.99):>6} {ms(1.0):>6} "
             f"{len(latencies):>7} {self.errors:>6}"
         )
 
@@ -338,11 +341,11 @@ async def run(reactor: Any, args: argparse.Namespace) -> None:
     )
     print(f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}")
     print(
-        f"{'':<11} {'rounds/s':>8} {'stored/s':>9} {'backlog':>16}   "
+        f"{'':<11} {'rounds/s':>8} {'stored/s':>9} {'backlog':>25}   "
         f"{'stand -> answer, ms':>20}"
     )
     print(
-        f"{'database':<11} {'(table)':>8} {'(db)':>9} {'(rounds)':>16}   "
+        f"{'database':<11} {'(table)':>8} {'(db)':>9} {'(rounds, drained)':>25}   "
         f"{'p50':>6} {'p99':>6} {'max':>6} {'stands':>7} {'errors':>6}"
     )
     with tempfile.TemporaryDirectory(prefix="blackjackd-bench-db-") as scratch:
@@ -372,8 +375,9 @@ async def run(reactor: Any, args: argparse.Namespace) -> None:
     print(
         "rounds/s: rounds the table settled a second; stored/s: rounds the "
         "database stored a second, in the same window (lower: it falls behind); "
-        "backlog: rounds settled and not yet stored when the window ended, and "
-        "the time it took to store them once the bots left. PostgreSQL runs "
+        "backlog: rounds settled and not yet stored when the window ended, the "
+        "time it took to store them once the bots left, and so the rounds a "
+        "second the database stores with the reactor idle. PostgreSQL runs "
         "with fsync=off."
     )
 
