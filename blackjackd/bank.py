@@ -63,6 +63,7 @@ class _Pending:
     movements: list[Movement]
     closed: list[RoundClosed]
     rebuys: list[tuple[int, float]]
+    voided: list[tuple[str, float]]
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,13 @@ class Bank:
         batch.closed.append(RoundClosed(round_id, record, self._now()))
         del self._rounds[round_id]
 
+    def voided(self, round_id: str) -> None:
+        pending = self._rounds.pop(round_id, None)
+        self._entries.pop(round_id, None)
+        self._round_accounts.pop(round_id, None)
+        if pending is not None and pending.written:
+            self._pending().voided.append((round_id, self._now()))
+
     def _write_round(self, batch: _Pending, round_id: str) -> None:
         pending = self._rounds.get(round_id)
         if pending is not None and not pending.written:
@@ -233,7 +241,7 @@ class Bank:
 
     def _pending(self) -> _Pending:
         if self._batch is None:
-            self._batch = _Pending([], [], [], [])
+            self._batch = _Pending([], [], [], [], [])
             self._at_end(self.flush)
         return self._batch
 
@@ -247,6 +255,7 @@ class Bank:
             movements=pending.movements,
             closed=pending.closed,
             rebuys=pending.rebuys,
+            voided=pending.voided,
         )
         writing = self._storage.apply(batch)
         self._writing.add(writing)

@@ -116,6 +116,7 @@ def _leave_between_rounds(
 @between_rounds.upon(CasinoInputs.emptied).to(idle)
 def _forget_round(machine: Machine, table: CasinoTable, phase_data: object) -> None:
     table._seating.close()
+    table._void_next_round()
 
 
 # -- betting ----------------------------------------------------------------------

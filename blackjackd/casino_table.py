@@ -99,6 +99,9 @@ class RoundLog(Protocol):
     def settled(self, settled: SettledRound) -> None:
         "A round was settled: every payout has been made."
 
+    def voided(self, round_id: str) -> None:
+        "Betting closed for good (the table emptied) before a deal."
+
 
 class NoRoundLog:
     """A round log that keeps nothing (the simulator, tests, guests only)."""
@@ -107,6 +110,9 @@ class NoRoundLog:
         pass
 
     def settled(self, settled: SettledRound) -> None:
+        pass
+
+    def voided(self, round_id: str) -> None:
         pass
 
 
@@ -250,6 +256,14 @@ class CasinoTable(SeatedTable[Seat]):
 
     # -- what the machine's transitions do ---------------------------------------
 
+    def has_hands_in_play(self, player_id: int) -> bool:
+        round = self.round
+        return (
+            round is not None
+            and round.stage is not Stage.SETTLED
+            and round.bettor(player_id) is not None
+        )
+
     def snapshot(self, player_id: int) -> Snapshot:
         phase, data = self._machine.inspect()
         round = data if isinstance(data, CasinoRound) else None
@@ -332,6 +346,13 @@ class CasinoTable(SeatedTable[Seat]):
         # still to settle holds them until it is settled.
         self._release(seat.player_id)
         self._seating.remove(seat)
+
+    def _void_next_round(self) -> None:
+        """The table emptied before the round betting was open for was
+        dealt: every bet in it came back, and it never happens."""
+        if self._next_round is not None:
+            self.round_log.voided(self._next_round[0])
+            self._next_round = None
 
     def _release(self, player_id: int) -> None:
         if self.ledger.has(player_id):

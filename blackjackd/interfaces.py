@@ -59,6 +59,9 @@ class ITable(Interface):
         """The player whose seat was held is back, reached by ``send``: they
         get ``id`` and a ``snapshot``, the others ``back``."""
 
+    def has_hands_in_play(player_id: int) -> bool:  # noqa: N805
+        """Whether the player has chips on hands not yet settled."""
+
     def snapshot(player_id: int) -> Snapshot:  # noqa: N805
         """The whole table as ``player_id`` may see it now."""
 

@@ -320,6 +320,10 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         bank = self.factory.bank
         if bank is None or self.factory.lobby.game != "casino":
             raise ActionRejected(409, "there are no chips to buy at this table")
+        if session.table.has_hands_in_play(session.player_id):
+            # A round is replayed from the chips its players held when it
+            # was dealt: new chips come between rounds.
+            raise ActionRejected(409, "rebuy after the round: your hands are in play")
         amount, balance, next_in = bank.rebuy(session.player_id)
         self.send_message(Rebuy(amount=amount, balance=balance, next_in=next_in))
 

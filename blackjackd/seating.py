@@ -339,6 +339,9 @@ class SeatedTable(Generic[SeatT]):
         seat.send(self.snapshot(player_id))
         self._seating.broadcast(Back(id=player_id), exclude=seat)
 
+    def has_hands_in_play(self, player_id: int) -> bool:
+        return False
+
     def snapshot(self, player_id: int) -> Snapshot:
         raise NotImplementedError
 

@@ -233,6 +233,52 @@ class StoredRoundsAuditTests(SynchronousTestCase):
         self.assertEqual(report.settled, 1)
         self.assertEqual(stored_balance(server, "ann"), 1000)
 
+    def test_a_round_whose_table_empties_before_the_deal_ends(self) -> None:
+        # bob bets, then bob and ann are gone while betting is open: bob's
+        # bet comes back, and the round that was never dealt ends refunded.
+        server = MemoryServer(
+            config=CasinoConfig(**RULES),
+            database="sqlite::memory:",
+            real_shoe_seed=1,
+            seat_grace=1,
+        )
+        ann, bob = server.seat("ann", PASSWORD), server.seat("bob", PASSWORD)
+        bob.send({"type": "bet", "amount": 10})
+        server.flush()
+        server.drop(bob)
+        server.drop(ann)
+        server.advance(1)
+        assert server.database is not None
+        report = audit(server.database._conn)
+        self.assertEqual((report.discrepancies, report.open_rounds), ([], []))
+        self.assertEqual(report.refunded, 1)
+        self.assertEqual(stored_balance(server, "bob"), 1000)
+
+    def test_no_rebuy_while_your_hands_are_in_play(self) -> None:
+        # ann stakes all her chips; a rebuy waits for the round's end.
+        cards = deal(("5H", "6D"), up="7C", hole="KD", then=["9S"])
+        server = MemoryServer(
+            cards,
+            config=CasinoConfig(**{**RULES, "starting_chips": 100, "max_bet": 100}),
+            database="sqlite::memory:",
+        )
+        ann = server.seat("ann", PASSWORD)
+        ann.send({"type": "bet", "amount": 100})
+        server.flush()
+        ann.take()
+        ann.send({"type": "rebuy"})
+        server.flush()
+        self.assertEqual(
+            ann.take(), [error(409, "rebuy after the round: your hands are in play")]
+        )
+        ann.send({"type": "double"})
+        server.flush()
+        self.assertIn(error(402, "not enough chips"), ann.take())
+        ann.send({"type": "stand"})
+        server.flush()
+        assert server.database is not None
+        self.assertEqual(audit(server.database._conn).discrepancies, [])
+
 
 class ReconnectTests(SynchronousTestCase):
     """A dropped player comes back to the same seat with their token."""

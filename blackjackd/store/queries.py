@@ -96,7 +96,8 @@ def apply(conn: Connection, batch: Batch) -> None:
     Rounds opened again are ignored; each movement changes its account's
     balance and is written to the ledger (and makes its account one of its
     round's players); each closed round, which must be open, is settled
-    with its record; each rebuy sets the account's last rebuy time.
+    with its record; each voided round (all its stakes back already) ends
+    refunded; each rebuy sets the account's last rebuy time.
     """
     if not batch:
         return
@@ -151,6 +152,25 @@ def _apply(conn: Connection, batch: Batch, records: list[str]) -> None:
         if changed != 1:
             _check_round(conn, closed.round_id, "a closed round")
             raise BatchRejected(f"round {closed.round_id} is closed already")
+    for round_id, at in batch.voided:
+        unsettled = conn.execute(
+            "SELECT account_id FROM ledger WHERE round_id = ?"
+            " GROUP BY account_id HAVING SUM(amount) <> 0",
+            (round_id,),
+        ).rows
+        if unsettled:
+            raise BatchRejected(
+                f"round {round_id} is voided with chips still in it "
+                f"(accounts {', '.join(str(row[0]) for row in unsettled)})"
+            )
+        changed = conn.execute(
+            "UPDATE rounds SET status = 'refunded', closed_at = ?"
+            " WHERE id = ? AND status = 'open'",
+            (at, round_id),
+        ).rowcount
+        if changed != 1:
+            _check_round(conn, round_id, "a voided round")
+            raise BatchRejected(f"round {round_id} is closed already")
     for account_id, at in batch.rebuys:
         changed = conn.execute(
             "UPDATE accounts SET last_rebuy_at = ? WHERE id = ?", (at, account_id)

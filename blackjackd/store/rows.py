@@ -94,10 +94,15 @@ class Batch:
     movements: Sequence[Movement] = ()
     closed: Sequence[RoundClosed] = ()
     rebuys: Sequence[tuple[int, float]] = ()
+    #: Rounds that never came to a deal (``(round_id, at)``): every stake
+    #: came back, and they end 'refunded'.
+    voided: Sequence[tuple[str, float]] = ()
 
     def __bool__(self) -> bool:
         """False for a batch with nothing in it."""
-        return bool(self.opened or self.movements or self.closed or self.rebuys)
+        return bool(
+            self.opened or self.movements or self.closed or self.rebuys or self.voided
+        )
 
 
 @dataclass(frozen=True, slots=True)
