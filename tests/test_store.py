@@ -426,6 +426,24 @@ class StoreTestsMixin:
         self.assertEqual(history(conn, ann.id + 1000, 10), [])
         self.assertRaises(ValueError, history, conn, ann.id, -1)
 
+    def test_a_voided_round_ends_refunded_once_its_stakes_are_back(self) -> None:
+        conn = self.store()
+        ann = self.ann(conn)
+        round_id = self.open_round_with_stakes(conn, (ann.id, -10))
+        # Voided with ann's 10 still in it: refused, nothing changes.
+        self.assert_rejected_whole(conn, Batch(voided=[(round_id, 11.0)]))
+        apply(
+            conn,
+            Batch(
+                movements=[Movement(ann.id, 10, "refund", round_id, 11.0)],
+                voided=[(round_id, 11.0)],
+            ),
+        )
+        status = conn.execute("SELECT status FROM rounds WHERE id = ?", (round_id,))
+        self.assertEqual(status.rows, [("refunded",)])
+        self.assertEqual(refund_open_rounds(conn, 12.0), [])
+        self.assert_rejected_whole(conn, Batch(voided=[(round_id, 13.0)]))
+
     def test_round_numbers_go_on_from_the_last_stored(self) -> None:
         conn = self.store()
         self.assertEqual(last_round_numbers(conn), {})
