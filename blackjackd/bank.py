@@ -65,6 +65,15 @@ class _Pending:
     rebuys: list[tuple[int, float]]
     voided: list[tuple[str, float]]
 
+    def extend(self, later: _Pending) -> None:
+        """Add what a later event changed: stored together, in order (a
+        round's movements never follow its settlement)."""
+        self.opened += later.opened
+        self.movements += later.movements
+        self.closed += later.closed
+        self.rebuys += later.rebuys
+        self.voided += later.voided
+
 
 @dataclass(frozen=True)
 class RebuyRules:
@@ -107,8 +116,12 @@ class Bank:
         self._round_accounts: dict[str, dict[Hashable, int | None]] = {}
         #: What the event under way changed, to be written as one batch.
         self._batch: _Pending | None = None
-        #: Writes sent to storage and not yet done.
-        self._writing: set[Deferred[None]] = set()
+        self._flush_due = False
+        #: A transaction is under way; what comes meanwhile is ``_queued``.
+        self._in_flight = False
+        self._queued: _Pending | None = None
+        #: Told when storage has caught up (``written``).
+        self._waiters: list[Deferred[None]] = []
 
     # -- accounts in play -------------------------------------------------------
 
@@ -169,6 +182,7 @@ class Bank:
         account_id = self._account_of.get(player_id)
         if account_id is not None:
             self._pending().rebuys.append((account_id, now))
+            self._changed()
         return amount, balance, rules.interval
 
     # -- what the ledger and the tables report ----------------------------------
@@ -195,6 +209,7 @@ class Bank:
                 self._now(),
             )
         )
+        self._changed()
 
     def opened(self, round_id: str, table_id: int, round_no: int) -> None:
         self._rounds[round_id] = _PendingRound(table_id, round_no, self._now())
@@ -215,6 +230,7 @@ class Bank:
         )
         batch.closed.append(RoundClosed(round_id, record, self._now()))
         del self._rounds[round_id]
+        self._changed()
 
     def voided(self, round_id: str) -> None:
         pending = self._rounds.pop(round_id, None)
@@ -222,6 +238,7 @@ class Bank:
         self._round_accounts.pop(round_id, None)
         if pending is not None and pending.written:
             self._pending().voided.append((round_id, self._now()))
+            self._changed()
 
     def _write_round(self, batch: _Pending, round_id: str) -> None:
         pending = self._rounds.get(round_id)
@@ -240,16 +257,39 @@ class Bank:
     # -- writing ---------------------------------------------------------------------
 
     def _pending(self) -> _Pending:
+        """What the event under way has changed so far; ``_changed`` once
+        something is added."""
         if self._batch is None:
             self._batch = _Pending([], [], [], [], [])
-            self._at_end(self.flush)
         return self._batch
 
+    def _changed(self) -> None:
+        if not self._flush_due:
+            self._flush_due = True
+            self._at_end(self._flush_at_end)
+
+    def _flush_at_end(self) -> None:
+        self._flush_due = False
+        self.flush()
+
     def flush(self) -> None:
-        """Send what is waiting to storage, as one transaction."""
+        """Send what the event changed to storage, as one transaction; while
+        a transaction is under way, what follows waits and goes out with the
+        next one (group commit: storage keeps up with a busy server, each
+        event still stored whole, in order)."""
         pending, self._batch = self._batch, None
         if pending is None or self._storage is None:
             return
+        if self._in_flight:
+            if self._queued is None:
+                self._queued = pending
+            else:
+                self._queued.extend(pending)
+            return
+        self._send(pending)
+
+    def _send(self, pending: _Pending) -> None:
+        assert self._storage is not None, "only sent to storage"
         batch = Batch(
             opened=pending.opened,
             movements=pending.movements,
@@ -257,10 +297,10 @@ class Bank:
             rebuys=pending.rebuys,
             voided=pending.voided,
         )
+        self._in_flight = True
         writing = self._storage.apply(batch)
-        self._writing.add(writing)
         writing.addErrback(self._failed, batch)
-        writing.addBoth(self._written, writing)
+        writing.addBoth(self._written)
 
     def _failed(self, failure: Failure, batch: Batch) -> None:
         _logger.failure(
@@ -270,22 +310,24 @@ class Bank:
             rounds=len(batch.closed),
         )
 
-    def _written(self, result: object, writing: Deferred[None]) -> None:
-        self._writing.discard(writing)
+    def _written(self, result: object) -> None:
+        self._in_flight = False
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self._send(queued)
+            return
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            waiter.callback(None)
 
     def written(self) -> Deferred[None]:
         """Fires once everything sent to storage so far is written."""
         self.flush()
         done: Deferred[None] = Deferred()
-        pending = list(self._writing)
-        if not pending:
+        if self._in_flight:
+            self._waiters.append(done)
+        else:
             done.callback(None)
-            return done
-        from twisted.internet.defer import DeferredList
-
-        DeferredList(pending, consumeErrors=True).addCallback(
-            lambda _: done.callback(None)
-        )
         return done
 
     def _now(self) -> float:

@@ -247,7 +247,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             bank = self.factory.bank
             state = None
             if bank is not None and bank.player_of(account.id) is None:
-                # Read after every write of the account's last seat.
+                # Read once every chip the account's last seat moved is
+                # stored.
+                await bank.written()
                 state = await accounts.store.account_state(account.id)
         finally:
             self._signing_in = False
@@ -341,6 +343,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     async def _send_history(
         self, accounts: Accounts, account_id: int, limit: int
     ) -> None:
+        if self.factory.bank is not None:
+            # The rounds just played are in it.
+            await self.factory.bank.written()
         rows = await accounts.store.history(account_id, limit)
         self.send_message(
             History(rounds=tuple(history_round(row, account_id) for row in rows))
