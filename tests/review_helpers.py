@@ -26,7 +26,9 @@ class ManualQueue:
     def stop(self, last: Callable[[], None]) -> defer.Deferred[None]:
         return self.run(last)
 
-    def in_thread(self, function: Callable[..., Any], *args: Any) -> defer.Deferred[Any]:
+    def in_thread(
+        self, function: Callable[..., Any], *args: Any
+    ) -> defer.Deferred[Any]:
         return self.run(lambda: function(*args))
 
     def run_next(self) -> None:

@@ -36,7 +36,9 @@ class ShutdownTests(SynchronousTestCase):
         ann = server.seat("ann", PASSWORD)
         ann.send({"type": "bet", "amount": 100})
         server.flush()
-        service = LobbyService(server.lobby, server.sessions, server.bank, server.database)
+        service = LobbyService(
+            server.lobby, server.sessions, server.bank, server.database
+        )
         service.startService()
         stopped = []
         service.stopService().addCallback(stopped.append)

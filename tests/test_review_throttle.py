@@ -8,7 +8,6 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.testing import MemoryServer
-
 from tests.review_helpers import make_threads_manual
 
 PASSWORD = "correct horse"
@@ -16,9 +15,7 @@ PASSWORD = "correct horse"
 
 class ParallelGuessTests(SynchronousTestCase):
     def test_guesses_in_flight_together_are_throttled_too(self) -> None:
-        server = MemoryServer(
-            config=CasinoConfig(seats=3), database="sqlite::memory:"
-        )
+        server = MemoryServer(config=CasinoConfig(seats=3), database="sqlite::memory:")
         server.seat("ann", PASSWORD)
         threads = make_threads_manual(server)
         guessers = []
@@ -26,7 +23,10 @@ class ParallelGuessTests(SynchronousTestCase):
             guesser = server.connect()
             guesser.take()
             guesser.send(
-                {"type": "auth", "data": {"username": "ann", "password": f"guess{guess}"}}
+                {
+                    "type": "auth",
+                    "data": {"username": "ann", "password": f"guess{guess}"},
+                }
             )
             guessers.append(guesser)
         server.flush()

@@ -10,7 +10,6 @@ from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.bank import Bank
-
 from tests.test_bank import SlowStorage
 
 
