@@ -61,6 +61,8 @@ class Accounts:
         self.store = store
         self.clock = clock
         self.throttle = LoginThrottle(clock)
+        #: Names whose password is being checked now.
+        self._checking: set[str] = set()
         self._run_in_thread = run_in_thread
         self._starting_chips = starting_chips
         self._hash_cost = hash_cost
@@ -70,6 +72,19 @@ class Accounts:
         new; ``ActionRejected`` 401 for a wrong password, 429 while the name
         is slowed down after wrong ones."""
         key = name_key(username)
+        if key in self._checking:
+            # One check at a time a name: guesses sent side by side wait
+            # their turn, and so meet the throttle.
+            raise ActionRejected(
+                429, "a sign-in for this name is under way: try again in a moment"
+            )
+        self._checking.add(key)
+        try:
+            return await self._sign_in(username, key, password)
+        finally:
+            self._checking.discard(key)
+
+    async def _sign_in(self, username: str, key: str, password: str) -> AccountRow:
         wait = self.throttle.wait(key)
         if wait > 0:
             raise ActionRejected(

@@ -31,9 +31,14 @@ from blackjackd.casino_table import SettledRound
 from blackjackd.errors import ActionRejected
 from blackjackd.ledger import Entry, Ledger
 from blackjackd.record import casino_record, movement_reason
-from blackjackd.store import Batch, Movement, RoundClosed, RoundOpened
+from blackjackd.store import Batch, BatchRejected, Movement, RoundClosed, RoundOpened
 
 _logger = Logger(namespace="blackjackd.bank")
+
+#: Seconds before a failed transaction goes again: doubling, up to the
+#: longest.
+_FIRST_RETRY = 0.5
+_LONGEST_RETRY = 30.0
 
 #: Ledger entries that are in-memory bookkeeping, not movements: a guest's
 #: chips coming and going with the connection.
@@ -64,6 +69,17 @@ class _Pending:
     closed: list[RoundClosed]
     rebuys: list[tuple[int, float]]
     voided: list[tuple[str, float]]
+    #: The number of the last event in it.
+    last_event: int = 0
+
+    def batch(self) -> Batch:
+        return Batch(
+            opened=self.opened,
+            movements=self.movements,
+            closed=self.closed,
+            rebuys=self.rebuys,
+            voided=self.voided,
+        )
 
     def extend(self, later: _Pending) -> None:
         """Add what a later event changed: stored together, in order (a
@@ -73,6 +89,7 @@ class _Pending:
         self.closed += later.closed
         self.rebuys += later.rebuys
         self.voided += later.voided
+        self.last_event = later.last_event
 
 
 @dataclass(frozen=True)
@@ -117,11 +134,18 @@ class Bank:
         #: What the event under way changed, to be written as one batch.
         self._batch: _Pending | None = None
         self._flush_due = False
-        #: A transaction is under way; what comes meanwhile is ``_queued``.
-        self._in_flight = False
+        #: The events sent to storage are numbered: the last one sent, and
+        #: the last one stored.
+        self._last_event = 0
+        self._stored_event = 0
+        #: The transaction under way (or waiting to go again); what comes
+        #: meanwhile is ``_queued``.
+        self._in_flight: _Pending | None = None
         self._queued: _Pending | None = None
-        #: Told when storage has caught up (``written``).
-        self._waiters: list[Deferred[None]] = []
+        #: Seconds before a failed transaction goes again (0: none failed).
+        self._retry_delay = 0.0
+        #: Told when an event is stored: ``(event, waiter)``.
+        self._waiters: list[tuple[int, Deferred[None]]] = []
 
     # -- accounts in play -------------------------------------------------------
 
@@ -280,7 +304,9 @@ class Bank:
         pending, self._batch = self._batch, None
         if pending is None or self._storage is None:
             return
-        if self._in_flight:
+        self._last_event += 1
+        pending.last_event = self._last_event
+        if self._in_flight is not None:
             if self._queued is None:
                 self._queued = pending
             else:
@@ -290,44 +316,76 @@ class Bank:
 
     def _send(self, pending: _Pending) -> None:
         assert self._storage is not None, "only sent to storage"
-        batch = Batch(
-            opened=pending.opened,
-            movements=pending.movements,
-            closed=pending.closed,
-            rebuys=pending.rebuys,
-            voided=pending.voided,
-        )
-        self._in_flight = True
-        writing = self._storage.apply(batch)
-        writing.addErrback(self._failed, batch)
-        writing.addBoth(self._written)
+        self._in_flight = pending
+        writing = self._storage.apply(pending.batch())
+        writing.addCallbacks(self._stored, self._failed)
 
-    def _failed(self, failure: Failure, batch: Batch) -> None:
-        _logger.failure(
-            "storing {movements} chip movements and {rounds} rounds failed",
-            failure,
-            movements=len(batch.movements),
-            rounds=len(batch.closed),
-        )
-
-    def _written(self, result: object) -> None:
-        self._in_flight = False
+    def _stored(self, result: object) -> None:
+        sent, self._in_flight = self._in_flight, None
+        assert sent is not None, "a transaction was under way"
+        self._stored_event = sent.last_event
+        if self._retry_delay:
+            _logger.info("storing chip movements works again")
+            self._retry_delay = 0.0
+        # Tell those waiting for what is stored now, before sending more.
+        still_waiting = []
+        for event, waiter in self._waiters:
+            if event <= self._stored_event:
+                waiter.callback(None)
+            else:
+                still_waiting.append((event, waiter))
+        self._waiters = still_waiting
         queued, self._queued = self._queued, None
         if queued is not None:
             self._send(queued)
+
+    def _failed(self, failure: Failure) -> None:
+        sent = self._in_flight
+        assert sent is not None, "a transaction was under way"
+        if failure.check(BatchRejected):
+            # The database refuses it as it is: a bug of ours, not the
+            # database's; trying again can't help. Later events go on.
+            _logger.failure(
+                "the database refused {movements} chip movements and {rounds} "
+                "rounds: they are not stored",
+                failure,
+                movements=len(sent.movements),
+                rounds=len(sent.closed),
+            )
+            self._stored(None)
             return
-        waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
-            waiter.callback(None)
+        # The database is away (restarting, its disk full, busy): nothing
+        # is lost, the batch waits at the head of the queue, later events
+        # behind it, and goes again, less and less often.
+        if not self._retry_delay:
+            _logger.failure(
+                "storing chip movements failed; trying again until it works",
+                failure,
+            )
+        self._retry_delay = min(
+            max(2 * self._retry_delay, _FIRST_RETRY), _LONGEST_RETRY
+        )
+        if self._queued is not None:
+            sent.extend(self._queued)
+        # Still under way, as far as later events know: they join it.
+        self._queued = sent
+        self._clock.callLater(self._retry_delay, self._retry)
+
+    def _retry(self) -> None:
+        queued, self._queued = self._queued, None
+        self._in_flight = None
+        assert queued is not None, "a batch waits to go again"
+        self._send(queued)
 
     def written(self) -> Deferred[None]:
-        """Fires once everything sent to storage so far is written."""
+        """Fires once every event so far is stored (not waiting for the
+        events that come after it)."""
         self.flush()
         done: Deferred[None] = Deferred()
-        if self._in_flight:
-            self._waiters.append(done)
-        else:
+        if self._stored_event >= self._last_event:
             done.callback(None)
+        else:
+            self._waiters.append((self._last_event, done))
         return done
 
     def _now(self) -> float:

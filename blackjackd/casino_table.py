@@ -256,12 +256,14 @@ class CasinoTable(SeatedTable[Seat]):
 
     # -- what the machine's transitions do ---------------------------------------
 
-    def has_hands_in_play(self, player_id: int) -> bool:
-        round = self.round
+    def has_stake_in_play(self, player_id: int) -> bool:
+        data = self._machine.inspect()[1]
+        if isinstance(data, Bets):
+            return player_id in data.amounts
         return (
-            round is not None
-            and round.stage is not Stage.SETTLED
-            and round.bettor(player_id) is not None
+            isinstance(data, CasinoRound)
+            and data.stage is not Stage.SETTLED
+            and data.bettor(player_id) is not None
         )
 
     def snapshot(self, player_id: int) -> Snapshot:

@@ -55,12 +55,14 @@ class ITable(Interface):
         """The player's connection dropped; their seat is held for
         ``seconds`` (the others are told)."""
 
-    def rejoin(player_id: int, send: Send) -> None:  # noqa: N805
+    def rejoin(player_id: int, send: Send, token: str | None = None) -> None:  # noqa: N805
         """The player whose seat was held is back, reached by ``send``: they
-        get ``id`` and a ``snapshot``, the others ``back``."""
+        get ``id`` (with their new ``token``) and a ``snapshot``, the others
+        ``back``."""
 
-    def has_hands_in_play(player_id: int) -> bool:  # noqa: N805
-        """Whether the player has chips on hands not yet settled."""
+    def has_stake_in_play(player_id: int) -> bool:  # noqa: N805
+        """Whether the player has chips on the table: a bet placed, or
+        hands not yet settled."""
 
     def snapshot(player_id: int) -> Snapshot:  # noqa: N805
         """The whole table as ``player_id`` may see it now."""

@@ -125,6 +125,10 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
             return
+        if self.factory.sessions.stopping:
+            # Whatever it did could not be stored any more.
+            self.send_error(503, "the server is stopping: try again soon")
+            return
         if not self._bucket.take():
             self._strikes += 1
             if self._strikes >= self.factory.limits.strikes:
@@ -322,10 +326,11 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         bank = self.factory.bank
         if bank is None or self.factory.lobby.game != "casino":
             raise ActionRejected(409, "there are no chips to buy at this table")
-        if session.table.has_hands_in_play(session.player_id):
+        if session.table.has_stake_in_play(session.player_id):
             # A round is replayed from the chips its players held when it
-            # was dealt: new chips come between rounds.
-            raise ActionRejected(409, "rebuy after the round: your hands are in play")
+            # was dealt, and a broke player must not bet what they then buy:
+            # new chips come between rounds.
+            raise ActionRejected(409, "rebuy after the round: your chips are in play")
         amount, balance, next_in = bank.rebuy(session.player_id)
         self.send_message(Rebuy(amount=amount, balance=balance, next_in=next_in))
 

@@ -331,15 +331,17 @@ class SeatedTable(Generic[SeatT]):
         seat.connected = False
         self._seating.broadcast(Away(id=player_id, seconds=seconds), exclude=seat)
 
-    def rejoin(self, player_id: int, send: Send) -> None:
+    def rejoin(self, player_id: int, send: Send, token: str | None = None) -> None:
         seat = self._seating[player_id]
         seat.connected = True
         seat.send = send
+        if token is not None:
+            seat.token = token
         self._seating.send_id(seat, **self._id_fields(seat))
         seat.send(self.snapshot(player_id))
         self._seating.broadcast(Back(id=player_id), exclude=seat)
 
-    def has_hands_in_play(self, player_id: int) -> bool:
+    def has_stake_in_play(self, player_id: int) -> bool:
         return False
 
     def snapshot(self, player_id: int) -> Snapshot:

@@ -87,6 +87,8 @@ class Sessions:
         self._by_token: dict[str, Session] = {}
         self._by_player: dict[int, Session] = {}
         self._by_account: dict[int, Session] = {}
+        #: The server is stopping: players no longer leave their seats.
+        self.stopping = False
 
     def __len__(self) -> int:
         return len(self._by_player)
@@ -149,20 +151,28 @@ class Sessions:
 
     def take_over(self, session: Session, connection: Connection) -> None:
         """Move ``session`` to ``connection``: the old connection, if it is
-        still open, is closed; the player gets ``id`` and a ``snapshot``."""
+        still open, is closed, and the old token is worthless; the player
+        gets ``id`` (with a new token) and a ``snapshot``."""
         cancel_call(session.grace_timer)
         session.grace_timer = None
         old, session.connection = session.connection, connection
         if old is not None and old is not connection:
             old.seat_ended()
             old.close_with(CLOSE_SIGNED_IN_ELSEWHERE, "signed in elsewhere")
-        session.table.rejoin(session.player_id, session.deliver)
+        # A new token each time: whoever held the old one (another device,
+        # a thief) can't take the seat back with it.
+        del self._by_token[session.token]
+        session.token = secrets.token_urlsafe(24)
+        self._by_token[session.token] = session
+        session.table.rejoin(session.player_id, session.deliver, session.token)
 
     def dropped(self, session: Session, connection: Connection) -> None:
         """``connection``, which held ``session``, closed."""
         if session.connection is not connection:
             return  # already moved to another connection
         session.connection = None
+        if self.stopping:
+            return  # the seat stays as it is: nothing more is stored
         if self.grace > 0:
             session.table.away(session.player_id, self.grace)
             session.grace_timer = self.clock.callLater(

@@ -9,6 +9,7 @@ from typing import Any
 
 from twisted.application import strports
 from twisted.application.service import IService, MultiService, Service
+from twisted.internet import defer
 from twisted.internet.defer import Deferred
 from twisted.internet.endpoints import serverFromString
 from twisted.internet.threads import deferToThread
@@ -90,6 +91,10 @@ def _share_of_shoe(text: str) -> float:
 _share_of_shoe.coerceDoc = "A fraction above 0 and up to 1."  # type: ignore[attr-defined]
 
 _logger = Logger(namespace="blackjackd.tap")
+
+#: Seconds a stopping server waits for the database to store what players
+#: were told.
+STORE_AT_STOP_SECONDS = 10.0
 
 #: Options of casino tables only, with their defaults: left out (None) on the
 #: command line they take these, and given with --game classic they are an
@@ -392,13 +397,28 @@ class LobbyService(Service):
 
     def stopService(self) -> Deferred[None] | None:
         super().stopService()
+        # From now on nothing a player does is taken, and nobody leaves a
+        # seat: what is told to a player must be stored, and the database
+        # is about to close.
+        self.sessions.stopping = True
         self.lobby.close()
         self.sessions.close()
         return Deferred.fromCoroutine(self._store_and_close())
 
     async def _store_and_close(self) -> None:
         if self.bank is not None:
-            await self.bank.written()
+            from twisted.internet import reactor
+
+            stored = self.bank.written()
+            stored.addTimeout(STORE_AT_STOP_SECONDS, reactor)
+            try:
+                await stored
+            except defer.TimeoutError:
+                _logger.error(
+                    "the database didn't store everything within {seconds} s "
+                    "of stopping: rounds left open are refunded at the next start",
+                    seconds=STORE_AT_STOP_SECONDS,
+                )
         if self.database is not None:
             await self.database.close()
 

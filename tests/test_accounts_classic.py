@@ -71,7 +71,11 @@ class ClassicReconnectTests(SynchronousTestCase):
         )
         again = self.server.seat(token=self.hello["token"])
         hello, snapshot = again.take()
-        self.assertEqual(hello, self.hello, "the same id: player, seat, token")
+        # The same id, seat and all, with a new token: the old one is spent.
+        self.assertNotEqual(hello["token"], self.hello["token"])
+        self.assertEqual(
+            {**hello, "token": None}, {**self.hello, "token": None}, "the same id"
+        )
         self.assertEqual(
             snapshot,
             {

@@ -269,7 +269,7 @@ class StoredRoundsAuditTests(SynchronousTestCase):
         ann.send({"type": "rebuy"})
         server.flush()
         self.assertEqual(
-            ann.take(), [error(409, "rebuy after the round: your hands are in play")]
+            ann.take(), [error(409, "rebuy after the round: your chips are in play")]
         )
         ann.send({"type": "double"})
         server.flush()

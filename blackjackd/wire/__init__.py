@@ -113,6 +113,7 @@ ERROR_CODES = {
     409: "conflict: the action isn't allowed in the table's current state",
     429: "too many messages: slow down",
     500: "internal server error",
+    503: "the server is stopping: try again soon",
     507: "all busy: every seat is taken",
 }
 
