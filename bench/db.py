@@ -176,6 +176,8 @@ class Server:
     sessions: Sessions
 
     async def stop(self) -> None:
+        # As twistd's service stops: the bots' leaving moves no chips.
+        self.sessions.stopping = True
         self.lobby.close()
         self.sessions.close()
         await self.port.stopListening()

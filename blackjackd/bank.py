@@ -31,7 +31,14 @@ from blackjackd.casino_table import SettledRound
 from blackjackd.errors import ActionRejected
 from blackjackd.ledger import Entry, Ledger
 from blackjackd.record import casino_record, movement_reason
-from blackjackd.store import Batch, BatchRejected, Movement, RoundClosed, RoundOpened
+from blackjackd.store import (
+    Batch,
+    BatchRejected,
+    Movement,
+    RoundClosed,
+    RoundOpened,
+    StoreClosed,
+)
 
 _logger = Logger(namespace="blackjackd.bank")
 
@@ -342,12 +349,11 @@ class Bank:
     def _failed(self, failure: Failure) -> None:
         sent = self._in_flight
         assert sent is not None, "a transaction was under way"
-        if failure.check(BatchRejected):
-            # The database refuses it as it is: a bug of ours, not the
-            # database's; trying again can't help. Later events go on.
+        if failure.check(BatchRejected, StoreClosed):
+            # The database refuses it as it is (a bug of ours, not the
+            # database's), or is closed for good: trying again can't help.
             _logger.failure(
-                "the database refused {movements} chip movements and {rounds} "
-                "rounds: they are not stored",
+                "{movements} chip movements and {rounds} rounds are not stored",
                 failure,
                 movements=len(sent.movements),
                 rounds=len(sent.closed),

@@ -3,12 +3,12 @@ busy, and ``written`` for readers that must see every write."""
 
 from __future__ import annotations
 
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, fail
 from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.bank import Bank
-from blackjackd.store import Batch
+from blackjackd.store import Batch, StoreClosed
 
 
 class SlowStorage:
@@ -67,4 +67,31 @@ class GroupCommitTests(SynchronousTestCase):
     def test_written_fires_at_once_when_storage_has_caught_up(self):
         caught_up: list[None] = []
         self.bank.written().addCallback(caught_up.append)
+        self.assertEqual(caught_up, [None])
+
+
+class ClosedStorage:
+    """Storage that has been closed for good."""
+
+    def __init__(self) -> None:
+        self.tries = 0
+
+    def apply(self, batch: Batch) -> Deferred[None]:
+        self.tries += 1
+        return fail(StoreClosed("the database is closed"))
+
+
+class ClosedStorageTests(SynchronousTestCase):
+    """A closed database is not tried again and again."""
+
+    def test_a_closed_database_is_logged_once_and_not_retried(self):
+        clock = Clock()
+        storage = ClosedStorage()
+        bank = Bank(storage, clock)
+        bank.load(7, account_id=70, balance=100)
+        bank.ledger.pay(7, 5, "rebuy")
+        self.assertEqual(len(self.flushLoggedErrors(StoreClosed)), 1)
+        self.assertEqual((storage.tries, clock.getDelayedCalls()), (1, []))
+        caught_up: list[None] = []
+        bank.written().addCallback(caught_up.append)
         self.assertEqual(caught_up, [None])
