@@ -482,6 +482,18 @@ class Backoff:
         return base * (0.5 + min(max(draw, 0.0), 1.0) / 2)
 
 
+#: Where both clients look for the password when ``--password`` isn't given.
+PASSWORD_VARIABLE = "BLACKJACK_PASSWORD"
+
+
+def password_from(given: str | None, environ: Mapping[str, str]) -> str | None:
+    """The password a client signs in with: ``--password``, else
+    ``$BLACKJACK_PASSWORD``, else none (a guest)."""
+    if given is not None:
+        return given
+    return environ.get(PASSWORD_VARIABLE) or None
+
+
 class Rejoin:
     """A player's seat across connections: what ``auth`` to send and, once
     a connection closes, whether and when to connect again.

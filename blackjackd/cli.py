@@ -51,6 +51,7 @@ from twisted.python.failure import Failure
 from blackjackd import wire
 from blackjackd.bots import (
     LEFT_REASONS,
+    PASSWORD_VARIABLE,
     Backoff,
     BasicStrategyPolicy,
     Policy,
@@ -58,12 +59,12 @@ from blackjackd.bots import (
     SeatNotes,
     StandOn17,
     next_move,
+    password_from,
     smallest_bet,
 )
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: Where the password comes from when the command line doesn't give it.
-PASSWORD_VARIABLE = "BLACKJACK_PASSWORD"
 #: The close code of a connection that ended without a close handshake.
 CLOSE_ABNORMAL = 1006
 #: Rounds ``y`` prints when it isn't told how many.
@@ -607,9 +608,9 @@ def parse_args(
         help="sign in, print your last N rounds (1 to 100) and leave",
     )
     args = parser.parse_args(argv)
-    if args.password is None:
-        env = os.environ if environ is None else environ
-        args.password = env.get(PASSWORD_VARIABLE) or None
+    args.password = password_from(
+        args.password, os.environ if environ is None else environ
+    )
     return args
 
 

@@ -55,7 +55,14 @@ from blackjack_client.model import (
 from blackjack_client.model.reducer import decode
 from blackjack_client.net import TableConnection
 from blackjackd import wire
-from blackjackd.bots import Backoff, BasicStrategyPolicy, Rejoin, next_move
+from blackjackd.bots import (
+    PASSWORD_VARIABLE,
+    Backoff,
+    BasicStrategyPolicy,
+    Rejoin,
+    next_move,
+    password_from,
+)
 from blackjackd.casino import CasinoConfig
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
@@ -69,7 +76,6 @@ MAX_LOGGED_FRAME_ERRORS = 5
 #: Rounds the history overlay shows.
 HISTORY_ROUNDS = 10
 #: Where the password comes from when the command line doesn't give it.
-PASSWORD_VARIABLE = "BLACKJACK_PASSWORD"
 
 _log = Logger(namespace="blackjack_client")
 
@@ -504,9 +510,9 @@ def parse_args(
         help="save the window as a PNG when the client quits",
     )
     args = parser.parse_args(argv)
-    if args.password is None:
-        env = os.environ if environ is None else environ
-        args.password = env.get(PASSWORD_VARIABLE) or None
+    args.password = password_from(
+        args.password, os.environ if environ is None else environ
+    )
     return args
 
 
