@@ -254,7 +254,14 @@ def _check_rounds(conn: Connection, report: AuditReport, allow_open: bool) -> No
 
 def _check_round(stored: _Round, report: AuditReport, allow_open: bool) -> None:
     problems = report.discrepancies
-    if stored.players != set(stored.ledger):
+    # Classic rounds move no chips: their players are named by the record
+    # (checked with it), and they have no ledger rows at all.
+    if stored.game == "classic" and stored.ledger:
+        problems.append(
+            f"{stored.name}: a classic round, with ledger rows for accounts "
+            f"{sorted(stored.ledger)}"
+        )
+    elif stored.game != "classic" and stored.players != set(stored.ledger):
         problems.append(
             f"{stored.name}: its players are accounts {sorted(stored.players)}, "
             f"its ledger rows are for {sorted(stored.ledger)}"
@@ -302,6 +309,9 @@ def _check_settled(stored: _Round, report: AuditReport) -> None:
         problems += [
             f"{stored.name}: {found}" for found in replay(record).discrepancies
         ]
+    if stored.game == "classic":
+        _check_classic_players(stored, record, problems)
+        return
     try:
         recorded = _recorded_chips(record)
     except (KeyError, TypeError, ValueError) as problem:
@@ -317,6 +327,27 @@ def _check_settled(stored: _Round, report: AuditReport) -> None:
                 f"{stored.name}, account {account_id}: the ledger holds "
                 f"{_chips(theirs)}, the record says {_chips(recorded.get(account_id))}"
             )
+
+
+def _check_classic_players(
+    stored: _Round, record: dict[str, Any], problems: list[str]
+) -> None:
+    try:
+        named = {
+            player["account"]
+            for player in record["players"]
+            if player.get("account") is not None
+        }
+    except (KeyError, TypeError) as problem:
+        problems.append(
+            f"{stored.name}: its record's players are unreadable: {problem!r}"
+        )
+        return
+    if named != stored.players:
+        problems.append(
+            f"{stored.name}: its record names accounts {sorted(named)}, its "
+            f"players are accounts {sorted(stored.players)}"
+        )
 
 
 def _recorded_chips(record: dict[str, Any]) -> dict[int, Counter[tuple[int, str]]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IReactorTime
@@ -128,6 +128,9 @@ class Bank:
         self._storage = storage
         self._clock = clock
         self._at_end = _at_once if at_end is None else at_end
+        #: The account a seated player plays for (the sessions know; chips
+        #: in play say it at casino tables).
+        self.player_accounts: Callable[[int], int | None] = self.account_of
         self._rebuy = rebuy
         self._account_of: dict[Hashable, int] = {}
         self._player_of: dict[int, int] = {}
@@ -261,6 +264,23 @@ class Bank:
         )
         batch.closed.append(RoundClosed(round_id, record, self._now()))
         del self._rounds[round_id]
+        self._changed()
+
+    def classic_settled(
+        self, round_id: str, table_id: int, round_no: int, record: dict[str, Any]
+    ) -> None:
+        """A classic round ended: stored with its record, under each of its
+        players' accounts (no chip moved)."""
+        accounts = []
+        for player in record["players"]:
+            account_id = self.player_accounts(player["player"])
+            player["account"] = account_id
+            if account_id is not None:
+                accounts.append(account_id)
+        now = self._now()
+        batch = self._pending()
+        batch.opened.append(RoundOpened(round_id, table_id, round_no, "classic", now))
+        batch.closed.append(RoundClosed(round_id, record, now, players=accounts))
         self._changed()
 
     def voided(self, round_id: str) -> None:

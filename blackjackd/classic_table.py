@@ -15,10 +15,12 @@ kept per seat, in ``ClassicSeat.state``.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from automat import TypeMachineBuilder
 from twisted.internet.interfaces import IReactorTime
@@ -77,6 +79,23 @@ class ClassicSeat(Seat):
         return points(self.hand)
 
 
+@dataclass
+class _Recording:
+    """A classic round being played, for its record."""
+
+    round_id: str
+    cards: list[str]
+    moves: list[dict[str, object]]
+
+
+class ClassicRoundLog(Protocol):
+    """Where a classic table reports its finished rounds."""
+
+    def classic_settled(
+        self, round_id: str, table_id: int, round_no: int, record: dict[str, Any]
+    ) -> None: ...
+
+
 class ClassicInputs(TableMachine[ClassicSeat], Protocol):
     """What can happen at a classic table: the machine's inputs, besides
     those every table's machine takes."""
@@ -98,12 +117,37 @@ class ClassicTable(SeatedTable[ClassicSeat]):
     _machine: ClassicInputs
 
     def __init__(
-        self, table_id: int, config: TableConfig, shoe: Shoe, clock: IReactorTime
+        self,
+        table_id: int,
+        config: TableConfig,
+        shoe: Shoe,
+        clock: IReactorTime,
+        round_log: ClassicRoundLog | None = None,
     ) -> None:
         super().__init__(table_id, config, clock)
         self._shoe = shoe
+        self._clock = clock
         self._dealer_hand: list[str] = []
+        self.round_log = round_log
+        #: The round being played, as it will be stored (with a round log).
+        self._recording: _Recording | None = None
         self._machine = _machine_factory(self)
+
+    def _record(self) -> _Recording | None:
+        """The round's record, begun with its first card; None without a
+        round log."""
+        if self.round_log is None:
+            return None
+        if self._recording is None:
+            self._recording = _Recording(uuid.uuid4().hex, [], [])
+        return self._recording
+
+    def _note(self, move: str, seat: ClassicSeat) -> None:
+        recording = self._record()
+        if recording is not None:
+            recording.moves.append(
+                {"at": self._clock.seconds(), "move": move, "player": seat.player_id}
+            )
 
     @property
     def dealer_hand(self) -> list[str]:
@@ -222,6 +266,7 @@ class ClassicTable(SeatedTable[ClassicSeat]):
                 )
             )
         self.rounds_played += 1
+        self._store_round(results)
         self._seating.broadcast(
             RoundOver(
                 dealer=DealerResult(
@@ -233,8 +278,49 @@ class ClassicTable(SeatedTable[ClassicSeat]):
         )
         self._seating.schedule(self.config.round_delay, self._machine.next_round)
 
+    def _store_round(self, results: list[HandResult]) -> None:
+        """Hand the finished round's record to the round log."""
+        recording, self._recording = self._recording, None
+        if self.round_log is None or recording is None:
+            return
+        seats = {seat.player_id: seat for seat in self._seating}
+        record = {
+            "version": 1,
+            "table": self.table_id,
+            "round": self.rounds_played,
+            "game": "classic",
+            "config": dataclasses.asdict(self.config),
+            "shoe": self._shoe.shuffles,
+            "cards": recording.cards,
+            "moves": recording.moves,
+            "dealer": list(self._dealer_hand),
+            "players": [
+                {
+                    "player": result.id,
+                    "username": result.username,
+                    "seat": seats[result.id].index,
+                }
+                for result in results
+            ],
+            "hands": [
+                {
+                    "player": result.id,
+                    "index": 0,
+                    "cards": list(result.hand),
+                    "bet": 0,
+                    "result": result.result,
+                    "payout": 0,
+                }
+                for result in results
+            ],
+        }
+        self.round_log.classic_settled(
+            recording.round_id, self.table_id, self.rounds_played, record
+        )
+
     def _start_round(self) -> None:
         self._dealer_hand = []
+        self._recording = None
         if self._shoe.needs_shuffle:
             self._shoe.shuffle()
             self._seating.broadcast(Shuffle())
@@ -259,6 +345,9 @@ class ClassicTable(SeatedTable[ClassicSeat]):
         card, reshuffled = self._shoe.draw_or_refill(self._cards_in_play)
         if reshuffled:
             self._seating.broadcast(Shuffle())
+        recording = self._record()
+        if recording is not None:
+            recording.cards.append(card)
         return card
 
     def _deal_to(self, seat: ClassicSeat) -> None:
@@ -315,6 +404,7 @@ def _hit(
     machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat, request: HitRequest
 ) -> None:
     table._check(seat, request)
+    table._note("hit", seat)
     table._hit_hand(seat)
     table._end_round_if_done()
 
@@ -327,12 +417,14 @@ def _stand(
     request: StandRequest,
 ) -> None:
     table._check(seat, request)
+    table._note("stand", seat)
     table._finish_hand(seat, "stand")
     table._end_round_if_done()
 
 
 @playing.upon(ClassicInputs.time_out).loop()
 def _time_out(machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat) -> None:
+    table._note("time_out", seat)
     table._finish_hand(seat, "timeout")
     table._end_round_if_done()
     # After the round's end (if this was its last hand) is under way: the
@@ -344,6 +436,7 @@ def _time_out(machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat) ->
 def _leave_mid_round(
     machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat
 ) -> None:
+    table._note("leave", seat)
     table._seating.remove(seat)
     table._end_round_if_done()
 
@@ -368,6 +461,7 @@ def _finish_round(machine: ClassicInputs, table: ClassicTable) -> None:
 def _forget_round(machine: ClassicInputs, table: ClassicTable) -> None:
     table._seating.cancel_scheduled()
     table._dealer_hand = []
+    table._recording = None
 
 
 @between_rounds.upon(ClassicInputs.next_round).to(playing)

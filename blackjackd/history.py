@@ -15,10 +15,11 @@ def history_round(row: HistoryRow, account_id: int) -> HistoryRound:
     hands (a refunded round was never settled: it has none), the dealer's,
     and the chips they staked and got back."""
     record: dict[str, Any] = row.record or {}
+    # Casino records name their "bettors", classic ones their "players".
     players = {
-        bettor["player"]
-        for bettor in record.get("bettors", ())
-        if bettor.get("account") == account_id
+        player["player"]
+        for player in record.get("bettors", record.get("players", ()))
+        if player.get("account") == account_id
     }
     hands = tuple(
         HistoryHand(

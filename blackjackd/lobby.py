@@ -9,7 +9,7 @@ from twisted.internet.interfaces import IReactorTime
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable, RoundLog
-from blackjackd.classic_table import ClassicTable
+from blackjackd.classic_table import ClassicRoundLog, ClassicTable
 from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import ITable, Send
 from blackjackd.ledger import Ledger
@@ -53,11 +53,13 @@ class Lobby:
         shoe_factory: ShoeFactory | None = None,
         ledger: Ledger | None = None,
         round_log: RoundLog | None = None,
+        classic_log: ClassicRoundLog | None = None,
     ) -> Lobby:
         """A lobby of ``tables`` tables sharing one ``config``: classic
         tables for a ``TableConfig``, casino tables for a ``CasinoConfig``
         (moving chips in ``ledger`` and reporting rounds to ``round_log``:
-        the bank's, when accounts are stored)."""
+        the bank's, when accounts are stored; classic tables report theirs
+        to ``classic_log``)."""
         if shoe_factory is None:
 
             def shoe_factory(config: AnyConfig) -> Shoe:
@@ -80,7 +82,7 @@ class Lobby:
             )
         return cls(
             [
-                ClassicTable(number, config, shoe_factory(config), clock)
+                ClassicTable(number, config, shoe_factory(config), clock, classic_log)
                 for number in numbers
             ]
         )

@@ -248,7 +248,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     async def _sign_in(self, accounts: Accounts, username: str, password: str) -> None:
         try:
             account = await accounts.sign_in(username, password)
-            bank = self.factory.bank
+            bank = self.factory.chips
             state = None
             if bank is not None and bank.player_of(account.id) is None:
                 # Read once every chip the account's last seat moved is
@@ -263,7 +263,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self._seat_account(account, state)
 
     def _seat_account(self, account: AccountRow, state: AccountRow | None) -> None:
-        sessions, bank = self.factory.sessions, self.factory.bank
+        sessions, bank = self.factory.sessions, self.factory.chips
         held = sessions.for_account(account.id)
         if held is not None:
             # Signed in on another device: the seat moves here.
@@ -323,8 +323,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         self._cancel_auth_timer()
 
     def _rebuy(self, session: Session) -> None:
-        bank = self.factory.bank
-        if bank is None or self.factory.lobby.game != "casino":
+        bank = self.factory.chips
+        if bank is None:
             raise ActionRejected(409, "there are no chips to buy at this table")
         if session.table.has_stake_in_play(session.player_id):
             # A round is replayed from the chips its players held when it
@@ -397,7 +397,8 @@ class BlackjackServerFactory(WebSocketServerFactory):
         self.sessions = Sessions(lobby, clock, 0) if sessions is None else sessions
         #: Signing in to accounts; None when the server keeps none.
         self.accounts = accounts
-        #: Casino chips in play and in storage; None when nothing is stored.
+        #: Chips in play and rounds on their way to storage; None when
+        #: nothing is stored.
         self.bank = bank
         #: Whether a casino table seats players without an account.
         self.guests = guests
@@ -426,6 +427,11 @@ class BlackjackServerFactory(WebSocketServerFactory):
             # origin may play. Set explicitly: every call resets it.
             allowNullOrigin=True,
         )
+
+    @property
+    def chips(self) -> Bank | None:
+        """The bank, where its tables play for chips (casino tables)."""
+        return self.bank if self.lobby.game == "casino" else None
 
     def prepare(self, message: ServerMessage) -> PreparedMessage:
         """``message`` encoded and framed, ready for any connection.

@@ -96,6 +96,11 @@ class Sessions:
     def for_account(self, account_id: int) -> Session | None:
         return self._by_account.get(account_id)
 
+    def account_of(self, player_id: int) -> int | None:
+        """The account a seated player signed in to; None for a guest."""
+        session = self._by_player.get(player_id)
+        return None if session is None else session.account_id
+
     def seat(
         self,
         connection: Connection,

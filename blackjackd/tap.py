@@ -470,27 +470,31 @@ def makeService(config: Options) -> IService:
     clock = outbox.timed(reactor)
     table_config = config.table_config()
     database = open_database(config["db"], reactor)
-    bank = None
-    if isinstance(table_config, CasinoConfig):
-        bank = Bank(
-            database,
-            clock,
-            at_end=outbox.at_end,
-            rebuy=RebuyRules(
-                starting_chips=table_config.starting_chips,
-                min_bet=table_config.min_bet,
-                interval=config["rebuy-interval"],
-            ),
+    bank = Bank(
+        database,
+        clock,
+        at_end=outbox.at_end,
+        rebuy=RebuyRules(
+            starting_chips=table_config.starting_chips,
+            min_bet=table_config.min_bet,
+            interval=config["rebuy-interval"],
         )
+        if isinstance(table_config, CasinoConfig)
+        else None,
+    )
     lobby = Lobby.build(
         tables=config["tables"],
         config=table_config,
         clock=clock,
         rng=secrets.SystemRandom(),
-        ledger=None if bank is None else bank.ledger,
+        ledger=bank.ledger,
         round_log=bank,
+        classic_log=bank,
     )
     sessions = Sessions(lobby, clock, config["seat-grace"])
+    # Classic players move no chips: the sessions know whose account each is.
+    if not isinstance(table_config, CasinoConfig):
+        bank.player_accounts = sessions.account_of
     accounts = Accounts(
         database,
         reactor,

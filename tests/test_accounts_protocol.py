@@ -440,6 +440,43 @@ class RebuyAndHistoryTests(SynchronousTestCase):
         self.assertEqual(rounds[1]["hands"][0]["cards"], ["TS", "QH"])
         self.assertEqual(rounds[1]["dealer"], ["7C", "KD"])
 
+    def test_classic_rounds_are_stored_and_in_the_history(self) -> None:
+        # ann (an account) TS 7H stands on 17; gus (a guest) 9C 5D stands;
+        # the dealer draws 6S TD: 16, then 2S: 18.
+        server = MemoryServer(
+            ["TS", "7H", "9C", "5D", "6S", "TD", "2S"],
+            config=TableConfig(),
+            database="sqlite::memory:",
+        )
+        ann = server.seat("ann", PASSWORD)
+        gus = server.seat("gus")
+        ann.send({"type": "stand"})
+        gus.send({"type": "stand"})
+        server.flush()
+        ann.take()
+        ann.send({"type": "history"})
+        server.flush()
+        (history,) = ann.take()
+        (entry,) = history["rounds"]
+        self.assertEqual(
+            (entry["game"], entry["round"], entry["status"], entry["dealer"]),
+            ("classic", 1, "settled", ["6S", "TD", "2S"]),
+        )
+        self.assertEqual(
+            [(hand["cards"], hand["result"]) for hand in entry["hands"]],
+            [(["TS", "7H"], "lose")],
+        )
+        self.assertEqual((entry["staked"], entry["net"]), (0, 0))
+        assert server.database is not None
+        report = audit(server.database._conn)
+        self.assertEqual((report.discrepancies, report.settled), ([], 1))
+        # A classic round's players are those its record names.
+        server.database._conn.execute("DELETE FROM round_players")
+        (problem,) = audit(server.database._conn).discrepancies
+        self.assertIn(
+            "its record names accounts [1], its players are accounts []", problem
+        )
+
     def test_a_guest_has_no_history(self) -> None:
         server = MemoryServer(
             config=TableConfig(), database="sqlite::memory:", real_shoe_seed=1

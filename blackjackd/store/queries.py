@@ -152,6 +152,12 @@ def _apply(conn: Connection, batch: Batch, records: list[str]) -> None:
         if changed != 1:
             _check_round(conn, closed.round_id, "a closed round")
             raise BatchRejected(f"round {closed.round_id} is closed already")
+        for account_id in closed.players:
+            conn.execute(
+                "INSERT INTO round_players (round_id, account_id) VALUES (?, ?)"
+                " ON CONFLICT (round_id, account_id) DO NOTHING",
+                (closed.round_id, account_id),
+            )
     for round_id, at in batch.voided:
         unsettled = conn.execute(
             "SELECT account_id FROM ledger WHERE round_id = ?"

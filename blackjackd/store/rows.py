@@ -78,11 +78,13 @@ class Movement:
 
 @dataclass(frozen=True, slots=True)
 class RoundClosed:
-    """A round that was settled, with its record (JSON-serializable)."""
+    """A round that was settled, with its record (JSON-serializable), and
+    the accounts that played it without moving a chip (classic tables)."""
 
     round_id: str
     record: Mapping[str, Any]
     at: float
+    players: Sequence[int] = ()
 
 
 @dataclass(frozen=True, slots=True)

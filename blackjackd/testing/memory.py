@@ -118,7 +118,7 @@ class MemoryServer:
         tables_clock = outbox.timed(self.clock)
         self.database = None if database is None else Database.inline(database)
         self.bank = None
-        if self.database is not None and isinstance(self.config, CasinoConfig):
+        if self.database is not None:
             self.bank = Bank(
                 self.database,
                 self.clock,
@@ -127,7 +127,9 @@ class MemoryServer:
                     starting_chips=self.config.starting_chips,
                     min_bet=self.config.min_bet,
                     interval=rebuy_interval,
-                ),
+                )
+                if isinstance(self.config, CasinoConfig)
+                else None,
             )
         self.lobby = Lobby.build(
             tables=tables,
@@ -137,8 +139,11 @@ class MemoryServer:
             shoe_factory=shoe_factory,
             ledger=None if self.bank is None else self.bank.ledger,
             round_log=self.bank,
+            classic_log=self.bank,
         )
         self.sessions = Sessions(self.lobby, tables_clock, seat_grace)
+        if self.bank is not None and not isinstance(self.config, CasinoConfig):
+            self.bank.player_accounts = self.sessions.account_of
         self.accounts = None
         if self.database is not None:
             self.accounts = Accounts(
