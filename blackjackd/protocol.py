@@ -130,6 +130,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self.send_error(503, "the server is stopping: try again soon")
             return
         if not self._bucket.take():
+            if not isBinary and self._play_over_limit(payload):
+                return
             self._strikes += 1
             if self._strikes >= self.factory.limits.strikes:
                 self.close_with(CLOSE_POLICY_VIOLATION, "too many messages")
@@ -151,6 +153,30 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 # A bug of the server's, not the client's: log it in full.
                 _logger.failure("handling {request!r}", request=request)
                 self.send_error(500, "internal server error")
+
+    def _play_over_limit(self, payload: bytes) -> bool:
+        """Play ``payload`` though the client is over its message budget,
+        if it is a move the table takes now: a legal move is never dropped
+        for speed (the table would wait out its turn timer for it). True if
+        it was played; anything else counts against the budget."""
+        session = self.session
+        if session is None:
+            return False
+        try:
+            request = _decode_request(payload)
+        except Refusal:
+            return False
+        if type(request) not in session.table.actions:
+            return False
+        with self.factory.outbox.batch():
+            try:
+                session.table.act(session.player_id, request)
+            except Refusal:
+                return False
+            except Exception:
+                _logger.failure("handling {request!r}", request=request)
+                self.send_error(500, "internal server error")
+        return True
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         self._cancel_auth_timer()

@@ -574,6 +574,34 @@ class BadInputTests(SynchronousTestCase):
         server.flush()
         self.assertEqual(bob.take()[-1]["type"], "round_over")
 
+    def test_a_legal_move_over_the_limit_is_played_not_dropped(self):
+        """Over its budget, a client's move the table takes is played (the
+        table would wait out a turn timer for it); a move it refuses counts
+        against the budget as anything else does."""
+        limits = ClientLimits(
+            rate=1,
+            burst=3,
+            strikes=4,
+            auto_ping_interval=0,
+            open_handshake_timeout=0,
+            close_handshake_timeout=0,
+        )
+        server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"], limits=limits)
+        ann = server.seat("ann")  # the auth message spends one token
+        bob = server.seat("bob")
+        ann.take()
+        bob.take()
+        for _ in range(2):
+            ann.send({"type": "bogus"})
+        server.flush()
+        ann.take()
+        ann.send({"type": "stand"})
+        server.flush()
+        self.assertEqual(ann.take(), [{"type": "stand", "id": 1, "reason": "stand"}])
+        ann.send({"type": "hit"})  # her hand is over: refused, and over budget
+        server.flush()
+        self.assertEqual(ann.take(), [_error(429, "too many messages")])
+
     def test_a_client_that_never_authorizes_is_closed(self):
         """No auth within the time allowed: 408 and a 1008 close."""
         limits = ClientLimits(
