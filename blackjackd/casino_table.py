@@ -201,6 +201,8 @@ class CasinoTable(SeatedTable[Seat]):
         self.round_log: RoundLog = NoRoundLog() if round_log is None else round_log
         self._shoe = shoe
         self._clock = clock
+        #: When each player's turn clock runs out, this round.
+        self._turns_end: dict[int, float] = {}
         #: The round betting is open for: its id and number, until dealt.
         self._next_round: tuple[str, int] | None = None
         #: The number of the round being played.
@@ -432,6 +434,7 @@ class CasinoTable(SeatedTable[Seat]):
         }
         for player_id, _, _ in bettors:
             self.ledger.retain(player_id)
+        self._turns_end = {}
         assert self._next_round is not None, "betting opened a round"
         self._round_no = self._next_round[1]
         self._next_round = None
@@ -493,8 +496,18 @@ class CasinoTable(SeatedTable[Seat]):
         ends."""
         if isinstance(message, Deadline):
             player_id, hand = message.id, message.hand or 0
+            # One turn clock a player a round, whatever their hands: a split
+            # hand plays in the time left, so a round's play is bounded.
+            now = self._clock.seconds()
+            ends = self._turns_end.setdefault(player_id, now + message.seconds)
+            seconds = max(0.0, ends - now)
+            if seconds != message.seconds:
+                message = Deadline(id=player_id, hand=message.hand, seconds=seconds)
             self._seating.start_turn(
-                player_id, hand, lambda: self._machine.time_out(player_id, hand)
+                player_id,
+                hand,
+                lambda: self._machine.time_out(player_id, hand),
+                seconds,
             )
         elif isinstance(message, (Stand, Bust, Surrender)) and message.id is not None:
             self._seating.end_turn(message.id, message.hand)

@@ -192,14 +192,22 @@ class Seating(Generic[SeatT]):
     # -- timers -----------------------------------------------------------------
 
     def start_turn(
-        self, player_id: int, hand: int | None, on_timeout: Callable[[], object]
+        self,
+        player_id: int,
+        hand: int | None,
+        on_timeout: Callable[[], object],
+        seconds: float | None = None,
     ) -> None:
-        """Start a hand's turn timer: ``on_timeout`` runs unless the turn
-        ends first (``end_turn``). ``hand`` is None at classic tables."""
+        """Start a hand's turn timer: ``on_timeout`` runs after ``seconds``
+        (by default the turn timeout) unless the turn ends first
+        (``end_turn``). ``hand`` is None at classic tables."""
         key = (player_id, hand)
         cancel_call(self._turn_timers.pop(key, None))
         self._turn_timers[key] = self.clock.callLater(
-            self.config.turn_timeout, self._turn_expired, key, on_timeout
+            self.config.turn_timeout if seconds is None else seconds,
+            self._turn_expired,
+            key,
+            on_timeout,
         )
 
     def _turn_expired(

@@ -796,13 +796,19 @@ class HandTimerAndLeavingTests(CasinoTableTestCase):
         )
         self.assertEqual(game.balance(), 1010)
 
-    def test_turn_timeout_is_per_hand_after_a_split(self) -> None:
+    def test_one_turn_clock_covers_a_players_split_hands(self) -> None:
         game = CasinoSetup(deal(("8S", "8H"), up="7C", hole="TD", then=("TC", "9D")))
         game.bet(1, 10)
         game.clock.advance(10)
         game.split(1)
+        # The hand the split made plays in the 20 s the player has left,
+        # not a fresh 30: a round's play is bounded by the turn timeout.
+        self.assertIn(
+            {"type": "deadline", "id": 1, "hand": 1, "seconds": 20.0},
+            game.inboxes[1],
+        )
         game.stand(1, 0)
-        game.clock.advance(29.9)
+        game.clock.advance(19.9)
         self.assertEqual(game.table.phase, "playing")
         game.clock.advance(0.1)
         self.assertIn(
