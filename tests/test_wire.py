@@ -564,6 +564,14 @@ REQUEST_CASES = [
         b'{"type": "auth", "data": {"token": "' + b"A-_z" * 8 + b'"}}',
         wire.AuthRequest(token="A-_z" * 8),
     ),
+    (
+        b'{"type": "auth", "data": {"username": "\\uff41\\uff4e\\uff4e"}}',
+        wire.AuthRequest(username="ann"),
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "Zo\\u00eb \\u00e9\\u0301"}}',
+        wire.AuthRequest(username="Zo\u00eb \u00e9\u0301"),
+    ),
     (b'{"type": "rebuy"}', wire.RebuyRequest()),
     (b'{"type": "history"}', wire.HistoryRequest(limit=10)),
     (b'{"type": "history", "data": {"limit": 100}}', wire.HistoryRequest(limit=100)),
@@ -644,6 +652,30 @@ BAD_REQUESTS = [
         "field 'data.limit' must be a whole number, 1 to 100",
     ),
     (b'{"type": "history", "data": 5}', "field 'data' must be an object"),
+    (
+        b'{"type": "auth", "data": {"username": "\\u3164"}}',
+        "username has invisible characters",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "a\\u2800b"}}',
+        "username has invisible characters",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "q\\u0301\\u0301\\u0301"}}',
+        "username has too many combining marks",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "\\u2660\\u2665"}}',
+        "username needs a letter or a digit",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "Dealer"}}',
+        "username 'Dealer' is taken by the table",
+    ),
+    (
+        json.dumps({"type": "auth", "data": {"username": "\uff24ealer"}}).encode(),
+        "username 'Dealer' is taken by the table",
+    ),
     (b"[" * 2000 + b"]" * 2000, "data nested too deeply"),
     (b'{"type": "bet"}', _BAD_AMOUNT),
     (b'{"type": "bet", "amount": "50"}', _BAD_AMOUNT),

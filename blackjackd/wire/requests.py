@@ -41,6 +41,16 @@ MAX_HAND_INDEX = 15
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
+#: Characters that show as nothing though Unicode calls them letters or
+#: symbols (the Hangul fillers, the blank braille pattern).
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Combining marks in a row a name may have (accents stack two deep at most
+#: in real names; more pile up over the text around them).
+MAX_COMBINING_MARKS = 2
+#: Names the table uses itself: a player named so could pass for it.
+_RESERVED_NAMES = frozenset({"dealer"})
+
+
 class BadMessage(Refusal):
     """A client message that the server refuses as malformed."""
 
@@ -268,13 +278,36 @@ def _history_limit(history_data: object) -> int:
 def _username(username: object) -> str:
     if not isinstance(username, str):
         raise BadMessage(400, "field 'data.username' must be a string")
-    username = username.strip()
+    if len(username) > 4 * MAX_USERNAME_LENGTH:
+        # Before normalising: a huge string costs work to look at.
+        raise BadMessage(
+            400, f"username is longer than {MAX_USERNAME_LENGTH} characters"
+        )
+    # Compatibility forms become their plain letters (fullwidth letters,
+    # ligatures, a no-break space), so a name can't pass for another by its
+    # form alone.
+    username = unicodedata.normalize("NFKC", username).strip()
     if not username:
         raise BadMessage(400, "username is empty")
     if len(username) > MAX_USERNAME_LENGTH:
         raise BadMessage(
             400, f"username is longer than {MAX_USERNAME_LENGTH} characters"
         )
-    if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in username):
+    categories = [unicodedata.category(char) for char in username]
+    if any(category in _FORBIDDEN_CATEGORIES for category in categories):
         raise BadMessage(400, "username has control characters")
+    if any(char in _BLANKS for char in username) or any(
+        category == "Zs" and char != " "
+        for char, category in zip(username, categories, strict=True)
+    ):
+        raise BadMessage(400, "username has invisible characters")
+    marks = 0
+    for category in categories:
+        marks = marks + 1 if category in ("Mn", "Me") else 0
+        if marks > MAX_COMBINING_MARKS:
+            raise BadMessage(400, "username has too many combining marks")
+    if not any(category[0] in "LN" for category in categories):
+        raise BadMessage(400, "username needs a letter or a digit")
+    if username.casefold() in _RESERVED_NAMES:
+        raise BadMessage(400, f"username {username!r} is taken by the table")
     return username
