@@ -416,8 +416,14 @@ class BlackjackServerFactory(WebSocketServerFactory):
         accounts: Accounts | None = None,
         bank: Bank | None = None,
         guests: bool = True,
+        banner: str | None = "blackjackd",
     ) -> None:
-        super().__init__(url)
+        # ``banner``: the handshake's ``Server:`` header; None leaves
+        # autobahn's own (with its version).
+        if banner is None:
+            super().__init__(url)
+        else:
+            super().__init__(url, server=banner)
         self.lobby = lobby
         #: Every seated player's session (seats held across connections).
         self.sessions = Sessions(lobby, clock, 0) if sessions is None else sessions

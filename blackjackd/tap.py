@@ -246,6 +246,13 @@ class Options(usage.Options):
     ]
     optFlags = [
         [
+            "expose-version",
+            None,
+            "Name the versions of blackjackd, Twisted and autobahn in the Server "
+            "header and /healthz (left out by default: they tell an attacker "
+            "what to try).",
+        ],
+        [
             "guests",
             None,
             "Casino: seat players without an account (no password), with chips "
@@ -509,12 +516,13 @@ def makeService(config: Options) -> IService:
         accounts=accounts,
         bank=bank,
         guests=bool(config["guests"]),
+        banner=None if config["expose-version"] else "blackjackd",
     )
     service = MultiService()
     LobbyService(lobby, sessions, bank, database).setServiceParent(service)
     # A strports service: a port that can't be listened on (taken, no
     # permission) stops twistd at start-up rather than leaving a server
     # running that nobody can reach.
-    site = build_site(factory, reactor)
+    site = build_site(factory, reactor, expose_version=bool(config["expose-version"]))
     strports.service(config["port"], site, reactor).setServiceParent(service)
     return service

@@ -15,23 +15,33 @@ from blackjackd.protocol import BlackjackServerFactory
 
 WEBSOCKET_PATH = b"websocket"
 
+#: What ``Server:`` says, unless the operator exposes versions.
+SERVER_BANNER = "blackjackd"
+
 
 class HealthResource(Resource):
     """``/healthz``: 200 with JSON figures while the server runs."""
 
     isLeaf = True
 
-    def __init__(self, factory: BlackjackServerFactory, clock: IReactorTime) -> None:
+    def __init__(
+        self,
+        factory: BlackjackServerFactory,
+        clock: IReactorTime,
+        expose_version: bool = False,
+    ) -> None:
         super().__init__()
         self._factory = factory
         self._clock = clock
         self._started = clock.seconds()
+        self._expose_version = expose_version
 
     def render_GET(self, request: Request) -> bytes:
         lobby = self._factory.lobby
-        body = {
-            "status": "ok",
-            "version": __version__,
+        body: dict[str, object] = {"status": "ok"}
+        if self._expose_version:
+            body["version"] = __version__
+        body |= {
             "protocol": PROTOCOL_VERSION,
             "game": lobby.game,
             "tables": len(lobby.tables),
@@ -58,9 +68,26 @@ class RootResource(Resource):
         return b"blackjackd: the game's WebSocket is at /websocket\n"
 
 
-def build_site(factory: BlackjackServerFactory, clock: IReactorTime) -> Site:
-    """The site served on the listening port."""
+class _PlainBannerRequest(Request):
+    """A request whose response names the server ``blackjackd``, without
+    Twisted's version (which tells an attacker what to try)."""
+
+    def setHeader(self, name: bytes | str, value: bytes | str) -> None:
+        if (name.lower() if isinstance(name, bytes) else name.lower().encode()) == (
+            b"server"
+        ):
+            value = SERVER_BANNER.encode()
+        super().setHeader(name, value)
+
+
+def build_site(
+    factory: BlackjackServerFactory, clock: IReactorTime, expose_version: bool = False
+) -> Site:
+    """The site served on the listening port. Versions (in ``Server:`` and
+    ``/healthz``) only with ``expose_version``."""
     root = RootResource()
     root.putChild(WEBSOCKET_PATH, WebSocketResource(factory))
-    root.putChild(b"healthz", HealthResource(factory, clock))
-    return Site(root)
+    root.putChild(b"healthz", HealthResource(factory, clock, expose_version))
+    if expose_version:
+        return Site(root)
+    return Site(root, requestFactory=_PlainBannerRequest)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from twisted.trial.unittest import SynchronousTestCase
-from twisted.web.test.requesthelper import DummyRequest
+from twisted.web.test.requesthelper import DummyChannel, DummyRequest
 
+from blackjackd import __version__
 from blackjackd.protocol import ClientLimits
 from blackjackd.table import TableConfig
 from blackjackd.testing import QUIET_LIMITS, MemoryServer, error_events
-from blackjackd.web import HealthResource
+from blackjackd.web import HealthResource, build_site
 from blackjackd.wire import Wait, as_dict
 
 # ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);
@@ -651,7 +652,6 @@ class ServerTests(SynchronousTestCase):
             body,
             {
                 "status": "ok",
-                "version": "0.1.0",
                 "protocol": 1,
                 "game": "classic",
                 "tables": 1,
@@ -664,6 +664,34 @@ class ServerTests(SynchronousTestCase):
         self.assertEqual(
             request.responseHeaders.getRawHeaders(b"content-type"),
             [b"application/json"],
+        )
+
+    def test_healthz_names_the_version_only_when_told_to(self):
+        server = MemoryServer()
+        hidden = HealthResource(server.factory, server.clock)
+        shown = HealthResource(server.factory, server.clock, expose_version=True)
+        self.assertNotIn("version", json.loads(hidden.render_GET(DummyRequest([b""]))))
+        self.assertEqual(
+            json.loads(shown.render_GET(DummyRequest([b""])))["version"], __version__
+        )
+
+    def test_the_server_header_names_no_version(self):
+        """``Server:`` says blackjackd, in the WebSocket handshake and on
+        every HTTP answer, unless versions are exposed."""
+        server = MemoryServer()
+        self.assertEqual(server.connect().http_headers.get("server"), "blackjackd")
+        request = build_site(server.factory, server.clock).requestFactory(
+            DummyChannel(), False
+        )
+        request.setHeader(b"Server", b"TwistedWeb/24.0")
+        self.assertEqual(
+            request.responseHeaders.getRawHeaders(b"server"), [b"blackjackd"]
+        )
+        exposed = build_site(server.factory, server.clock, expose_version=True)
+        request = exposed.requestFactory(DummyChannel(), False)
+        request.setHeader(b"Server", b"TwistedWeb/24.0")
+        self.assertEqual(
+            request.responseHeaders.getRawHeaders(b"server"), [b"TwistedWeb/24.0"]
         )
 
     def test_no_timer_is_left_after_everyone_leaves(self):

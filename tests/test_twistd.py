@@ -92,6 +92,7 @@ OPTIONS = (
     "--idle-rounds=",
     "--rebuy-interval=",
     "--guests",
+    "--expose-version",
 )
 
 
