@@ -89,6 +89,11 @@ class ClientLimits:
     #: Seconds a connected client has to send ``auth`` before it is closed,
     #: so idle sockets don't pile up (0: wait forever).
     auth_timeout: float = 60.0
+    #: Seats one address may hold at once (0: any number). ``twistd
+    #: blackjack`` sets 2 (``--seats-per-address``).
+    seats_per_address: int = 0
+    #: Proxies whose ``X-Forwarded-For`` names the client's address.
+    trusted_proxies: frozenset[str] = frozenset()
 
 
 class BlackjackServerProtocol(WebSocketServerProtocol):
@@ -322,12 +327,30 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             _logger.failure("signing in", failure)
             self.send_error(500, "internal server error")
 
+    def client_address(self) -> str:
+        """Where the client is: the peer's address, or the one a trusted
+        proxy names last in ``X-Forwarded-For``."""
+        peer = self.transport.getPeer() if self.transport is not None else None
+        host = str(getattr(peer, "host", ""))
+        if host in self.factory.limits.trusted_proxies:
+            forwarded = (self.http_headers or {}).get("x-forwarded-for", "")
+            named = [part.strip() for part in forwarded.split(",") if part.strip()]
+            if named:
+                return named[-1]
+        return host
+
     def _take_seat(
         self,
         username: str,
         account_id: int | None = None,
         player_id: int | None = None,
     ) -> None:
+        limit = self.factory.limits.seats_per_address
+        address = self.client_address()
+        if limit and self.factory.sessions.seated_from(address) >= limit:
+            raise ActionRejected(
+                429, f"your address holds {limit} seats already: one of them must leave"
+            )
         try:
             session = self.factory.sessions.seat(
                 self,
@@ -335,6 +358,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 account_id,
                 player_id,
                 accounts_kept=self.factory.accounts is not None,
+                address=address,
             )
         except ActionRejected as refusal:
             if refusal.status_code != 507:

@@ -61,6 +61,8 @@ class Session:
     grace_timer: IDelayedCall | None = None
     #: Told when the table stood the player up.
     on_stood_up: Callable[[Session, str], None] | None = None
+    #: Where the player sat down from (their seat counts against it).
+    address: str = ""
 
     def deliver(self, message: ServerMessage) -> None:
         """What the table sends the player: to the connection of the moment."""
@@ -96,6 +98,12 @@ class Sessions:
     def for_account(self, account_id: int) -> Session | None:
         return self._by_account.get(account_id)
 
+    def seated_from(self, address: str) -> int:
+        """How many seats players from ``address`` hold (held seats count)."""
+        return sum(
+            1 for session in self._by_player.values() if session.address == address
+        )
+
     def account_of(self, player_id: int) -> int | None:
         """The account a seated player signed in to; None for a guest."""
         session = self._by_player.get(player_id)
@@ -108,6 +116,7 @@ class Sessions:
         account_id: int | None = None,
         player_id: int | None = None,
         accounts_kept: bool = True,
+        address: str = "",
     ) -> Session:
         """Seat a player (``ActionRejected`` 507 when every seat is taken)
         and start their session. ``id`` says whether they signed in to an
@@ -137,6 +146,7 @@ class Sessions:
             table=self.lobby.table_of(player_id),
             connection=connection,
             on_stood_up=self._stood_up,
+            address=address,
         )
         holder.append(session)
         self._by_token[token] = session

@@ -22,7 +22,7 @@ from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig, parse_payout
 from blackjackd.lobby import AnyConfig, Lobby
 from blackjackd.outbox import Outbox
-from blackjackd.protocol import BlackjackServerFactory
+from blackjackd.protocol import BlackjackServerFactory, ClientLimits
 from blackjackd.sessions import Sessions
 from blackjackd.store import Database, Refund, StoreError, parse_url
 from blackjackd.table import MAX_SEATS, MIN_SEATS, TableConfig
@@ -184,6 +184,22 @@ class Options(usage.Options):
             "Rounds in a row a player may let pass without a bet or a move "
             "before being stood up (0: never).",
             _int_between(0, 1000),
+        ],
+        [
+            "seats-per-address",
+            None,
+            2,
+            "Seats players from one address may hold at once (0: any number). "
+            "Behind a reverse proxy every player has the proxy's address: name "
+            "it with --trusted-proxy, or set 0.",
+            _int_between(0, 1000),
+        ],
+        [
+            "trusted-proxy",
+            None,
+            "",
+            "Addresses of reverse proxies (comma-separated) whose "
+            "X-Forwarded-For header names the client's address.",
         ],
         [
             "rebuy-interval",
@@ -430,6 +446,18 @@ class LobbyService(Service):
             await self.database.close()
 
 
+def client_limits(config: Options) -> ClientLimits:
+    """What each connection may do, as the options say."""
+    return ClientLimits(
+        seats_per_address=config["seats-per-address"],
+        trusted_proxies=frozenset(
+            address.strip()
+            for address in config["trusted-proxy"].split(",")
+            if address.strip()
+        ),
+    )
+
+
 def open_database(url: str, reactor: Any) -> Database:
     """The server's database, checked now (connected and migrated) so that
     an operator's mistake (a database that can't be reached, a schema from a
@@ -511,6 +539,7 @@ def makeService(config: Options) -> IService:
     factory = BlackjackServerFactory(
         lobby,
         clock=reactor,
+        limits=client_limits(config),
         outbox=outbox,
         sessions=sessions,
         accounts=accounts,

@@ -46,6 +46,8 @@ STARTING_CHIPS = 500
 #: the test, so a round waits on its players until they act (or die).
 OPTIONS = (
     "--game=casino",
+    # Every player connects from 127.0.0.1.
+    "--seats-per-address=0",
     f"--starting-chips={STARTING_CHIPS}",
     "--round-delay=0.1",
     "--bet-timeout=120",

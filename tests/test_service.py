@@ -16,7 +16,13 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable
 from blackjackd.store import SCHEMA_VERSION
-from blackjackd.tap import LobbyService, Options, makeService, open_database
+from blackjackd.tap import (
+    LobbyService,
+    Options,
+    client_limits,
+    makeService,
+    open_database,
+)
 from blackjackd.testing import fetch
 from tests.scratch import scratch_directory
 
@@ -112,6 +118,27 @@ class ServiceTests(SynchronousTestCase):
             (config.das, config.surrender, config.resplit_aces), (False, True, True)
         )
         self.assertTrue(config.hit_soft_17)
+
+    def test_seats_per_address_and_trusted_proxies(self):
+        """``--seats-per-address`` (2 by default) and ``--trusted-proxy``."""
+        options = Options()
+        options.parseOptions([])
+        self.assertEqual(
+            (
+                client_limits(options).seats_per_address,
+                client_limits(options).trusted_proxies,
+            ),
+            (2, frozenset()),
+        )
+        options = Options()
+        options.parseOptions(
+            ["--seats-per-address", "0", "--trusted-proxy", "10.0.0.1, 10.0.0.2"]
+        )
+        limits = client_limits(options)
+        self.assertEqual(
+            (limits.seats_per_address, limits.trusted_proxies),
+            (0, frozenset({"10.0.0.1", "10.0.0.2"})),
+        )
 
     def test_casino_defaults(self):
         """``--game casino`` alone: ``CasinoConfig``'s defaults."""

@@ -93,6 +93,8 @@ OPTIONS = (
     "--rebuy-interval=",
     "--guests",
     "--expose-version",
+    "--seats-per-address=",
+    "--trusted-proxy=",
 )
 
 

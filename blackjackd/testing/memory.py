@@ -165,14 +165,20 @@ class MemoryServer:
         )
         self._pumps: list[iosim.IOPump] = []
 
-    def connect(self, origin: str | None = None) -> RecordingClient:
-        """Open a WebSocket from a new client and finish the handshake."""
+    def connect(
+        self,
+        origin: str | None = None,
+        host: str = "127.0.0.1",
+        headers: dict[str, str] | None = None,
+    ) -> RecordingClient:
+        """Open a WebSocket from a new client (at ``host``, sending
+        ``headers`` with its handshake) and finish the handshake."""
         port = 40000 + len(self._pumps)
-        client_address = IPv4Address("TCP", "127.0.0.1", port)
+        client_address = IPv4Address("TCP", host, port)
         server_address = IPv4Address("TCP", "127.0.0.1", 8888)
         server = self.factory.buildProtocol(client_address)
         client_factory = WebSocketClientFactory(
-            "ws://127.0.0.1:8888/websocket", origin=origin
+            "ws://127.0.0.1:8888/websocket", origin=origin, headers=headers
         )
         client_factory.protocol = RecordingClient
         client_factory.setProtocolOptions(
@@ -209,10 +215,12 @@ class MemoryServer:
         username: str | None = None,
         password: str | None = None,
         token: str | None = None,
+        host: str = "127.0.0.1",
     ) -> RecordingClient:
-        """Connect and authorize (with a name, and a password if given, or a
-        ``token``); the client's ``received`` starts after auth."""
-        client = self.connect()
+        """Connect (from ``host``) and authorize (with a name, and a
+        password if given, or a ``token``); the client's ``received`` starts
+        after auth."""
+        client = self.connect(host=host)
         # Checked even under python -O: a test's set-up must not go quiet.
         greeting = client.take()
         if greeting != [{"type": "auth"}]:
