@@ -19,7 +19,7 @@ from blackjackd.errors import ActionRejected
 from blackjackd.rules import dealer_must_hit
 from blackjackd.shoe import Shoe, StackedShoe
 from blackjackd.table import TableConfig
-from blackjackd.testing import Inbox
+from blackjackd.testing import CLASSIC_OPENING, Inbox
 from blackjackd.wire import REQUESTS, TABLE_MESSAGES, HitRequest, StandRequest
 from tests.raising import raised
 
@@ -77,7 +77,7 @@ class Harness:
 
 #: The cards of ``Harness.sit_together``'s opening round: the first player
 #: stands on 17 (TS 7H) and the dealer draws 17 (9S 8H).
-OPENING = ["TS", "7H", "9S", "8H"]
+OPENING = list(CLASSIC_OPENING)
 
 
 def hit(card: str, player_id: Any, hand: list[str]) -> dict[str, Any]:
