@@ -61,7 +61,7 @@ from blackjackd.wire import (
 class HandState(enum.Enum):
     """Where one seated player's hand stands in the current round."""
 
-    WAITING = "waiting"  # seated between rounds: dealt in at the next one
+    WAITING = "waiting"  # seated during a round: dealt in at the next one
     PLAYING = "playing"
     STOOD = "stood"
     BUST = "bust"
