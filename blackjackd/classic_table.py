@@ -61,7 +61,7 @@ from blackjackd.wire import (
 class HandState(enum.Enum):
     """Where one seated player's hand stands in the current round."""
 
-    WAITING = "waiting"  # seated between rounds: dealt in at the next one
+    WAITING = "waiting"  # seated during a round: dealt in at the next one
     PLAYING = "playing"
     STOOD = "stood"
     BUST = "bust"
@@ -381,7 +381,6 @@ between_rounds = _builder.state("between_rounds")
 
 
 @idle.upon(ClassicInputs.sit).to(playing)
-@playing.upon(ClassicInputs.sit).loop()
 def _sit_and_play(
     machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat
 ) -> None:
@@ -390,6 +389,10 @@ def _sit_and_play(
     table._end_round_if_done()
 
 
+# A player who sits mid-round waits for the next deal too: dealt in at
+# once with a fresh turn timer, joiners arriving faster than the turn
+# timeout could keep one round open forever.
+@playing.upon(ClassicInputs.sit).loop()
 @between_rounds.upon(ClassicInputs.sit).loop()
 def _sit_and_wait(
     machine: ClassicInputs, table: ClassicTable, seat: ClassicSeat

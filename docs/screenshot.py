@@ -33,7 +33,7 @@ import pygame  # noqa: E402
 from twisted.internet import defer, reactor, task  # noqa: E402
 
 from blackjack_client.app import ClientApp  # noqa: E402
-from blackjack_client.model import PLAYING  # noqa: E402
+from blackjack_client.model import PHASE_PLAYING, PLAYING, WAITING  # noqa: E402
 from blackjackd.casino import CasinoConfig  # noqa: E402
 from blackjackd.lobby import Lobby  # noqa: E402
 from blackjackd.protocol import BlackjackServerFactory  # noqa: E402
@@ -46,10 +46,14 @@ DEFAULT_PATH = REPO / "docs" / "screenshot.png"
 CASINO_PATH = REPO / "docs" / "screenshot-casino.png"
 TIMEOUT = 10.0
 
-# Who sits where, in order, and the cards the shoe deals them: each player
-# is dealt two cards on sitting down, then the bots play one after another.
+# Who sits where, in order, and the cards the shoe deals them. bea plays an
+# opening round alone (OPENING: she stands on TS 7H, the dealer draws 9S 8H)
+# while the others sit down and wait; at the next round each player is dealt
+# a card in seat order, then a second (DEALT lists each player's two), and
+# the bots play one after another.
 PLAYERS = ["bea", "cy", "ann", "dan", "eve"]
 ME = "ann"
+OPENING = ["TS", "7H", "9S", "8H"]
 DEALT = ["9H", "7S", "TD", "8C", "7H", "4S", "AS", "KD", "5C", "3D"]
 BOTS_DRAW = ["KC", "2H", "6S", "4C"]  # bea busts; cy stands; dan has 21; eve hits
 ANN_DRAWS = ["9D"]
@@ -152,18 +156,33 @@ class Scene:
 async def make_screenshot(path: Path = DEFAULT_PATH, pause: float = 1.2) -> None:
     """Play into the middle of a round and save ann's window to ``path``,
     ``pause`` seconds into her turn."""
+    round_robin = DEALT[0::2] + DEALT[1::2]
     scene = Scene(
-        TableConfig(seats=len(PLAYERS), turn_timeout=30, round_delay=3),
-        DEALT + BOTS_DRAW + ANN_DRAWS + DEALER,
+        TableConfig(seats=len(PLAYERS), turn_timeout=30, round_delay=0.5),
+        OPENING + round_robin + BOTS_DRAW + ANN_DRAWS + DEALER,
     )
     try:
-        for name in PLAYERS:
+        first, *others = PLAYERS
+        await scene.seat(
+            first,
+            lambda app: app.model.me is not None and len(app.model.me.hand.cards) == 2,
+        )
+        for name in others:
             await scene.seat(
                 name,
-                lambda app: (
-                    app.model.me is not None and len(app.model.me.hand.cards) == 2
-                ),
+                lambda app: app.model.me is not None and app.model.me.state == WAITING,
             )
+        # bea's opening round ends; at the next, everyone is dealt in.
+        scene.press(first, pygame.K_s)
+        await until(
+            lambda: all(
+                app.model.rounds == 1
+                and app.model.phase == PHASE_PLAYING
+                and len(app.model.me.hand.cards) == 2
+                for app in scene.apps.values()
+            ),
+            "everyone's deal",
+        )
         me = scene.apps[ME]
         await until(lambda: len(me.model.seats) == len(PLAYERS), "the whole table")
         await scene.let_the_bots_play()

@@ -11,16 +11,18 @@ from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.passwords import name_key
 from blackjackd.table import TableConfig
-from blackjackd.testing import MemoryServer, error_events
+from blackjackd.testing import CLASSIC_OPENING, MemoryServer, error_events
 from blackjackd.testing.memory import RecordingClient
 
 PASSWORD = "correct horse"
 GRACE = 12.0
 TURN = 20.0
 CONFIG = TableConfig(seats=3, turn_timeout=TURN, round_delay=3)
-#: ann is dealt TS 6D (16) and bob 9C 9D (18); ann's hit draws 3S (19); the
-#: dealer draws 7C KD (17).
-CARDS = ["TS", "6D", "9C", "9D", "3S", "7C", "KD"]
+#: After an opening round (``CLASSIC_OPENING``) that ann plays alone while
+#: bob waits, they are dealt in together, a card each then a second each:
+#: ann TS 6D (16) and bob 9C 9D (18); ann's hit draws 3S (19); the dealer
+#: draws 7C KD (17).
+CARDS = [*CLASSIC_OPENING, "TS", "9C", "6D", "9D", "3S", "7C", "KD"]
 INVALID_TOKEN = {
     "type": "error",
     "status_code": 401,
@@ -53,6 +55,7 @@ class ClassicReconnectTests(SynchronousTestCase):
         self.hello = first(self.ann, "id")
         self.ann_id = self.hello["client_id"]
         self.bob_id = first(self.bob, "id")["client_id"]
+        self.server.deal_together(self.ann, self.bob)
         self.server.advance(5)
         self.ann.take()
         self.bob.take()

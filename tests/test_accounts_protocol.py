@@ -13,7 +13,7 @@ from blackjackd.audit import audit
 from blackjackd.casino import CasinoConfig
 from blackjackd.store import account_state
 from blackjackd.table import TableConfig
-from blackjackd.testing import MemoryServer, deal
+from blackjackd.testing import CLASSIC_OPENING, MemoryServer, deal
 from blackjackd.testing.memory import RecordingClient
 
 RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}
@@ -441,15 +441,18 @@ class RebuyAndHistoryTests(SynchronousTestCase):
         self.assertEqual(rounds[1]["dealer"], ["7C", "KD"])
 
     def test_classic_rounds_are_stored_and_in_the_history(self) -> None:
-        # ann (an account) TS 7H stands on 17; gus (a guest) 9C 5D stands;
-        # the dealer draws 6S TD: 16, then 2S: 18.
+        # gus (a guest) plays an opening round alone; ann (an account) sits
+        # while it is played and is dealt in with him at the next. There
+        # ann TS 7H stands on 17; gus 9C 5D stands; the dealer draws 6S TD:
+        # 16, then 2S: 18.
         server = MemoryServer(
-            ["TS", "7H", "9C", "5D", "6S", "TD", "2S"],
+            [*CLASSIC_OPENING, "9C", "TS", "5D", "7H", "6S", "TD", "2S"],
             config=TableConfig(),
             database="sqlite::memory:",
         )
-        ann = server.seat("ann", PASSWORD)
         gus = server.seat("gus")
+        ann = server.seat("ann", PASSWORD)
+        server.deal_together(gus, ann)
         ann.send({"type": "stand"})
         gus.send({"type": "stand"})
         server.flush()
@@ -460,7 +463,7 @@ class RebuyAndHistoryTests(SynchronousTestCase):
         (entry,) = history["rounds"]
         self.assertEqual(
             (entry["game"], entry["round"], entry["status"], entry["dealer"]),
-            ("classic", 1, "settled", ["6S", "TD", "2S"]),
+            ("classic", 2, "settled", ["6S", "TD", "2S"]),  # the table's second
         )
         self.assertEqual(
             [(hand["cards"], hand["result"]) for hand in entry["hands"]],
@@ -469,7 +472,8 @@ class RebuyAndHistoryTests(SynchronousTestCase):
         self.assertEqual((entry["staked"], entry["net"]), (0, 0))
         assert server.database is not None
         report = audit(server.database._conn)
-        self.assertEqual((report.discrepancies, report.settled), ([], 1))
+        # Both rounds are stored, gus's opening (no account in it) too.
+        self.assertEqual((report.discrepancies, report.settled), ([], 2))
         # A classic round's players are those its record names.
         server.database._conn.execute("DELETE FROM round_players")
         (problem,) = audit(server.database._conn).discrepancies

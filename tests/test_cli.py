@@ -235,6 +235,21 @@ class TypedCommandsTests(SynchronousTestCase):
             if sent is None and typed.strip():
                 self.assertIn("h hit, s stand", t.printed()[0], f"help for {typed!r}")
 
+    def test_seated_mid_round_at_a_classic_table_it_waits(self):
+        t = Terminal()
+        t.open()
+        t.printed()
+        t.hear(
+            {"type": "id", "client_id": 2, "username": "ann", "table": 1,
+             "seat": 1, "seats": 5, "protocol": 1, "turn_timeout": 30},
+            {"type": "other_players", "hand": ["TS", "7H"], "id": 1,
+             "points": 17, "username": "bob", "seat": 0, "state": "playing"},
+            {"type": "wait", "message": "dealt in at the next round"},
+        )  # fmt: skip
+        self.assertEqual(t.printed()[-1], "you are dealt in at the next round")
+        t.hear({"type": "restart"})
+        self.assertEqual(t.printed(), ["--- new round ---"])
+
     def test_q_leaves(self):
         t = Terminal()
         t.open()

@@ -18,6 +18,7 @@ from blackjack_client.model import (
     PHASE_PLAYING,
     RECONNECTING,
     SEATED,
+    WAITING,
     Hand,
 )
 from blackjackd.bots import Backoff
@@ -25,7 +26,7 @@ from blackjackd.rules import settle
 from blackjackd.testing import LiveServer as Server
 from blackjackd.testing import wait_for
 from tests.live_players import LiveTestCase, Player
-from tests.live_server import ROUND
+from tests.live_server import ROUND, TWO_PLAYER_ROUND
 from tests.scratch import scratch_directory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,13 +37,22 @@ class ClientEndToEndTests(LiveTestCase):
 
     async def test_two_clients_play_a_round_by_keys(self):
         tmp_path = scratch_directory(self)
-        server = Server(ROUND)
+        server = Server(TWO_PLAYER_ROUND)
         ann = Player(server.url, "ann").start()
         bob = None
         try:
-            await wait_for(ann.can_act, "ann's deal")
+            await wait_for(ann.can_act, "ann's opening deal")
             bob = Player(server.url, "bob", size=(1024, 768)).start()
+            # bob sat mid-round: he waits, and can't act, until the next deal.
+            await wait_for(
+                lambda: bob.model.me is not None and bob.model.me.state == WAITING,
+                "bob waiting",
+            )
+            self.assertFalse(bob.can_act())
+            ann.press(pygame.K_s)
+            await wait_for(lambda: ann.model.rounds == 1, "ann's opening round")
             await wait_for(bob.can_act, "bob's deal")
+            await wait_for(ann.can_act, "ann's deal")
             await wait_for(lambda: bob.model.my_id in ann.model.seats, "ann sees bob")
             self.assertEqual(
                 ann.model.seats[bob.model.my_id].hand, Hand(("9C", "7D"), 16)
@@ -61,9 +71,9 @@ class ClientEndToEndTests(LiveTestCase):
 
             # Both clients settled the round as the server did.
             told = server.round_overs()
-            self.assertEqual(len(told), 2)
-            self.assertEqual(told[0], told[1])
-            truth = told[0]
+            self.assertEqual(len(told), 4)  # the opening round's, then this one's
+            self.assertEqual(told[2], told[3])
+            truth = told[3]
             for player in (ann, bob):
                 model = player.model
                 who = model.my_name
@@ -72,7 +82,7 @@ class ClientEndToEndTests(LiveTestCase):
                     Hand(tuple(truth["dealer"]["hand"]), truth["dealer"]["points"]),
                     who,
                 )
-                self.assertEqual(model.rounds, 1, who)
+                self.assertEqual(model.rounds, 2, who)
                 for result in truth["results"]:
                     seat = model.seats[result["id"]]
                     whose = f"{who}'s view of {result['username']}"

@@ -11,18 +11,21 @@ from twisted.internet.task import Clock
 from twisted.trial.unittest import TestCase
 
 from blackjackd.table import TableConfig
-from blackjackd.testing import LiveServer, http_get, open_client
+from blackjackd.testing import CLASSIC_OPENING, LiveServer, http_get, open_client
 
+# ann plays an opening round alone (TS 7H against the dealer's 9S 8H) while
+# bob waits; then both are dealt in, a card each, then a second each:
 # ann: TS 9S (19); bob: 7C 7D (14), hits 8H (22); the dealer: TH 8D (18).
-CARDS = ["TS", "9S", "7C", "7D", "8H", "TH", "8D"]
+CARDS = [*CLASSIC_OPENING, "TS", "7C", "9S", "7D", "8H", "TH", "8D"]
 
 
 class LoopbackTests(TestCase):
     """A site on 127.0.0.1, on a free port, with a stacked shoe."""
 
     def setUp(self):
+        self.clock = Clock()
         self.server = LiveServer(
-            CARDS, config=TableConfig(seats=2), reactor=reactor, clock=Clock()
+            CARDS, config=TableConfig(seats=2), reactor=reactor, clock=self.clock
         )
         self.port = self.server.port_number
         self.addCleanup(self._stop)
@@ -46,12 +49,12 @@ class LoopbackTests(TestCase):
                 [m["type"] for m in ann_start], ["id", "hit", "hit", "deadline"]
             )
             bob.send({"type": "auth", "data": {"username": "bob"}})
-            bob_start = await bob.until("deadline")
+            # bob sat mid-round: he waits for the next one.
+            bob_start = await bob.until("wait")
             self.assertEqual(
-                [m["type"] for m in bob_start],
-                ["id", "hit", "hit", "other_players", "deadline"],
+                [m["type"] for m in bob_start], ["id", "other_players", "wait"]
             )
-            self.assertEqual(bob_start[3]["hand"], ["TS", "9S"])
+            self.assertEqual(bob_start[1]["hand"], ["TS", "7H"])
 
             # A third visitor finds the table full.
             third = await open_client(reactor, self.port)
@@ -66,6 +69,18 @@ class LoopbackTests(TestCase):
             health = json.loads(body)
             self.assertEqual(status, 200)
             self.assertEqual((health["seats_taken"], health["clients"]), (2, 2))
+
+            # ann's opening round ends; after the round delay both are dealt in.
+            ann.send({"type": "stand"})
+            await ann.until("round_over")
+            await bob.until("round_over")
+            self.clock.advance(TableConfig(seats=2).round_delay)
+            for player in (ann, bob):
+                deal = await player.until("deadline")
+                self.assertEqual(
+                    [m["type"] for m in deal],
+                    ["restart", "hit", "hit", "hit", "hit", "deadline"],
+                )
 
             bob.send({"type": "hit"})
             self.assertEqual((await bob.until("bust"))[-1], {"type": "bust", "id": 2})

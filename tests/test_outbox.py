@@ -11,7 +11,7 @@ from zope.interface.verify import verifyObject
 
 from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerProtocol
-from blackjackd.testing import MemoryServer
+from blackjackd.testing import CLASSIC_OPENING, MemoryServer
 from blackjackd.wire import Stand, Wait
 
 
@@ -103,10 +103,13 @@ class BatchedServerTests(SynchronousTestCase):
     def test_a_message_is_answered_in_one_write_per_connection(self):
         # ann stands on 20; bob, the last to play, stands too: the dealer
         # draws and the round is settled, all from bob's one message.
-        server = MemoryServer(["TS", "KH", "QC", "JD", "7S", "9C", "3D"])
+        server = MemoryServer(
+            [*CLASSIC_OPENING, "TS", "QC", "KH", "JD", "7S", "9C", "3D"]
+        )
         server.factory.protocol = CountingProtocol
         ann = server.seat("ann")
         bob = server.seat("bob")
+        server.deal_together(ann, bob)
         ann.send({"type": "stand"})
         server.flush()
         ann.take()

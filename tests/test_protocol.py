@@ -10,13 +10,19 @@ from twisted.web.test.requesthelper import DummyChannel, DummyRequest
 from blackjackd import __version__
 from blackjackd.protocol import ClientLimits
 from blackjackd.table import TableConfig
-from blackjackd.testing import QUIET_LIMITS, MemoryServer, error_events
+from blackjackd.testing import (
+    CLASSIC_OPENING,
+    QUIET_LIMITS,
+    MemoryServer,
+    error_events,
+)
 from blackjackd.web import HealthResource, build_site
 from blackjackd.wire import Wait, as_dict
 
-# ann: TS 7H (17); bob: 9C 5D (14), then 8S when he hits (22, bust);
-# the dealer: 6H TD (16), then 4C (20).
-ROUND_ONE = ["TS", "7H", "9C", "5D", "8S", "6H", "TD", "4C"]
+# Dealt round the table, a card each then a second each: ann TS 7H (17);
+# bob 9C 5D (14), then 8S when he hits (22, bust); the dealer: 6H TD (16),
+# then 4C (20).
+ROUND_ONE = ["TS", "9C", "7H", "5D", "8S", "6H", "TD", "4C"]
 
 # (ann's cards, the dealer's cards, what ann hears, ann's result)
 RESULTS = [
@@ -114,9 +120,12 @@ class RoundTests(SynchronousTestCase):
         self.assertEqual(client.take(), [{"type": "auth"}])
 
     def test_seed_round_two_players(self):
-        """Two players: the deal, a bust, the dealer's play, the next round."""
+        """Two players: the deal, a second player waiting for the next round,
+        a bust, the dealer's play, the next round."""
         with error_events() as logged_errors:
-            server = MemoryServer([*ROUND_ONE, "2S", "3S", "4S", "5S"])
+            server = MemoryServer(
+                [*CLASSIC_OPENING, *ROUND_ONE, "2S", "3S", "4S", "5S"]
+            )
             ann = server.seat("ann")
             received = ann.take()
             # The token that brings ann back: url-safe base64, 192 bits.
@@ -160,8 +169,6 @@ class RoundTests(SynchronousTestCase):
                         "protocol": 1,
                         "turn_timeout": 30.0,
                     },
-                    {"type": "hit", "card": "9C", "id": 2, "points": 9},
-                    {"type": "hit", "card": "5D", "id": 2, "points": 14},
                     {
                         "type": "other_players",
                         "hand": ["TS", "7H"],
@@ -171,18 +178,47 @@ class RoundTests(SynchronousTestCase):
                         "seat": 0,
                         "state": "playing",
                     },
-                    {"type": "deadline", "id": 2, "seconds": 30.0},
+                    {"type": "wait", "message": "dealt in at the next round"},
                 ],
             )
             self.assertEqual(
                 ann.take(),
-                [
-                    {"type": "new_client", "message": 2, "username": "bob", "seat": 1},
-                    {"type": "hit", "card": "9C", "id": 2, "points": 9},
-                    {"type": "hit", "card": "5D", "id": 2, "points": 14},
-                    {"type": "deadline", "id": 2, "seconds": 30.0},
-                ],
+                [{"type": "new_client", "message": 2, "username": "bob", "seat": 1}],
             )
+
+            # ann's 17 against the dealer's 17 (9S 8H) is settled without bob.
+            ann.send({"type": "stand"})
+            server.flush()
+            opening_over = {
+                "type": "round_over",
+                "dealer": {"hand": ["9S", "8H"], "points": 17},
+                "results": [
+                    {
+                        "id": 1,
+                        "username": "ann",
+                        "hand": ["TS", "7H"],
+                        "points": 17,
+                        "result": "push",
+                    }
+                ],
+                "next_round_in": 3.0,
+            }
+            self.assertEqual(ann.take()[-2:], [{"type": "push", "id": 1}, opening_over])
+            self.assertEqual(bob.take()[-1], opening_over)
+
+            # At the next round both are dealt in, a card each, then a second.
+            server.advance(3)
+            deal = [
+                {"type": "restart"},
+                {"type": "hit", "card": "TS", "id": 1, "points": 10},
+                {"type": "hit", "card": "9C", "id": 2, "points": 9},
+                {"type": "hit", "card": "7H", "id": 1, "points": 17},
+                {"type": "hit", "card": "5D", "id": 2, "points": 14},
+                {"type": "deadline", "id": 1, "seconds": 30.0},
+                {"type": "deadline", "id": 2, "seconds": 30.0},
+            ]
+            self.assertEqual(ann.take(), deal)
+            self.assertEqual(bob.take(), deal)
 
             bob.send({"type": "hit"})
             server.flush()
@@ -270,9 +306,10 @@ class RoundTests(SynchronousTestCase):
     ):
         """``winner`` goes to everyone, ``lose`` to the loser alone."""
         # ann 20 wins, bob 12 loses against the dealer's 17.
-        server = MemoryServer(["TS", "QS", "TC", "2C", "TH", "7D"])
+        server = MemoryServer([*CLASSIC_OPENING, "TS", "TC", "QS", "2C", "TH", "7D"])
         ann = server.seat("ann")
         bob = server.seat("bob")
+        server.deal_together(ann, bob)
         ann.send({"type": "stand"})
         bob.send({"type": "stand"})
         server.flush()
@@ -330,9 +367,10 @@ class RoundTests(SynchronousTestCase):
     def test_player_leaving_mid_round_lets_the_round_finish(self):
         """The last player to act leaves: the dealer plays at once."""
         # ann 17 stands; bob (playing) drops; the dealer plays at once.
-        server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"])
+        server = MemoryServer([*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"])
         ann = server.seat("ann")
         bob = server.seat("bob")
+        server.deal_together(ann, bob)
         ann.send({"type": "stand"})
         server.flush()
         ann.take()
@@ -347,11 +385,12 @@ class RoundTests(SynchronousTestCase):
     def test_turn_timeout_stands_the_player_and_tells_the_table(self):
         """A player who doesn't act in time is stood."""
         server = MemoryServer(
-            ["TS", "7H", "9C", "5D", "TH", "8D"],
+            [*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"],
             config=TableConfig(turn_timeout=2.5, round_delay=1),
         )
         ann = server.seat("ann")
         bob = server.seat("bob")
+        server.deal_together(ann, bob)
         ann.send({"type": "stand"})
         server.flush()
         ann.take()
@@ -482,9 +521,10 @@ class BadInputTests(SynchronousTestCase):
 
     def test_acting_when_the_hand_is_done_is_409_and_changes_nothing(self):
         """Hit or stand after standing: 409, no card, no word to the table."""
-        server = MemoryServer(["TS", "7H", "9C", "5D"])
+        server = MemoryServer([*CLASSIC_OPENING, "TS", "9C", "7H", "5D"])
         ann = server.seat("ann")
         bob = server.seat("bob")
+        server.deal_together(ann, bob)
         ann.send({"type": "stand"})
         server.flush()
         ann.take()
@@ -501,9 +541,10 @@ class BadInputTests(SynchronousTestCase):
         """A casino action at a classic table: an error, and nothing else."""
         for message, expected in CASINO_ACTIONS_AT_A_CLASSIC_TABLE:
             case = json.dumps(message)
-            server = MemoryServer(["TS", "6H", "9C", "5D", "4S"])
+            server = MemoryServer([*CLASSIC_OPENING, "TS", "9C", "6H", "5D", "4S"])
             ann = server.seat("ann")
             bob = server.seat("bob")
+            server.deal_together(ann, bob)
             ann.take()
             bob.take()
             ann.send(message)
@@ -543,15 +584,19 @@ class BadInputTests(SynchronousTestCase):
             open_handshake_timeout=0,
             close_handshake_timeout=0,
         )
-        server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"], limits=limits)
-        ann = server.seat("ann")  # the auth message spends one token
+        server = MemoryServer(
+            [*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"], limits=limits
+        )
+        ann = server.seat("ann")
         bob = server.seat("bob")
+        # The round delay before their deal gives ann back her whole burst.
+        server.deal_together(ann, bob)
         ann.take()
         bob.take()
-        for _ in range(2):
+        for _ in range(3):
             ann.send({"type": "bogus"})
         server.flush()
-        self.assertEqual([m["status_code"] for m in ann.take()], [400, 400])
+        self.assertEqual([m["status_code"] for m in ann.take()], [400, 400, 400])
         ann.send({"type": "bogus"})
         server.flush()
         self.assertEqual(ann.take(), [_error(429, "too many messages")])
@@ -587,12 +632,16 @@ class BadInputTests(SynchronousTestCase):
             open_handshake_timeout=0,
             close_handshake_timeout=0,
         )
-        server = MemoryServer(["TS", "7H", "9C", "5D", "TH", "8D"], limits=limits)
-        ann = server.seat("ann")  # the auth message spends one token
+        server = MemoryServer(
+            [*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"], limits=limits
+        )
+        ann = server.seat("ann")
         bob = server.seat("bob")
+        # The round delay before their deal gives ann back her whole burst.
+        server.deal_together(ann, bob)
         ann.take()
         bob.take()
-        for _ in range(2):
+        for _ in range(3):
             ann.send({"type": "bogus"})
         server.flush()
         ann.take()
@@ -696,9 +745,8 @@ class ServerTests(SynchronousTestCase):
 
     def test_no_timer_is_left_after_everyone_leaves(self):
         """Once every client has gone, no timer is left."""
-        server = MemoryServer(["TS", "7H", "9C", "5D"])
-        server.seat("ann")
-        server.seat("bob")
+        server = MemoryServer([*CLASSIC_OPENING, "TS", "9C", "7H", "5D"])
+        server.deal_together(server.seat("ann"), server.seat("bob"))
         self.assertTrue(server.clock.getDelayedCalls())
         server.close_all()
         self.assertEqual(server.clock.getDelayedCalls(), [])
@@ -745,9 +793,10 @@ class ServerTests(SynchronousTestCase):
 
     def test_a_broadcast_is_encoded_and_framed_once(self):
         """A message to the whole table is prepared once for every seat."""
-        server = MemoryServer(["TS", "7H", "9C", "5D"])
+        server = MemoryServer([*CLASSIC_OPENING, "TS", "9C", "7H", "5D"])
         ann = server.seat("ann")
         bob = server.seat("bob")
+        server.deal_together(ann, bob)
         ann.take()
         bob.take()
         prepared = []

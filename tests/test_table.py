@@ -19,7 +19,7 @@ from blackjackd.errors import ActionRejected
 from blackjackd.rules import dealer_must_hit
 from blackjackd.shoe import Shoe, StackedShoe
 from blackjackd.table import TableConfig
-from blackjackd.testing import Inbox
+from blackjackd.testing import CLASSIC_OPENING, Inbox
 from blackjackd.wire import REQUESTS, TABLE_MESSAGES, HitRequest, StandRequest
 from tests.raising import raised
 
@@ -50,6 +50,34 @@ class Harness:
 
     def types(self, player_id: int) -> list[str]:
         return [message["type"] for message in self.take(player_id)]
+
+    def sit_together(self, *usernames: str) -> list[int]:
+        """Seats ``usernames`` for one round: the first plays an opening
+        round alone (standing on whatever is dealt), the others sit while
+        it is played and wait, and all of them are dealt in together at the
+        next deal. Their inboxes are emptied of everything before that deal.
+
+        A stacked shoe starts with ``OPENING``; the round's cards follow it,
+        one to each player in seat order, then a second to each."""
+        first, *rest = usernames
+        players = [self.sit(first)] + [self.sit(name) for name in rest]
+        if self.table.seat_of(players[0]).state is HandState.PLAYING:
+            self.table.act(players[0], StandRequest())
+        self.clock.advance(self.config.round_delay)
+        for player in players:
+            del self.inbox[player][: self._deal_index(player)]
+        return players
+
+    def _deal_index(self, player_id: int) -> int:
+        """Where the last deal's messages begin in ``player_id``'s inbox."""
+        types = [message["type"] for message in self.inbox[player_id]]
+        restart = len(types) - 1 - types[::-1].index("restart")
+        return restart - 1 if restart and types[restart - 1] == "shuffle" else restart
+
+
+#: The cards of ``Harness.sit_together``'s opening round: the first player
+#: stands on 17 (TS 7H) and the dealer draws 17 (9S 8H).
+OPENING = list(CLASSIC_OPENING)
 
 
 def hit(card: str, player_id: Any, hand: list[str]) -> dict[str, Any]:
@@ -115,28 +143,32 @@ class RoundTests(TableTestCase):
             [call.getTime() for call in game.clock.getDelayedCalls()], [30]
         )
 
-    def test_a_second_player_mid_round_is_dealt_in_and_introduced(self) -> None:
-        game = Harness(["TS", "7H", "9C", "5D"])
+    def test_a_second_player_mid_round_waits_and_is_dealt_in_at_the_next_round(
+        self,
+    ) -> None:
+        game = Harness([*OPENING, "9C", "5D", "KS", "4H"], round_delay=3)
         ann = game.sit("ann")
         game.take(ann)
         game.clock.advance(10)
         bob = game.sit("bob")
+        # ann's round goes on without bob: he is introduced, not dealt in.
         self.assertEqual(
             game.take(ann),
-            [
-                {"type": "new_client", "message": bob, "username": "bob", "seat": 1},
-                hit("9C", bob, ["9C"]),
-                hit("5D", bob, ["9C", "5D"]),
-                {"type": "deadline", "id": bob, "seconds": 30},
-            ],
+            [{"type": "new_client", "message": bob, "username": "bob", "seat": 1}],
         )
         to_bob = game.take(bob)
+        self.assertEqual([m["type"] for m in to_bob], ["id", "other_players", "wait"])
         self.assertEqual(
-            [m["type"] for m in to_bob],
-            ["id", "hit", "hit", "other_players", "deadline"],
+            to_bob[2], {"type": "wait", "message": "dealt in at the next round"}
         )
+        self.assertIs(game.table.seat_of(bob).state, HandState.WAITING)
+        self.assertEqual(game.table.seat_of(bob).hand, [])
+        refusal = self.refused(409, game, bob, HitRequest())
+        self.assertEqual(refusal.message, "you are dealt in at the next round")
+        # bob's sitting down started no clock: only ann's deadline ticks.
+        self.assertEqual([c.getTime() for c in game.clock.getDelayedCalls()], [30])
         self.assertEqual(
-            to_bob[3],
+            to_bob[1],
             {
                 "type": "other_players",
                 "hand": ["TS", "7H"],
@@ -147,19 +179,41 @@ class RoundTests(TableTestCase):
                 "state": "playing",
             },
         )
-        # Each hand has its own deadline, counted from its own deal.
+        # ann's round is settled without bob, who is dealt in at the next.
+        game.table.act(ann, StandRequest())
+        summary = game.take(bob)[-1]
+        self.assertEqual(summary["type"], "round_over")
+        self.assertEqual([r["id"] for r in summary["results"]], [ann])
+        game.take(ann)
+        game.clock.advance(3)
         self.assertEqual(
-            sorted(c.getTime() for c in game.clock.getDelayedCalls()), [30, 40]
+            game.take(bob),
+            [
+                {"type": "restart"},
+                hit("9C", ann, ["9C"]),
+                hit("5D", bob, ["5D"]),
+                hit("KS", ann, ["9C", "KS"]),
+                hit("4H", bob, ["5D", "4H"]),
+                {"type": "deadline", "id": ann, "seconds": 30},
+                {"type": "deadline", "id": bob, "seconds": 30},
+            ],
+        )
+        self.assertIs(game.table.seat_of(bob).state, HandState.PLAYING)
+        # Both hands' deadlines count from the deal.
+        self.assertEqual(
+            sorted(c.getTime() for c in game.clock.getDelayedCalls()), [43, 43]
         )
 
     def test_a_full_round_settles_each_player_on_their_own(self) -> None:
         # ann 17 stands, bob 14 hits 8 and busts, cal 20 stands; dealer 6 T =
         # 16, draws 2: 18. ann loses, bob loses (bust), cal wins.
+        # (Dealt round the table: a card each, then a second each.)
         game = Harness(
-            ["TS", "7H", "9C", "5D", "KS", "QH", "8S", "6H", "TD", "2C"],
+            [*OPENING, "TS", "9C", "KS", "7H", "5D", "QH", "8S", "6H", "TD", "2C"],
             round_delay=3,
         )
-        ann, bob, cal = game.sit("ann"), game.sit("bob"), game.sit("cal")
+        ann, bob, cal = game.sit_together("ann", "bob", "cal")
+        self.assertEqual(game.table.seat_of(bob).hand, ["9C", "5D"])
         game.table.act(ann, StandRequest())
         game.table.act(bob, HitRequest())
         self.assertIs(game.table.seat_of(bob).state, HandState.BUST)
@@ -183,7 +237,7 @@ class RoundTests(TableTestCase):
         )
         self.assertIn({"type": "lose", "id": ann}, game.take(ann))
         self.assertIn({"type": "lose", "id": bob}, game.take(bob))
-        self.assertEqual(game.table.rounds_played, 1)
+        self.assertEqual(game.table.rounds_played, 2)  # the opening round, then this
 
     def test_the_next_round_comes_after_the_round_delay(self) -> None:
         game = Harness(["TS", "7H", "9S", "8H", "2C", "3C"], round_delay=3)
@@ -242,8 +296,8 @@ class TurnTests(TableTestCase):
     """Turn timers, and acting out of turn."""
 
     def test_a_turn_timeout_stands_the_hand_and_tells_the_table(self) -> None:
-        game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"], turn_timeout=2.5)
-        ann, bob = game.sit("ann"), game.sit("bob")
+        game = Harness([*OPENING, "TS", "9C", "6H", "5D", "KS", "8H"], turn_timeout=2.5)
+        ann, bob = game.sit_together("ann", "bob")
         game.table.act(bob, StandRequest())
         game.take(ann)
         game.clock.advance(2.4)
@@ -254,18 +308,18 @@ class TurnTests(TableTestCase):
         self.assertEqual(to_ann[-1]["type"], "round_over")
 
     def test_acting_cancels_the_turn_timer(self) -> None:
-        game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
-        ann, bob = game.sit("ann"), game.sit("bob")
+        game = Harness([*OPENING, "TS", "9C", "6H", "5D", "KS", "8H"], round_delay=3)
+        ann, bob = game.sit_together("ann", "bob")
         game.table.act(ann, StandRequest())
-        # Only bob's deadline is left ticking.
-        self.assertEqual([c.getTime() for c in game.clock.getDelayedCalls()], [30])
+        # Only bob's deadline, counted from the deal at 3, is left ticking.
+        self.assertEqual([c.getTime() for c in game.clock.getDelayedCalls()], [33])
         game.clock.advance(30)
         self.assertIs(game.table.seat_of(bob).state, HandState.STOOD)
 
     def test_acting_on_a_finished_hand_is_refused_and_changes_nothing(self) -> None:
         for action in ["hit", "stand"]:
-            game = Harness(["TS", "6H", "9C", "5D"])
-            ann, bob = game.sit("ann"), game.sit("bob")
+            game = Harness([*OPENING, "TS", "9C", "6H", "5D"])
+            ann, bob = game.sit_together("ann", "bob")
             game.table.act(ann, StandRequest())
             game.take(ann)
             game.take(bob)
@@ -304,6 +358,46 @@ class SeatingTests(TableTestCase):
         self.assertEqual(game.table.seat_of(ann).hand, ["2C", "4C"])
         self.assertEqual(game.table.seat_of(bob).hand, ["3C", "5C"])
 
+    def test_players_sitting_down_every_0_8_s_never_hold_a_round_open(
+        self,
+    ) -> None:
+        # Dealt in at once with a fresh turn timer, a player sitting down
+        # every 0.8 s kept one round open for ever (issue 10). ann stands at
+        # once every round; a newcomer sits every 0.8 s, never acts, and
+        # leaves 4.8 s later to make room for the next.
+        game = Harness(
+            shoe=Shoe(6, random.Random(7)), seats=7, turn_timeout=2.5, round_delay=3
+        )
+        ann = game.sit("ann")
+        joiners: list[int] = []
+        opened: float | None = 0.0
+        lengths: list[float] = []
+        joiners_settled = 0
+        for step in range(1, 1201):  # 120 s of play, looked at every 0.1 s
+            game.clock.advance(0.1)
+            if step % 8 == 0:
+                if len(joiners) == 6:
+                    game.table.leave(joiners.pop(0))
+                joiners.append(game.sit(f"joiner{step}"))
+            if game.table.seat_of(ann).state is HandState.PLAYING:
+                game.table.act(ann, StandRequest())
+            now = game.clock.seconds()
+            for message in game.take(ann):
+                if message["type"] == "restart":
+                    opened = now
+                elif message["type"] == "round_over":
+                    assert opened is not None
+                    lengths.append(now - opened)
+                    opened = None
+                    joiners_settled += len(message["results"]) - 1
+        if opened is not None:
+            lengths.append(game.clock.seconds() - opened)
+        # Rounds end within the turn timeout (to the 0.1 s they are looked
+        # at), and newcomers are dealt in at the next round's deal.
+        self.assertLessEqual(max(lengths), 2.5 + 0.1 + 1e-6)
+        self.assertGreater(len(lengths), 8)
+        self.assertGreater(joiners_settled, 8)
+
     def test_a_full_table_refuses_another_player(self) -> None:
         game = Harness(["TS", "7H"], seats=1)
         game.sit("ann")
@@ -321,8 +415,8 @@ class SeatingTests(TableTestCase):
         self.assertEqual([game.table.seat_of(p).index for p in (bob, cal)], [1, 2])
 
     def test_leaving_mid_round_lets_the_others_finish(self) -> None:
-        game = Harness(["TS", "6H", "9C", "5D", "KS", "8H"])
-        ann, bob = game.sit("ann"), game.sit("bob")
+        game = Harness([*OPENING, "TS", "9C", "6H", "5D", "KS", "8H"])
+        ann, bob = game.sit_together("ann", "bob")
         game.take(bob)
         game.table.leave(ann)
         self.assertEqual(game.take(bob), [{"type": "left", "id": ann}])
@@ -354,9 +448,8 @@ class SeatingTests(TableTestCase):
         game.table.leave(ann)  # a second leave is harmless
 
     def test_close_cancels_every_timer(self) -> None:
-        game = Harness(["TS", "6H", "9C", "5D"])
-        game.sit("ann")
-        game.sit("bob")
+        game = Harness([*OPENING, "TS", "9C", "6H", "5D"])
+        game.sit_together("ann", "bob")
         self.assertEqual(len(game.clock.getDelayedCalls()), 2)
         game.table.close()
         self.assertEqual(game.clock.getDelayedCalls(), [])
@@ -396,7 +489,7 @@ class ShoeTests(SynchronousTestCase):
         shoe = Shoe(1, random.Random(5), penetration=1.0)
         burned = [shoe.draw() for _ in range(40)]
         game = Harness(shoe=shoe, seats=7)
-        players = [game.sit(f"p{n}") for n in range(7)]
+        players = game.sit_together(*(f"p{n}" for n in range(7)))
         for player in players:
             while game.table.seat_of(player).state is HandState.PLAYING:
                 game.table.act(player, HitRequest())
@@ -405,7 +498,9 @@ class ShoeTests(SynchronousTestCase):
         self.assertEqual(shoe.shuffles, 2)
         self.assertGreater(len(on_table), 52 - len(burned))
         self.assertEqual(max(Counter(on_table).values()), 1)
-        self.assertIn("shuffle", game.types(players[0]))
+        # The refill came during the round, not before its deal.
+        to_first = game.types(players[0])
+        self.assertIn("shuffle", to_first[to_first.index("restart") :])
 
 
 actions = st.lists(

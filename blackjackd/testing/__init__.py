@@ -4,9 +4,11 @@ As ``treq.testing`` does for HTTP, this package serves a real server without a
 network. ``MemoryServer`` is the real lobby and WebSocket factory, dealing
 from stacked shoes on a ``Clock``; each ``RecordingClient`` is a real autobahn
 client joined to it in memory, so a test moves bytes (``flush``) and time
-(``advance``) itself. ``Inbox`` records what a table sends one player,
-``deal`` stacks a casino deal, ``CasinoSetup`` seats players at a casino
-table. ``error_events`` collects errors logged meanwhile.
+(``advance``) itself; ``deal_together`` (with a shoe that starts with
+``CLASSIC_OPENING``) deals classic players in at one round. ``Inbox``
+records what a table sends one player, ``deal`` stacks a casino deal,
+``CasinoSetup`` seats players at a casino table. ``error_events`` collects
+errors logged meanwhile.
 
 Over real TCP (loopback tests): ``LiveServer`` is the real server on a free
 port of 127.0.0.1 with a stacked shoe, recording every message it sends;
@@ -34,9 +36,10 @@ from blackjackd.testing.loopback import (
     wait_for,
 )
 from blackjackd.testing.memory import QUIET_LIMITS, MemoryServer, RecordingClient
-from blackjackd.testing.tables import CasinoSetup, Inbox, deal
+from blackjackd.testing.tables import CLASSIC_OPENING, CasinoSetup, Inbox, deal
 
 __all__ = [
+    "CLASSIC_OPENING",
     "QUIET_LIMITS",
     "TIMEOUT",
     "CasinoSetup",

@@ -238,6 +238,30 @@ class MemoryServer:
         self.flush()
         return client
 
+    def deal_together(self, first: RecordingClient, *others: RecordingClient) -> None:
+        """Deal players in together at a classic table, where one who sits
+        mid-round waits for the next: ``first``, dealt in alone, stands; the
+        ``others``, who sat while that round was played, wait; after the
+        round delay all of them are dealt in at the next round. Each
+        client's ``received`` then starts at that round's deal (its
+        ``restart``, or the ``shuffle`` before it).
+
+        A ``StackedShoe`` starts with ``CLASSIC_OPENING``: ``first``'s 17
+        and the dealer's 17. The next round deals one card to each seated
+        player in seat order, then a second to each."""
+        first.send({"type": "stand"})
+        self.flush()
+        assert isinstance(self.config, TableConfig), "a classic table"
+        self.advance(self.config.round_delay)
+        for client in (first, *others):
+            types = client.types()
+            if "restart" not in types:
+                raise AssertionError(f"no new round was dealt: {types}")
+            start = len(types) - 1 - types[::-1].index("restart")
+            if start and types[start - 1] == "shuffle":
+                start -= 1
+            del client.received[:start]
+
     def drop(self, client: RecordingClient) -> None:
         """Lose ``client``'s connection, as a dropped network does: no
         closing handshake."""

@@ -24,6 +24,11 @@ from blackjackd.wire import (
     as_dict,
 )
 
+#: The cards of a classic table's opening round, for tests that need two
+#: players dealt in together (``MemoryServer.deal_together``): the first
+#: player stands on 17 (TS 7H) and the dealer draws 17 (9S 8H).
+CLASSIC_OPENING = ("TS", "7H", "9S", "8H")
+
 
 class Inbox(list[dict[str, Any]]):
     """A player's ``send`` for a table built in a test: keeps every message
