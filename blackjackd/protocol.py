@@ -114,6 +114,11 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         return None if self.session is None else self.session.player_id
 
     def onOpen(self) -> None:
+        # The connection guard (``blackjackd.guard``), when the site has
+        # one, stops timing the handshake.
+        finished = getattr(self.transport, "handshake_finished", None)
+        if finished is not None:
+            finished()
         self.factory.clients.add(self)
         self._bucket = TokenBucket(
             self.factory.limits.rate, self.factory.limits.burst, self.factory.clock

@@ -20,6 +20,7 @@ from blackjackd import __version__
 from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig, parse_payout
+from blackjackd.guard import ConnectionGuard
 from blackjackd.lobby import AnyConfig, Lobby
 from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
@@ -184,6 +185,29 @@ class Options(usage.Options):
             "Rounds in a row a player may let pass without a bet or a move "
             "before being stood up (0: never).",
             _int_between(0, 1000),
+        ],
+        [
+            "handshake-timeout",
+            None,
+            10.0,
+            "Seconds from accepting a connection to its finished WebSocket "
+            "handshake, however slowly its bytes come (0: no bound).",
+            _seconds(minimum_exclusive=False),
+        ],
+        [
+            "max-connections",
+            None,
+            4000,
+            "Connections at once, in all; the excess is dropped at once (0: no "
+            "bound; keep it under the process's file limit, ulimit -n).",
+            _int_between(0, 10**6),
+        ],
+        [
+            "pending-per-address",
+            None,
+            8,
+            "Connections from one address short of a finished handshake (0: no bound).",
+            _int_between(0, 10**6),
         ],
         [
             "seats-per-address",
@@ -553,5 +577,12 @@ def makeService(config: Options) -> IService:
     # permission) stops twistd at start-up rather than leaving a server
     # running that nobody can reach.
     site = build_site(factory, reactor, expose_version=bool(config["expose-version"]))
-    strports.service(config["port"], site, reactor).setServiceParent(service)
+    guarded = ConnectionGuard(
+        site,
+        reactor,
+        handshake_timeout=config["handshake-timeout"],
+        max_connections=config["max-connections"],
+        max_pending_per_address=config["pending-per-address"],
+    )
+    strports.service(config["port"], guarded, reactor).setServiceParent(service)
     return service

@@ -95,6 +95,9 @@ OPTIONS = (
     "--expose-version",
     "--seats-per-address=",
     "--trusted-proxy=",
+    "--handshake-timeout=",
+    "--max-connections=",
+    "--pending-per-address=",
 )
 
 
