@@ -12,13 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
 from twisted.internet.defer import Deferred
-from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.internet.interfaces import (
+    IConsumer,
+    IDelayedCall,
+    IPushProducer,
+    IReactorTime,
+)
 from twisted.logger import Logger
 from twisted.python.failure import Failure
+from zope.interface import implementer
 
 from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank
@@ -96,6 +103,25 @@ class ClientLimits:
     trusted_proxies: frozenset[str] = frozenset()
 
 
+@implementer(IPushProducer)
+class _ReaderWatch:
+    """A streaming producer that stands for everything the server sends one
+    connection: asked to pause, the client has stopped reading, and the
+    connection is dropped."""
+
+    def __init__(self, connection: WebSocketServerProtocol) -> None:
+        self._connection = connection
+
+    def pauseProducing(self) -> None:
+        self._connection.dropConnection(abort=True)
+
+    def resumeProducing(self) -> None:
+        pass
+
+    def stopProducing(self) -> None:
+        pass
+
+
 class BlackjackServerProtocol(WebSocketServerProtocol):
     """One client's connection: an unseated visitor, then a seated player
     (a ``Session``, which may outlive this connection)."""
@@ -107,6 +133,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     _auth_timer: IDelayedCall | None = None
     #: A password is being checked; the connection holds no seat yet.
     _signing_in = False
+    _frames_in_message = 0
 
     @property
     def player_id(self) -> int | None:
@@ -119,6 +146,14 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         finished = getattr(self.transport, "handshake_finished", None)
         if finished is not None:
             finished()
+        if self.transport is not None:
+            # Told when the transport's unsent data passes its buffer size
+            # (64 KiB over TCP): a client that doesn't read is dropped, not
+            # buffered for without end. It takes the place of the HTTP
+            # channel's producer, which the upgrade left behind.
+            consumer = cast(IConsumer, self.transport)
+            consumer.unregisterProducer()
+            consumer.registerProducer(_ReaderWatch(self), True)
         self.factory.clients.add(self)
         self._bucket = TokenBucket(
             self.factory.limits.rate, self.factory.limits.burst, self.factory.clock
@@ -131,6 +166,37 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             self._auth_timer = self.factory.clock.callLater(
                 self.factory.limits.auth_timeout, self._auth_expired
             )
+
+    # -- every frame costs ----------------------------------------------------
+    # A message is charged once it is whole (``onMessage``); a ping, a pong,
+    # and each frame of a message beyond its first cost the same budget, so
+    # a flood of control or empty frames is closed like any other flood.
+
+    def onPing(self, payload: bytes) -> None:
+        if self._charge_frame():
+            super().onPing(payload)
+
+    def onPong(self, payload: bytes) -> None:
+        if self._charge_frame():
+            super().onPong(payload)
+
+    def onMessageBegin(self, isBinary: bool) -> None:
+        self._frames_in_message = 0
+        super().onMessageBegin(isBinary)
+
+    def onMessageFrameBegin(self, length: int) -> None:
+        super().onMessageFrameBegin(length)
+        self._frames_in_message += 1
+        if self._frames_in_message > 1 and self.state == WebSocketProtocol.STATE_OPEN:
+            self._charge_frame()
+
+    def _charge_frame(self) -> bool:
+        """Spend a token on a frame; over budget, the connection closes
+        (1008): a frame can't be answered with an error."""
+        if self._bucket.take():
+            return True
+        self.close_with(CLOSE_POLICY_VIOLATION, "too many frames")
+        return False
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
