@@ -106,9 +106,13 @@ def start_game_server(
         f"--round-delay={round_delay}",
         f"--game={game}",
     ]
-    if "seats-per-address" in (repo / "blackjackd" / "tap.py").read_text():
-        # Every bot connects from 127.0.0.1 (older versions had no cap).
+    tap = (repo / "blackjackd" / "tap.py").read_text()
+    # Every bot connects from 127.0.0.1, many at once (older versions had
+    # no caps).
+    if "seats-per-address" in tap:
         argv.append("--seats-per-address=0")
+    if "pending-per-address" in tap:
+        argv.append("--pending-per-address=0")
     directory = tempfile.mkdtemp(prefix="blackjackd-bench-")
     child = Child(reactor, re.compile(rb"Site starting on (\d+)"), directory)
     return _spawn(reactor, child, argv, dict(os.environ, PYTHONPATH=str(repo)))
