@@ -223,6 +223,12 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             try:
                 request = _decode_request(payload)
                 self._dispatch(request)
+                session = self.session
+                if session is not None and type(request) in session.table.actions:
+                    # A move the table took is free: only what it refuses,
+                    # and every other message, spends the budget, so a fast
+                    # player keeps it for the pongs to the server's pings.
+                    self._bucket.refund()
             except Refusal as refusal:
                 self.send_error(refusal.status_code, refusal.message)
             except Exception:

@@ -29,3 +29,7 @@ class TokenBucket:
             self._tokens -= 1
             return True
         return False
+
+    def refund(self) -> None:
+        """Give back the token a message took: it turned out free."""
+        self._tokens = min(float(self.burst), self._tokens + 1)

@@ -59,6 +59,31 @@ class FrameBudgetTests(SynchronousTestCase):
         self.assertFalse(ann.closed)
 
 
+class FastPlayerTests(SynchronousTestCase):
+    def test_a_fast_player_keeps_the_budget_for_pongs(self) -> None:
+        """Moves the table takes cost nothing, so a player faster than the
+        message rate still answers the server's pings."""
+        server = MemoryServer(
+            ["TS", "2H"] + ["2C"] * 40 + ["TD", "7S"], config=None, limits=TIGHT
+        )
+        ann = server.seat("ann")
+        ann.take()
+        for _ in range(4):
+            ann.send({"type": "hit"})  # more than the burst, in no time
+        server.flush()
+        received = ann.take()
+        self.assertEqual(
+            [m for m in received if m["type"] == "error"], [], "no move was refused"
+        )
+        self.assertEqual(
+            len([m for m in received if m["type"] == "hit" and m["id"] == 1]), 4
+        )
+        for _ in range(2):  # what the burst had left after auth
+            ann.sendPong(b"x")
+        server.flush()
+        self.assertFalse(ann.closed)
+
+
 class SlowReaderTests(SynchronousTestCase):
     def test_a_client_that_stops_reading_is_dropped(self) -> None:
         server = MemoryServer(real_shoe_seed=1)
