@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from twisted.internet import defer, protocol
@@ -87,12 +88,21 @@ def _spawn(reactor, child: Child, argv: list[str], env: dict[str, str]) -> Child
 
 
 def start_game_server(
-    reactor, repo: Path, game: str, tables: int, seats: int, round_delay: float
+    reactor,
+    repo: Path,
+    game: str,
+    tables: int,
+    seats: int,
+    round_delay: float,
+    options: Sequence[str] = (),
+    uncap_addresses: bool = True,
 ) -> Child:
     """``twistd blackjack`` on a free loopback port, running the server code
     of the checkout at ``repo`` (with this Python's packages), in a new
     temporary directory: its database starts empty there, whatever the
-    checkout's version calls it, and goes with the directory."""
+    checkout's version calls it, and goes with the directory. ``options``
+    are more of twistd blackjack's; unless ``uncap_addresses`` is false, the
+    seats and pending handshakes of one address are not capped."""
     twistd = Path(sys.executable).parent / "twistd"
     argv = [
         str(twistd),
@@ -106,16 +116,21 @@ def start_game_server(
         f"--round-delay={round_delay}",
         f"--game={game}",
     ]
-    tap = (repo / "blackjackd" / "tap.py").read_text()
-    # Every bot connects from 127.0.0.1, many at once (older versions had
-    # no caps).
-    if "seats-per-address" in tap:
-        argv.append("--seats-per-address=0")
-    if "pending-per-address" in tap:
-        argv.append("--pending-per-address=0")
+    argv.extend(options)
+    if uncap_addresses:
+        # Every bot connects from 127.0.0.1, many at once (older versions
+        # had no caps).
+        for cap in ("seats-per-address", "pending-per-address"):
+            if has_option(repo, cap):
+                argv.append(f"--{cap}=0")
     directory = tempfile.mkdtemp(prefix="blackjackd-bench-")
     child = Child(reactor, re.compile(rb"Site starting on (\d+)"), directory)
     return _spawn(reactor, child, argv, dict(os.environ, PYTHONPATH=str(repo)))
+
+
+def has_option(repo: Path, name: str) -> bool:
+    """Whether the checkout's ``twistd blackjack`` knows ``--name``."""
+    return f'"{name}"' in (repo / "blackjackd" / "tap.py").read_text()
 
 
 def start_echo_server(reactor) -> Child:
