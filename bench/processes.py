@@ -120,7 +120,7 @@ def start_game_server(
     if uncap_addresses:
         # Every bot connects from 127.0.0.1, many at once (older versions
         # had no caps).
-        for cap in ("seats-per-address", "pending-per-address"):
+        for cap in ("seats-per-address", "pending-per-address", "sign-ins-per-address"):
             if has_option(repo, cap):
                 argv.append(f"--{cap}=0")
     directory = tempfile.mkdtemp(prefix="blackjackd-bench-")

@@ -33,7 +33,7 @@ from blackjackd.errors import ActionRejected, Refusal
 from blackjackd.history import history_round
 from blackjackd.lobby import Lobby
 from blackjackd.outbox import Outbox
-from blackjackd.ratelimit import TokenBucket
+from blackjackd.ratelimit import AddressBuckets, TokenBucket
 from blackjackd.sessions import Session, Sessions
 from blackjackd.store import AccountRow
 from blackjackd.timing import cancel_call
@@ -101,6 +101,10 @@ class ClientLimits:
     seats_per_address: int = 0
     #: Proxies whose ``X-Forwarded-For`` names the client's address.
     trusted_proxies: frozenset[str] = frozenset()
+    #: Password checks one address may ask for, a second and at once
+    #: (a burst of 0: any number).
+    password_rate: float = 0.5
+    password_burst: int = 0
 
 
 @implementer(IPushProducer)
@@ -348,6 +352,11 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             raise ActionRejected(
                 401, "this server keeps no accounts: sign in without a password"
             )
+        if not factory.password_checks.take(self.client_address()):
+            # Each check costs 16 MiB and tens of milliseconds of scrypt.
+            raise ActionRejected(
+                429, "too many sign-ins from your address: try again in a while"
+            )
         self._signing_in = True
         Deferred.fromCoroutine(
             self._sign_in(factory.accounts, request.username, request.password)
@@ -535,6 +544,11 @@ class BlackjackServerFactory(WebSocketServerFactory):
         self.bank = bank
         #: Whether a casino table seats players without an account.
         self.guests = guests
+        #: Password checks (sign-ins and registrations) each address may
+        #: ask for.
+        self.password_checks = AddressBuckets(
+            limits.password_rate, limits.password_burst, clock
+        )
         #: Where every message goes out; the one whose ``timed`` clock the
         #: tables run on, if they do.
         self.outbox = Outbox() if outbox is None else outbox

@@ -219,6 +219,14 @@ class Options(usage.Options):
             _int_between(0, 1000),
         ],
         [
+            "sign-ins-per-address",
+            None,
+            10,
+            "Password checks (sign-ins and registrations) one address may ask "
+            "for at once; then one every 2 seconds (0: no bound).",
+            _int_between(0, 10**6),
+        ],
+        [
             "trusted-proxy",
             None,
             "",
@@ -474,6 +482,7 @@ def client_limits(config: Options) -> ClientLimits:
     """What each connection may do, as the options say."""
     return ClientLimits(
         seats_per_address=config["seats-per-address"],
+        password_burst=config["sign-ins-per-address"],
         trusted_proxies=frozenset(
             address.strip()
             for address in config["trusted-proxy"].split(",")

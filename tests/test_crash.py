@@ -48,6 +48,7 @@ OPTIONS = (
     "--game=casino",
     # Every player connects from 127.0.0.1.
     "--seats-per-address=0",
+    "--sign-ins-per-address=0",
     f"--starting-chips={STARTING_CHIPS}",
     "--round-delay=0.1",
     "--bet-timeout=120",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
+from blackjackd.protocol import ClientLimits
 from blackjackd.testing import MemoryServer
 from tests.manual_queues import make_threads_manual
 
@@ -36,3 +37,42 @@ class ParallelGuessTests(SynchronousTestCase):
         # Sequentially, the 4th wrong password on makes the next wait (429):
         # at most 4 of 20 may be checked.
         self.assertLessEqual(checked, 4, codes)
+
+
+class SignInsPerAddressTests(SynchronousTestCase):
+    """Each password check costs 16 MiB and tens of milliseconds of scrypt:
+    one address gets ``password_burst`` at once, then one every two
+    seconds, whatever names it tries."""
+
+    def test_an_address_is_slowed_whatever_names_it_tries(self) -> None:
+        limits = ClientLimits(
+            auto_ping_interval=0,
+            open_handshake_timeout=0,
+            close_handshake_timeout=0,
+            auth_timeout=0,
+            password_rate=0.5,
+            password_burst=3,
+        )
+        server = MemoryServer(
+            config=CasinoConfig(), database="sqlite::memory:", limits=limits
+        )
+        answers = [
+            server.seat(f"name{number}", "pw", host="192.0.2.7").received[0]
+            for number in range(4)
+        ]
+        self.assertEqual([answer["type"] for answer in answers[:3]], ["id"] * 3)
+        self.assertEqual(
+            answers[3],
+            {
+                "type": "error",
+                "status_code": 429,
+                "message": "too many sign-ins from your address: try again in a while",
+            },
+        )
+        # Another address is not held up; and two seconds later, this one
+        # may try again.
+        other = server.seat("other", "pw", host="198.51.100.3")
+        self.assertEqual(other.received[0]["type"], "id")
+        server.advance(2)
+        again = server.seat("name9", "pw", host="192.0.2.7")
+        self.assertEqual(again.received[0]["type"], "id")

@@ -98,6 +98,7 @@ OPTIONS = (
     "--handshake-timeout=",
     "--max-connections=",
     "--pending-per-address=",
+    "--sign-ins-per-address=",
 )
 
 
