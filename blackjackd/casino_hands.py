@@ -161,7 +161,7 @@ class RoundHands:
         #: every card drawn from the shoe and every move accepted, in order;
         self.drawn: list[str] | None = None
         self.moves: list[dict[str, Any]] | None = None
-        #: the bettors as the round began (``bettors`` loses those removed).
+        #: the bettors as the round began, with their chips then.
         self.entrants: tuple[Entrant, ...] = ()
         if round_id is not None:
             self.drawn = []

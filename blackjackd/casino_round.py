@@ -184,8 +184,8 @@ class CasinoRound(RoundHands):
         return True
 
     def abandon(self, player_id: int) -> bool:
-        """The player left the table for good mid-round. Unlike ``remove``,
-        their bet stays in play: an undecided insurance offer is declined,
+        """The player left the table for good mid-round. Their bet stays in
+        play: an undecided insurance offer is declined,
         every hand still playing stands (``Stand`` with reason ``left``), and
         ``settle`` pays them like everyone else. Whether anything changed."""
         bettor = self._by_id.get(player_id)
@@ -208,19 +208,6 @@ class CasinoRound(RoundHands):
         if self.moves is not None:
             self._note({"move": "abandon", "player": player_id, "hand": None})
         return True
-
-    def remove(self, player_id: int) -> None:
-        """The player left mid-round: their hands are dropped, and what they
-        staked on them stays with the house."""
-        bettor = self._by_id.pop(player_id, None)
-        if bettor is None:
-            return
-        self.bettors.remove(bettor)
-        bettor.hands = []
-        if self.moves is not None:
-            self._note({"move": "remove", "player": player_id, "hand": None})
-        if self.stage is Stage.PLAYING:
-            self._dealer_if_done()
 
     # -- the dealer and the settlement ----------------------------------------------
 

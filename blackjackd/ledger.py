@@ -137,10 +137,6 @@ class Ledger:
         self._stored.discard(account)
         return chips
 
-    def is_stored(self, account: Hashable) -> bool:
-        """Whether ``account`` was loaded from storage (not a guest's)."""
-        return account in self._stored
-
     def retain(self, account: Hashable) -> None:
         """One more holder needs ``account`` in play: a seat, or a round
         with the account's hands to settle."""

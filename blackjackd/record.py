@@ -300,10 +300,6 @@ def _apply(game: CasinoRound, move: Mapping[str, Any]) -> bool:
         return game.time_out(move["player"], move["hand"])
     elif name == "abandon":
         return game.abandon(move["player"])
-    elif name == "remove":
-        if game.bettor(move["player"]) is None:
-            return False
-        game.remove(move["player"])
     else:
         raise ValueError(f"no move is called {name!r}")
     return True

@@ -379,14 +379,14 @@ class RecordingTests(SynchronousTestCase):
     def test_the_entrants_keep_their_balance_after_the_bet(self) -> None:
         cards = deal(("9S", "7H"), ("TH", "6C"), up="TC", hole="8D")
         game, _ = recorded_round(cards, players=2, bet=20, chips=500)
-        game.remove(2)
+        game.abandon(2)
         self.assertEqual(
             [(e.player_id, e.username, e.bet, e.balance) for e in game.entrants],
             [(1, "p1", 20, 480), (2, "p2", 20, 480)],
         )
         self.assertEqual(
             (game.moves or [])[-1],
-            {"at": 1.0, "move": "remove", "player": 2, "hand": None},
+            {"at": 1.0, "move": "abandon", "player": 2, "hand": None},
         )
 
 
@@ -489,16 +489,6 @@ class AbandonTests(SynchronousTestCase):
         game.settle()
         self.assertFalse(game.abandon(1))
         self.assertEqual([move["move"] for move in game.moves or []], ["stand"])
-
-    def test_remove_drops_the_hands_abandon_keeps_them(self) -> None:
-        cards = deal(("TS", "KH"), ("TH", "9C"), up="TC", hole="7D")
-        game, ledger = recorded_round(cards, players=2)
-        game.remove(1)
-        game.abandon(2)
-        game.settle()
-        self.assertIsNone(game.bettor(1))
-        self.assertEqual(ledger.balance(1), 990)  # the 20 that would have won
-        self.assertEqual(ledger.balance(2), 1010)  # 19 beats 17
 
 
 class CloseInsuranceTests(SynchronousTestCase):

@@ -448,7 +448,6 @@ ANY_MOVE = (
     "close_insurance",
     "time_out",
     "abandon",
-    "remove",
 )
 
 
@@ -464,8 +463,6 @@ def try_move(
         game.time_out(player, hand or 0)
     elif kind == "abandon":
         game.abandon(player)
-    elif kind == "remove":
-        game.remove(player)
     else:
         getattr(game, kind)(player, hand)
 
