@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.test.requesthelper import DummyChannel, DummyRequest
@@ -474,6 +475,29 @@ class RoundTests(SynchronousTestCase):
         self.assertEqual(bob.take(), [])
 
 
+def _dealt_with_a_small_budget() -> tuple[MemoryServer, Any, Any]:
+    """ann and bob dealt in together at a table where a client may send 3
+    messages at once and 1 a second, and 4 refused in a row close it."""
+    limits = ClientLimits(
+        rate=1,
+        burst=3,
+        strikes=4,
+        auto_ping_interval=0,
+        open_handshake_timeout=0,
+        close_handshake_timeout=0,
+    )
+    server = MemoryServer(
+        [*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"], limits=limits
+    )
+    ann = server.seat("ann")
+    bob = server.seat("bob")
+    # The round delay before their deal gives ann back her whole burst.
+    server.deal_together(ann, bob)
+    ann.take()
+    bob.take()
+    return server, ann, bob
+
+
 class BadInputTests(SynchronousTestCase):
     """What a client may get wrong: an error each, and nothing changes."""
 
@@ -576,23 +600,7 @@ class BadInputTests(SynchronousTestCase):
 
     def test_flood_gets_429_then_a_close(self):
         """Too many messages: 429s, then a 1008 close; the table plays on."""
-        limits = ClientLimits(
-            rate=1,
-            burst=3,
-            strikes=4,
-            auto_ping_interval=0,
-            open_handshake_timeout=0,
-            close_handshake_timeout=0,
-        )
-        server = MemoryServer(
-            [*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"], limits=limits
-        )
-        ann = server.seat("ann")
-        bob = server.seat("bob")
-        # The round delay before their deal gives ann back her whole burst.
-        server.deal_together(ann, bob)
-        ann.take()
-        bob.take()
+        server, ann, bob = _dealt_with_a_small_budget()
         for _ in range(3):
             ann.send({"type": "bogus"})
         server.flush()
@@ -624,23 +632,7 @@ class BadInputTests(SynchronousTestCase):
         """Over its budget, a client's move the table takes is played (the
         table would wait out a turn timer for it); a move it refuses counts
         against the budget as anything else does."""
-        limits = ClientLimits(
-            rate=1,
-            burst=3,
-            strikes=4,
-            auto_ping_interval=0,
-            open_handshake_timeout=0,
-            close_handshake_timeout=0,
-        )
-        server = MemoryServer(
-            [*CLASSIC_OPENING, "TS", "9C", "7H", "5D", "TH", "8D"], limits=limits
-        )
-        ann = server.seat("ann")
-        bob = server.seat("bob")
-        # The round delay before their deal gives ann back her whole burst.
-        server.deal_together(ann, bob)
-        ann.take()
-        bob.take()
+        server, ann, _ = _dealt_with_a_small_budget()
         for _ in range(3):
             ann.send({"type": "bogus"})
         server.flush()
