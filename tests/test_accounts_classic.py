@@ -12,7 +12,6 @@ from twisted.trial.unittest import SynchronousTestCase
 from blackjackd.passwords import name_key
 from blackjackd.table import TableConfig
 from blackjackd.testing import CLASSIC_OPENING, MemoryServer, error_events
-from blackjackd.testing.memory import RecordingClient
 
 PASSWORD = "correct horse"
 GRACE = 12.0
@@ -36,15 +35,6 @@ def classic(cards: list[str] = CARDS, grace: float = GRACE) -> MemoryServer:
     )
 
 
-def first(client: RecordingClient, kind: str) -> dict[str, Any]:
-    """The first message of ``kind`` ``client`` received."""
-    for message in client.received:
-        if message["type"] == kind:
-            found: dict[str, Any] = message
-            return found
-    raise AssertionError(f"no {kind!r} in {client.types()}")
-
-
 class ClassicReconnectTests(SynchronousTestCase):
     """A classic player's seat is held while their connection is down."""
 
@@ -52,9 +42,9 @@ class ClassicReconnectTests(SynchronousTestCase):
         self.server = classic()
         self.ann = self.server.seat("ann", PASSWORD)
         self.bob = self.server.seat("bob")
-        self.hello = first(self.ann, "id")
+        self.hello = self.ann.first("id")
         self.ann_id = self.hello["client_id"]
-        self.bob_id = first(self.bob, "id")["client_id"]
+        self.bob_id = self.bob.first("id")["client_id"]
         self.server.deal_together(self.ann, self.bob)
         self.server.advance(5)
         self.ann.take()
@@ -131,7 +121,7 @@ class ClassicReconnectTests(SynchronousTestCase):
             ],
         )
         self.assertIn({"type": "winner", "id": self.ann_id}, again.received)
-        results = first(self.bob, "round_over")["results"]
+        results = self.bob.first("round_over")["results"]
         self.assertEqual(
             [(result["id"], result["hand"], result["result"]) for result in results],
             [
@@ -156,11 +146,11 @@ class ClassicReconnectTests(SynchronousTestCase):
         # The round went on without her: bob's hand alone is settled.
         self.bob.send({"type": "stand"})
         self.server.flush()
-        results = first(self.bob, "round_over")["results"]
+        results = self.bob.first("round_over")["results"]
         self.assertEqual([result["id"] for result in results], [self.bob_id])
         # Her password still takes a seat, a new one.
         back = self.server.seat("ann", PASSWORD)
-        hello = first(back, "id")
+        hello = back.first("id")
         self.assertNotEqual(hello["client_id"], self.ann_id)
         self.assertNotEqual(hello["token"], self.hello["token"])
 
@@ -173,7 +163,7 @@ class ClassicReconnectTests(SynchronousTestCase):
             self.assertFalse(thief.closed, "a 401 leaves the connection open")
         self.assertEqual(self.bob.take(), [])
         again = self.server.seat(token=self.hello["token"])
-        self.assertEqual(first(again, "id")["client_id"], self.ann_id)
+        self.assertEqual(again.first("id")["client_id"], self.ann_id)
 
     def test_an_old_token_is_401(self) -> None:
         """A token whose seat was given up stays worthless, also once the
@@ -183,7 +173,7 @@ class ClassicReconnectTests(SynchronousTestCase):
         self.server.flush()
         self.server.advance(GRACE)
         again = self.server.seat("ann", PASSWORD)
-        new = first(again, "id")["token"]
+        new = again.first("id")["token"]
         self.assertNotEqual(new, old)
         thief = self.server.seat(token=old)
         self.assertEqual(thief.take(), [INVALID_TOKEN])
@@ -191,9 +181,7 @@ class ClassicReconnectTests(SynchronousTestCase):
         # A token used is not used up: coming back with the new one works.
         self.server.drop(again)
         back = self.server.seat(token=new)
-        self.assertEqual(
-            first(back, "id")["client_id"], first(again, "id")["client_id"]
-        )
+        self.assertEqual(back.first("id")["client_id"], again.first("id")["client_id"])
 
     def test_a_seated_player_cant_take_another_seat_with_its_token(self) -> None:
         """Only a connection without a seat may come back to one."""
@@ -213,7 +201,7 @@ class ClassicPasswordTests(SynchronousTestCase):
     def test_a_password_registers_then_signs_in_to_the_account(self) -> None:
         server = classic(["TS", "6D"] * 10)
         ann = server.seat("Ann", PASSWORD)
-        hello = first(ann, "id")
+        hello = ann.first("id")
         self.assertEqual((hello["username"], hello["account"]), ("Ann", True))
         assert server.database is not None
         found: list[Any] = []
@@ -223,12 +211,12 @@ class ClassicPasswordTests(SynchronousTestCase):
 
         # Signing in from another device moves the seat there.
         phone = server.seat("ANN", PASSWORD)
-        moved = first(phone, "id")
+        moved = phone.first("id")
         self.assertEqual(
             (moved["client_id"], moved["username"], moved["account"]),
             (hello["client_id"], "Ann", True),
         )
-        self.assertEqual(first(phone, "snapshot")["game"], "classic")
+        self.assertEqual(phone.first("snapshot")["game"], "classic")
         self.assertEqual(ann.close_code, 4001)
         self.assertEqual(server.lobby.seats_taken, 1)
 
@@ -245,5 +233,5 @@ class ClassicPasswordTests(SynchronousTestCase):
             ],
         )
         guest = server.seat("ann")
-        self.assertEqual(first(guest, "id")["account"], False)
+        self.assertEqual(guest.first("id")["account"], False)
         server.close_all()

@@ -14,7 +14,6 @@ from blackjackd.casino import CasinoConfig
 from blackjackd.store import account_state
 from blackjackd.table import TableConfig
 from blackjackd.testing import CLASSIC_OPENING, MemoryServer, deal
-from blackjackd.testing.memory import RecordingClient
 
 RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}
 PASSWORD = "correct horse"
@@ -31,14 +30,6 @@ def casino(cards: list[str] = (), grace: float = 0.0, **rules: Any) -> MemorySer
         database="sqlite::memory:",
         seat_grace=grace,
     )
-
-
-def first(client: RecordingClient, kind: str) -> dict[str, Any]:
-    """The first message of ``kind`` ``client`` received (and keeps)."""
-    for message in client.received:
-        if message["type"] == kind:
-            return message
-    raise AssertionError(f"no {kind!r} in {client.types()}")
 
 
 def stored_balance(server: MemoryServer, username: str) -> int:
@@ -62,12 +53,12 @@ class SignInTests(SynchronousTestCase):
         # Nothing changed: the connection may sign in properly.
         ann.send({"type": "auth", "data": {"username": "ann", "password": PASSWORD}})
         server.flush()
-        self.assertEqual(first(ann, "id")["account"], True)
+        self.assertEqual(ann.first("id")["account"], True)
 
     def test_the_first_sign_in_registers_with_the_starting_chips(self) -> None:
         server = casino()
         ann = server.seat("ann", PASSWORD)
-        hello = first(ann, "id")
+        hello = ann.first("id")
         self.assertEqual(
             (hello["username"], hello["balance"], hello["account"]),
             ("ann", 1000, True),
@@ -89,7 +80,7 @@ class SignInTests(SynchronousTestCase):
         server.flush()
         # Fullwidth letters are the same name after NFKC.
         again = server.seat("\uff41\uff4e\uff4e", PASSWORD)
-        hello = first(again, "id")
+        hello = again.first("id")
         # Same account: the seat moved, under the name as registered.
         self.assertEqual(hello["username"], "Ann")
         self.assertEqual(server.lobby.seats_taken, 1)
@@ -105,22 +96,22 @@ class SignInTests(SynchronousTestCase):
         self.assertEqual(answers[4], 429)
         server.advance(120)
         # Once the wait is over, the right password works again.
-        self.assertEqual(first(server.seat("ann", PASSWORD), "id")["username"], "ann")
+        self.assertEqual(server.seat("ann", PASSWORD).first("id")["username"], "ann")
 
     def test_guests_are_seated_with_connection_chips_when_allowed(self) -> None:
         server = MemoryServer(
             config=CasinoConfig(**RULES), database="sqlite::memory:", guests=True
         )
         guest = server.seat("gus")
-        hello = first(guest, "id")
+        hello = guest.first("id")
         self.assertEqual((hello["balance"], hello["account"]), (1000, False))
 
     def test_a_classic_table_takes_either(self) -> None:
         server = MemoryServer(
             config=TableConfig(), database="sqlite::memory:", real_shoe_seed=1
         )
-        self.assertEqual(first(server.seat("ann"), "id")["account"], False)
-        self.assertEqual(first(server.seat("bob", PASSWORD), "id")["account"], True)
+        self.assertEqual(server.seat("ann").first("id")["account"], False)
+        self.assertEqual(server.seat("bob", PASSWORD).first("id")["account"], True)
 
 
 class ChipsOutliveTheConnectionTests(SynchronousTestCase):
@@ -134,11 +125,11 @@ class ChipsOutliveTheConnectionTests(SynchronousTestCase):
         server.flush()
         ann.send({"type": "stand"})
         server.flush()
-        self.assertEqual(first(ann, "balance")["balance"], 1020)
+        self.assertEqual(ann.first("balance")["balance"], 1020)
         server.drop(ann)
         self.assertEqual(stored_balance(server, "ann"), 1020)
         again = server.seat("ann", PASSWORD)
-        self.assertEqual(first(again, "id")["balance"], 1020)
+        self.assertEqual(again.first("id")["balance"], 1020)
 
     def test_back_at_another_table_while_the_old_round_is_settled(self) -> None:
         # Two tables of two seats. ann leaves table 1 mid-round (her hand
@@ -159,8 +150,8 @@ class ChipsOutliveTheConnectionTests(SynchronousTestCase):
         server.drop(ann)
         server.seat("cy", PASSWORD)
         again = server.seat("ann", PASSWORD)
-        self.assertEqual(first(again, "id")["table"], 2)
-        self.assertEqual(first(again, "id")["balance"], 980)
+        self.assertEqual(again.first("id")["table"], 2)
+        self.assertEqual(again.first("id")["balance"], 980)
         bob.send({"type": "stand"})
         server.flush()
         # ann's 20 beat the dealer's 17 at table 1: she has her winnings at
@@ -169,7 +160,7 @@ class ChipsOutliveTheConnectionTests(SynchronousTestCase):
         again.send({"type": "bet", "amount": 500})
         server.flush()
         self.assertEqual(
-            first(again, "bet"), {"type": "bet", "id": 1, "amount": 500, "balance": 520}
+            again.first("bet"), {"type": "bet", "id": 1, "amount": 500, "balance": 520}
         )
         self.assertEqual(stored_balance(server, "ann"), 520)
         self.assertTrue(server.lobby.ledger.has(1))
@@ -205,7 +196,7 @@ class StoredRoundsAuditTests(SynchronousTestCase):
         server.flush()
         # Insurance lost (10), half the bet back (10 of 20).
         self.assertEqual(
-            first(ann, "balance"), {"type": "balance", "balance": 980, "net": -20}
+            ann.first("balance"), {"type": "balance", "balance": 980, "net": -20}
         )
         assert server.database is not None
         report = audit(server.database._conn)
@@ -290,7 +281,7 @@ class ReconnectTests(SynchronousTestCase):
         self.server = casino(cards, grace=30)
         self.ann = self.server.seat("ann", PASSWORD)
         self.bob = self.server.seat("bob", PASSWORD)
-        self.hello = first(self.ann, "id")
+        self.hello = self.ann.first("id")
         for player in (self.ann, self.bob):
             player.send({"type": "bet", "amount": 20})
         self.server.flush()
@@ -334,7 +325,7 @@ class ReconnectTests(SynchronousTestCase):
         self.bob.send({"type": "stand"})
         self.server.flush()
         self.assertEqual(
-            first(again, "balance"), {"type": "balance", "balance": 1020, "net": 20}
+            again.first("balance"), {"type": "balance", "balance": 1020, "net": 20}
         )
 
     def test_too_late_the_seat_is_freed_and_the_token_is_worthless(self) -> None:
@@ -358,9 +349,9 @@ class ReconnectTests(SynchronousTestCase):
 
     def test_signing_in_elsewhere_moves_the_seat(self) -> None:
         phone = self.server.seat("ann", PASSWORD)
-        hello = first(phone, "id")
+        hello = phone.first("id")
         self.assertEqual(hello["client_id"], self.hello["client_id"])
-        self.assertEqual(first(phone, "snapshot")["seats"][0]["hand"], ["TS", "6D"])
+        self.assertEqual(phone.first("snapshot")["seats"][0]["hand"], ["TS", "6D"])
         self.assertEqual(self.ann.close_code, 4001)
         self.assertEqual(self.server.lobby.seats_taken, 2)
 
@@ -407,7 +398,7 @@ class RebuyAndHistoryTests(SynchronousTestCase):
         server.flush()
         ann.send({"type": "stand"})
         server.flush()
-        self.assertEqual(first(ann, "balance")["balance"], 4)
+        self.assertEqual(ann.first("balance")["balance"], 4)
         ann.take()
         ann.send({"type": "rebuy"})
         server.flush()

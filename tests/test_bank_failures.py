@@ -17,13 +17,6 @@ RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}
 PASSWORD = "correct horse"
 
 
-def first(client, kind):
-    for message in client.received:
-        if message["type"] == kind:
-            return message
-    raise AssertionError(f"no {kind!r}")
-
-
 class FailOnce:
     """The database, but its next transaction fails as a lost connection
     would."""
@@ -58,10 +51,10 @@ class FailedBatchTests(SynchronousTestCase):
         # Logged once; the batch waits at the head of the queue, the
         # settlement behind it, and both go again half a second later.
         self.assertEqual(len(self.flushLoggedErrors(StoreUnavailable)), 1)
-        self.assertEqual(first(ann, "balance")["balance"], 900)
+        self.assertEqual(ann.first("balance")["balance"], 900)
         server.advance(0.5)
         server.drop(ann)
         again = server.seat("ann", PASSWORD)
-        self.assertEqual(first(again, "id")["balance"], 900)
+        self.assertEqual(again.first("id")["balance"], 900)
         self.assertEqual(audit(server.database._conn).discrepancies, [])
         self.assertEqual(audit(server.database._conn).settled, 1)

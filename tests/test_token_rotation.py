@@ -13,23 +13,16 @@ from blackjackd.testing import MemoryServer
 PASSWORD = "correct horse"
 
 
-def first(client, kind):
-    for message in client.received:
-        if message["type"] == kind:
-            return message
-    raise AssertionError(f"no {kind!r} in {client.types()}")
-
-
 class TokenAfterTakeoverTests(SynchronousTestCase):
     def test_a_password_sign_in_makes_the_old_token_worthless(self) -> None:
         server = MemoryServer(
             config=CasinoConfig(seats=3), database="sqlite::memory:", seat_grace=30
         )
         old_device = server.seat("ann", PASSWORD)
-        stolen = first(old_device, "id")["token"]
+        stolen = old_device.first("id")["token"]
         owner = server.seat("ann", PASSWORD)
         self.assertEqual(old_device.close_code, 4001)
-        self.assertNotEqual(first(owner, "id")["token"], stolen)
+        self.assertNotEqual(owner.first("id")["token"], stolen)
         thief = server.seat(token=stolen)
         self.assertEqual(
             thief.take()[0],

@@ -74,6 +74,15 @@ class RecordingClient(WebSocketClientProtocol):
     def types(self) -> list[str]:
         return [message["type"] for message in self.received]
 
+    def first(self, kind: str) -> dict[str, Any]:
+        """The first message of ``kind`` received since the last ``take``
+        (it stays received); ``AssertionError`` if there is none."""
+        for message in self.received:
+            if message["type"] == kind:
+                found: dict[str, Any] = message
+                return found
+        raise AssertionError(f"no {kind!r} in {self.types()}")
+
 
 class MemoryServer:
     """A lobby behind the real factory, reached by in-memory clients.
