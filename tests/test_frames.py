@@ -4,19 +4,13 @@ first spend the connection's message budget, so a flood of them is closed
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twisted.trial.unittest import SynchronousTestCase
 
-from blackjackd.protocol import ClientLimits
-from blackjackd.testing import MemoryServer, error_events
+from blackjackd.testing import QUIET_LIMITS, MemoryServer, error_events
 
-TIGHT = ClientLimits(
-    rate=1,
-    burst=3,
-    auto_ping_interval=0,
-    open_handshake_timeout=0,
-    close_handshake_timeout=0,
-    auth_timeout=0,
-)
+TIGHT = replace(QUIET_LIMITS, rate=1, burst=3)
 
 
 class FrameBudgetTests(SynchronousTestCase):

@@ -4,21 +4,16 @@ address a trusted proxy names when one is in front."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from blackjackd.protocol import ClientLimits
 from blackjackd.testing import MemoryServer
 from blackjackd.testing.memory import QUIET_LIMITS
 
-CAPPED = ClientLimits(
-    auto_ping_interval=0,
-    open_handshake_timeout=0,
-    close_handshake_timeout=0,
-    auth_timeout=0,
-    seats_per_address=2,
-    trusted_proxies=frozenset({"10.0.0.1"}),
+CAPPED = replace(
+    QUIET_LIMITS, seats_per_address=2, trusted_proxies=frozenset({"10.0.0.1"})
 )
 TOO_MANY = {
     "type": "error",

@@ -3,11 +3,12 @@ connections: one password check at a time a name, so each meets it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
-from blackjackd.protocol import ClientLimits
-from blackjackd.testing import MemoryServer
+from blackjackd.testing import QUIET_LIMITS, MemoryServer
 from tests.manual_queues import make_threads_manual
 
 PASSWORD = "correct horse"
@@ -45,14 +46,7 @@ class SignInsPerAddressTests(SynchronousTestCase):
     seconds, whatever names it tries."""
 
     def test_an_address_is_slowed_whatever_names_it_tries(self) -> None:
-        limits = ClientLimits(
-            auto_ping_interval=0,
-            open_handshake_timeout=0,
-            close_handshake_timeout=0,
-            auth_timeout=0,
-            password_rate=0.5,
-            password_burst=3,
-        )
+        limits = replace(QUIET_LIMITS, password_rate=0.5, password_burst=3)
         server = MemoryServer(
             config=CasinoConfig(), database="sqlite::memory:", limits=limits
         )
