@@ -20,6 +20,8 @@ rules allow on a hand: the pygame client asks it too.
 ``auth`` to send (the seat's token, else the name and password) and, after a
 close, whether to connect again and after how long (``Backoff``). Both
 clients follow it; it is pure too, the caller keeps the time and the timer.
+``Pace`` spaces a bot's moves so that it never outruns the server's message
+budget, the same way.
 """
 
 from __future__ import annotations
@@ -480,6 +482,28 @@ class Backoff:
         # The exponent is bounded: no float overflows, however many attempts.
         base = min(self.cap, self.first * self.factor ** min(attempt, 64))
         return base * (0.5 + min(max(draw, 0.0), 1.0) / 2)
+
+
+class Pace:
+    """Spaces a bot's moves at least ``gap`` seconds apart. The server
+    allows 10 messages a second to a connection (``ClientLimits``); a bot
+    that keeps well under that is never told to slow down, whatever the
+    table's ``--round-delay``. Pure: the caller keeps the time and the timer.
+    """
+
+    #: Seconds between two moves: five a second at most, half the budget.
+    GAP = 0.2
+
+    def __init__(self, gap: float = GAP) -> None:
+        self.gap = gap
+        self._free_at = float("-inf")
+
+    def wait(self, now: float) -> float:
+        """Seconds from ``now`` until the next move may go; the move is
+        then counted as sent at that time."""
+        at = max(now, self._free_at)
+        self._free_at = at + self.gap
+        return at - now
 
 
 #: Where both clients look for the password when ``--password`` isn't given.

@@ -54,6 +54,7 @@ from blackjackd.bots import (
     PASSWORD_VARIABLE,
     Backoff,
     BasicStrategyPolicy,
+    Pace,
     Policy,
     Rejoin,
     SeatNotes,
@@ -297,6 +298,9 @@ class TerminalSession:
         self.connection: Connection | None = None
         self.done: defer.Deferred[None] = defer.Deferred()
         self._retry: IDelayedCall | None = None
+        #: ``--auto``'s moves, spaced out (``Pace``); the ones still waiting.
+        self.pace = Pace()
+        self._paced: list[IDelayedCall] = []
         self._quitting = False
         #: Seated on the current connection.
         self._seated = False
@@ -322,6 +326,7 @@ class TerminalSession:
         wait, or end the session saying why not."""
         self.connection = None
         self._seated = False
+        self._forget_paced_moves()
         if self._quitting:
             self.out(f"disconnected ({code}: {reason or 'no reason given'})")
             self._finish()
@@ -415,7 +420,27 @@ class TerminalSession:
         if self.settings.auto and turn is not None:
             move = next_move(turn, self.policy)
             if move is not None:
-                self.send(move.request())
+                self._send_paced(move.request())
+
+    def _send_paced(self, request: wire.Request) -> None:
+        wait = self.pace.wait(self.clock.seconds())
+        if wait <= 0:
+            self.send(request)
+            return
+
+        def send_now() -> None:
+            self._paced.remove(call)
+            self.send(request)
+
+        call = self.clock.callLater(wait, send_now)
+        self._paced.append(call)
+
+    def _forget_paced_moves(self) -> None:
+        # A move decided on a connection that is gone is stale: the snapshot
+        # the next connection brings decides again.
+        for call in self._paced:
+            call.cancel()
+        self._paced.clear()
 
     def _sign_in(self, message: wire.ServerMessage) -> None:
         if isinstance(message, wire.Auth):

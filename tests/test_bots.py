@@ -15,6 +15,7 @@ from blackjackd.bots import (
     SURRENDER,
     BasicStrategyPolicy,
     Move,
+    Pace,
     SeatNotes,
     StandOn17,
     Turn,
@@ -441,3 +442,15 @@ class SeatNotesTests(SynchronousTestCase):
         self.assertIsNone(notes.hear({"type": "tip", "amount": 5}))
         self.assertEqual(Move("bet", amount=10).request(), wire.BetRequest(amount=10))
         self.assertEqual(Move(SPLIT, hand=1).request(), wire.SplitRequest(hand=1))
+
+
+class PaceTests(SynchronousTestCase):
+    """A bot's moves go out at least ``Pace.GAP`` apart."""
+
+    def test_moves_far_apart_go_at_once_close_ones_wait_their_turn(self):
+        pace = Pace(gap=0.2)
+        self.assertEqual(pace.wait(10.0), 0)
+        self.assertAlmostEqual(pace.wait(10.05), 0.15)
+        # A third at the same moment queues behind the second.
+        self.assertAlmostEqual(pace.wait(10.05), 0.35)
+        self.assertEqual(pace.wait(11.0), 0)

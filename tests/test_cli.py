@@ -15,6 +15,7 @@ from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from blackjackd import cli, wire
+from blackjackd.bots import Pace
 from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory, BlackjackServerProtocol
@@ -385,6 +386,28 @@ class ComingBackTests(SynchronousTestCase):
         self.assertEqual(
             t.printed(), ["bob is back", "bob is away; their seat is held 30 s"]
         )
+
+    def test_auto_moves_are_spaced_out(self):
+        # Two decisions at once (a bet, then the snapshot's turn): the second
+        # waits, so the bot never runs into the server's message budget.
+        t = self.seated("--auto")
+        bet = {"type": "bet", "amount": 10}
+        self.assertEqual(t.connection.sent, [AUTH_NAME, bet])
+        t.hear(SNAPSHOT)
+        self.assertEqual(t.connection.sent, [AUTH_NAME, bet])
+        t.clock.advance(Pace.GAP)
+        self.assertEqual(
+            t.connection.sent, [AUTH_NAME, bet, {"type": "hit", "hand": 0}]
+        )
+
+    def test_a_move_paced_past_a_drop_is_not_sent(self):
+        t = self.seated("--auto")
+        t.hear(SNAPSHOT)
+        t.session.closed(1006, "connection lost")
+        t.clock.advance(0.5)
+        connection = t.open()
+        self.assertEqual(connection.sent, [AUTH_TOKEN])
+        self.assertEqual(t.clock.getDelayedCalls(), [])
 
     def test_a_refused_token_sits_down_again_by_name(self):
         t = self.seated()
