@@ -41,6 +41,8 @@ setup(
         "twisted.plugins",
     ],
     package_dir={"blackjack_client": "client/blackjack_client"},
+    # The web client: static files served at /, from the package itself.
+    package_data={"blackjackd": ["webclient/*", "webclient/*/*"]},
     install_requires=[
         "twisted>=24.7,<27",
         "autobahn>=24.4.2,<27",

@@ -268,10 +268,15 @@ class CasinoTable(SeatedTable[Seat]):
             and data.bettor(player_id) is not None
         )
 
-    def snapshot(self, player_id: int) -> Snapshot:
+    @property
+    def rules(self) -> Rules:
+        return self._rules
+
+    def snapshot(self, player_id: int | None) -> Snapshot:
         phase, data = self._machine.inspect()
         round = data if isinstance(data, CasinoRound) else None
-        bettor = None if round is None else round.bettor(player_id)
+        seated = player_id is not None and self._seating.get(player_id) is not None
+        bettor = None if round is None or player_id is None else round.bettor(player_id)
         offer = None
         if phase == "insurance" and bettor is not None and bettor.insurance is None:
             offer = insurance_cost(bettor.bet)
@@ -285,7 +290,9 @@ class CasinoTable(SeatedTable[Seat]):
             and len(round.dealer) > len(round.dealer_visible),
             turns=self._seating.turns(),
             seconds=self._seating.scheduled_in(),
-            balance=self.ledger.balance(player_id),
+            balance=self.ledger.balance(player_id)
+            if seated and player_id is not None
+            else None,
             insurance_offer=offer,
         )
 

@@ -153,7 +153,7 @@ class ClassicTable(SeatedTable[ClassicSeat]):
     def dealer_hand(self) -> list[str]:
         return list(self._dealer_hand)
 
-    def snapshot(self, player_id: int) -> Snapshot:
+    def snapshot(self, player_id: int | None) -> Snapshot:
         between_rounds = self._seating.scheduled_in() is not None
         return Snapshot(
             table=self.table_id,

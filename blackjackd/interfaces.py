@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from zope.interface import Attribute, Interface
 
-from blackjackd.wire import Request, ServerMessage, Snapshot
+from blackjackd.wire import Request, ServerMessage, Snapshot, TableView
 
 #: How a table reaches one player: called with each message for them.
 Send = Callable[[ServerMessage], None]
@@ -28,6 +28,8 @@ class ITable(Interface):
         "Rounds the table has finished; the next round's number is one more."
     )
     has_free_seat = Attribute("Whether another player may sit down.")
+    watchers = Attribute("How many watch the table.")
+    rules = Attribute("The rules ``id`` names (``wire.Rules``), or None.")
     actions = Attribute(
         "The request classes (``blackjackd.wire``) a seated player may send "
         "this table; the protocol answers any other with a 409."
@@ -64,8 +66,20 @@ class ITable(Interface):
         """Whether the player has chips on the table: a bet placed, or
         hands not yet settled."""
 
-    def snapshot(player_id: int) -> Snapshot:  # noqa: N805
-        """The whole table as ``player_id`` may see it now."""
+    def snapshot(player_id: int | None) -> Snapshot:  # noqa: N805
+        """The whole table as ``player_id`` may see it now; with None, as
+        anyone may (a watcher: no balance, no insurance offer)."""
+
+    def watch(watcher_id: int, send: Send, announce: bool = True) -> None:  # noqa: N805
+        """Let ``watcher_id`` watch: ``send`` gets every message the whole
+        table gets, and nothing sent to one player. With ``announce``, first
+        ``watching`` and a ``snapshot``."""
+
+    def unwatch(watcher_id: int) -> None:  # noqa: N805
+        """Stop sending to the watcher, if they watch."""
+
+    def view() -> TableView:
+        """The table as ``GET /tables`` lists it."""
 
     def act(player_id: int, request: Request) -> None:  # noqa: N805
         """Play a seated player's request (one of ``actions``)."""

@@ -15,6 +15,7 @@ from blackjackd.interfaces import ITable, Send
 from blackjackd.ledger import Ledger
 from blackjackd.shoe import Shoe
 from blackjackd.table import TableConfig
+from blackjackd.wire import Tables
 
 AnyConfig = TableConfig | CasinoConfig
 ShoeFactory = Callable[[AnyConfig], Shoe]
@@ -28,20 +29,33 @@ def new_shoe(config: AnyConfig, rng: random.Random) -> Shoe:
     return Shoe(config.decks, rng)
 
 
+#: Watchers one table takes, unless the server says (``--watchers``).
+DEFAULT_WATCHERS = 50
+
+
 class Lobby:
     """The server's tables. A new player takes the first free seat of the
-    first table that has one; player ids are unique across the lobby.
+    first table that has one, or sits at the table they choose; anyone may
+    watch a table. Player ids (watchers' too) are unique across the lobby.
 
     Casino tables share the lobby's ``ledger``: the one place chips move.
     """
 
-    def __init__(self, tables: Sequence[ITable], ledger: Ledger | None = None) -> None:
+    def __init__(
+        self,
+        tables: Sequence[ITable],
+        ledger: Ledger | None = None,
+        max_watchers: int = DEFAULT_WATCHERS,
+    ) -> None:
         if not tables:
             raise ValueError("a lobby needs at least one table")
         self.tables = list(tables)
         self.ledger = ledger
+        #: Watchers a table takes (0: none).
+        self.max_watchers = max_watchers
         self._last_player_id = 0
         self._table_of: dict[int, ITable] = {}
+        self._watching: dict[int, ITable] = {}
 
     @classmethod
     def build(
@@ -54,12 +68,13 @@ class Lobby:
         ledger: Ledger | None = None,
         round_log: RoundLog | None = None,
         classic_log: ClassicRoundLog | None = None,
+        max_watchers: int = DEFAULT_WATCHERS,
     ) -> Lobby:
         """A lobby of ``tables`` tables sharing one ``config``: classic
         tables for a ``TableConfig``, casino tables for a ``CasinoConfig``
         (moving chips in ``ledger`` and reporting rounds to ``round_log``:
         the bank's, when accounts are stored; classic tables report theirs
-        to ``classic_log``)."""
+        to ``classic_log``). Each table takes ``max_watchers`` watchers."""
         if shoe_factory is None:
 
             def shoe_factory(config: AnyConfig) -> Shoe:
@@ -79,12 +94,14 @@ class Lobby:
                     for number in numbers
                 ],
                 ledger,
+                max_watchers,
             )
         return cls(
             [
                 ClassicTable(number, config, shoe_factory(config), clock, classic_log)
                 for number in numbers
-            ]
+            ],
+            max_watchers=max_watchers,
         )
 
     @property
@@ -110,6 +127,12 @@ class Lobby:
         self._last_player_id += 1
         return self._last_player_id
 
+    def table(self, number: int) -> ITable:
+        """Table ``number``; ``ActionRejected(404)`` if there is none."""
+        if 1 <= number <= len(self.tables):
+            return self.tables[number - 1]
+        raise ActionRejected(404, f"no table {number}")
+
     def sit(
         self,
         username: str,
@@ -117,22 +140,66 @@ class Lobby:
         player_id: int | None = None,
         token: str | None = None,
         account: bool | None = None,
+        table: int | None = None,
+        watcher_id: int | None = None,
     ) -> int:
         """Seat a player (a new one unless ``player_id`` is given) and
-        return their id; ``ActionRejected(507)`` when every seat of every
-        table is taken."""
-        for table in self.tables:
-            if table.has_free_seat:
-                if player_id is None:
-                    player_id = self.new_player_id()
-                self._table_of[player_id] = table
-                try:
-                    table.sit(player_id, username, send, token, account)
-                except BaseException:
-                    del self._table_of[player_id]
-                    raise
-                return player_id
-        raise ActionRejected(507, "all busy")
+        return their id: at ``table`` if given (``ActionRejected`` 404
+        without it, 507 when it is full), else at the first free seat
+        (``ActionRejected(507)`` when every seat of every table is taken).
+        ``watcher_id``: the player watched a table until now; once seated
+        they don't, and if the seat is refused they go on watching."""
+        if table is not None:
+            chosen = self.table(table)
+            if not chosen.has_free_seat:
+                raise ActionRejected(507, f"table {table} is full")
+        else:
+            free = [each for each in self.tables if each.has_free_seat]
+            if not free:
+                raise ActionRejected(507, "all busy")
+            chosen = free[0]
+        if player_id is None:
+            player_id = self.new_player_id()
+        watched = None
+        if watcher_id is not None:
+            watched = self._watching.pop(watcher_id, None)
+            if watched is not None:
+                watched.unwatch(watcher_id)
+        self._table_of[player_id] = chosen
+        try:
+            chosen.sit(player_id, username, send, token, account)
+        except BaseException:
+            del self._table_of[player_id]
+            if watched is not None and watcher_id is not None:
+                self._watching[watcher_id] = watched
+                watched.watch(watcher_id, send, announce=False)
+            raise
+        return player_id
+
+    def watch(self, watcher_id: int, table: int, send: Send) -> None:
+        """Let ``watcher_id`` watch ``table`` (and no other): 404 if there
+        is no such table, 507 when it has ``max_watchers`` already."""
+        chosen = self.table(table)
+        if self._watching.get(watcher_id) is chosen:
+            chosen.watch(watcher_id, send)
+            return
+        if chosen.watchers >= self.max_watchers:
+            raise ActionRejected(
+                507, f"table {table} has {self.max_watchers} watchers already"
+            )
+        self.unwatch(watcher_id)
+        self._watching[watcher_id] = chosen
+        chosen.watch(watcher_id, send)
+
+    def unwatch(self, watcher_id: int) -> None:
+        """``watcher_id`` watches nothing any more."""
+        watched = self._watching.pop(watcher_id, None)
+        if watched is not None:
+            watched.unwatch(watcher_id)
+
+    def tables_view(self) -> Tables:
+        """Every table, as ``GET /tables`` lists them."""
+        return Tables(game=self.game, tables=tuple(t.view() for t in self.tables))
 
     def table_of(self, player_id: int) -> ITable:
         """The table ``player_id`` sits at; ``KeyError`` if none."""

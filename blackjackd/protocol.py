@@ -16,6 +16,7 @@ from typing import cast
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+from autobahn.websocket.types import ConnectionRequest
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import (
     IConsumer,
@@ -47,6 +48,7 @@ from blackjackd.wire import (
     RebuyRequest,
     Request,
     ServerMessage,
+    WatchRequest,
     decode_request,
     encode,
 )
@@ -138,6 +140,19 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     #: A password is being checked; the connection holds no seat yet.
     _signing_in = False
     _frames_in_message = 0
+    #: The table the client chose in the URL (``/websocket?table=N``).
+    _url_table: int | None = None
+    #: While the client watches a table: its watcher id.
+    _watcher_id: int | None = None
+    #: The table ``auth`` asked for, until the seat is taken.
+    _asked_table: int | None = None
+
+    def onConnect(self, request: ConnectionRequest) -> None:
+        # ``?table=N``: the client chose a table; a full server still lets
+        # it in, to watch or to wait for a seat there.
+        values = request.params.get("table") or [""]
+        if values[0].isdigit() and len(values[0]) <= 7:
+            self._url_table = int(values[0])
 
     @property
     def player_id(self) -> int | None:
@@ -162,7 +177,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         self._bucket = TokenBucket(
             self.factory.limits.rate, self.factory.limits.burst, self.factory.clock
         )
-        if not self.factory.lobby.has_free_seat:
+        if not self.factory.lobby.has_free_seat and self._url_table is None:
             self._refuse_seat()
             return
         self.send_message(Auth())
@@ -267,6 +282,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         self._cancel_auth_timer()
         self.factory.clients.discard(self)
+        if self._watcher_id is not None:
+            self.factory.lobby.unwatch(self._watcher_id)
+            self._watcher_id = None
         if self.session is not None:
             session, self.session = self.session, None
             with self.factory.outbox.batch():
@@ -323,6 +341,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         session = self.session
         if isinstance(request, AuthRequest):
             self._authorize(request)
+        elif isinstance(request, WatchRequest):
+            self._watch(request.table)
         elif session is None:
             self.send_error(401, "not authorized")
         elif isinstance(request, RebuyRequest):
@@ -337,6 +357,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if self.session is not None or self._signing_in:
             self.send_error(409, "already authorized")
             return
+        self._asked_table = request.table or self._url_table
         if request.token is not None:
             self._seated(factory.sessions.resume(request.token, self))
             return
@@ -445,9 +466,13 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 player_id,
                 accounts_kept=self.factory.accounts is not None,
                 address=address,
+                table=self._asked_table,
+                watcher_id=self._watcher_id,
             )
         except ActionRejected as refusal:
-            if refusal.status_code != 507:
+            if refusal.status_code != 507 or self._asked_table is not None:
+                # A full table the client chose: it may choose another, or
+                # watch this one.
                 raise
             # Every seat went while this client was deciding on a name.
             self._refuse_seat()
@@ -456,6 +481,22 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def _seated(self, session: Session) -> None:
         self.session = session
+        self._cancel_auth_timer()
+        if self._watcher_id is not None:
+            # Seated from watching (the lobby stopped it if it seated them).
+            self.factory.lobby.unwatch(self._watcher_id)
+            self._watcher_id = None
+
+    def _watch(self, table: int) -> None:
+        if self.session is not None or self._signing_in:
+            raise ActionRejected(
+                409, "you are seated: watching is for those without a seat"
+            )
+        lobby = self.factory.lobby
+        watcher_id = self._watcher_id or lobby.new_player_id()
+        lobby.watch(watcher_id, table, self.send_message)
+        self._watcher_id = watcher_id
+        # Watching has no time limit: it needs no sign-in.
         self._cancel_auth_timer()
 
     def _rebuy(self, session: Session) -> None:

@@ -5,8 +5,9 @@ greets a new player (``id``, ``new_client``, the introductions), reaches the
 table (``broadcast``) and keeps the table's timers: one turn timer per hand
 being played and one timer of the table's own (the pause between rounds,
 betting, insurance). ``SeatedTable`` is the part of ``ITable`` that is the
-same for every game: seating, leaving, closing and routing a player's
-request to the table's state machine, where "not now" becomes one 409.
+same for every game: seating, leaving, watching, closing and routing a
+player's request to the table's state machine, where "not now" becomes one
+409.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ from blackjackd.wire import (
     NewClient,
     OtherPlayers,
     Request,
+    Rules,
     ServerMessage,
     Snapshot,
     StandRequest,
+    TableView,
     TurnView,
+    Watching,
 )
 
 
@@ -85,6 +89,9 @@ class Seating(Generic[SeatT]):
         self._by_id: dict[int, SeatT] = {}
         #: Every seat, left to right.
         self.in_order: list[SeatT] = []
+        #: Those who watch the table, by their ids: they hear what every
+        #: seat hears (``broadcast``), and nothing sent to one player.
+        self.watchers: dict[int, Send] = {}
         self._turn_timers: dict[tuple[int, int | None], IDelayedCall] = {}
         self._table_timer: IDelayedCall | None = None
 
@@ -184,10 +191,13 @@ class Seating(Generic[SeatT]):
         return max(0.0, self._table_timer.getTime() - self.clock.seconds())
 
     def broadcast(self, message: ServerMessage, exclude: SeatT | None = None) -> None:
-        """Send one message to every seat (but ``exclude``), in seat order."""
+        """Send one message to every seat (but ``exclude``), in seat order,
+        then to every watcher."""
         for seat in self.in_order:
             if seat is not exclude:
                 seat.send(message)
+        for send in list(self.watchers.values()):
+            send(message)
 
     # -- timers -----------------------------------------------------------------
 
@@ -352,8 +362,47 @@ class SeatedTable(Generic[SeatT]):
     def has_stake_in_play(self, player_id: int) -> bool:
         return False
 
-    def snapshot(self, player_id: int) -> Snapshot:
+    def snapshot(self, player_id: int | None) -> Snapshot:
         raise NotImplementedError
+
+    @property
+    def rules(self) -> Rules | None:
+        """The rules ``id`` names (casino tables); None if the game has none."""
+        return None
+
+    @property
+    def watchers(self) -> int:
+        return len(self._seating.watchers)
+
+    def watch(self, watcher_id: int, send: Send, announce: bool = True) -> None:
+        self._seating.watchers[watcher_id] = send
+        if announce:
+            send(
+                Watching(
+                    table=self.table_id,
+                    game=self.game,
+                    seats=self.config.seats,
+                    watchers=len(self._seating.watchers),
+                    turn_timeout=self.config.turn_timeout,
+                    rules=self.rules,
+                )
+            )
+            send(self.snapshot(None))
+
+    def unwatch(self, watcher_id: int) -> None:
+        self._seating.watchers.pop(watcher_id, None)
+
+    def view(self) -> TableView:
+        return TableView(
+            table=self.table_id,
+            game=self.game,
+            seats=self.config.seats,
+            taken=len(self._seating),
+            watchers=len(self._seating.watchers),
+            players=tuple(seat.username for seat in self._seating),
+            turn_timeout=self.config.turn_timeout,
+            rules=self.rules,
+        )
 
     def _id_fields(self, seat: SeatT) -> dict[str, Any]:
         """What this game's ``id`` says beyond every table's fields."""

@@ -117,10 +117,13 @@ class Sessions:
         player_id: int | None = None,
         accounts_kept: bool = True,
         address: str = "",
+        table: int | None = None,
+        watcher_id: int | None = None,
     ) -> Session:
-        """Seat a player (``ActionRejected`` 507 when every seat is taken)
-        and start their session. ``id`` says whether they signed in to an
-        account, where the server keeps accounts (``accounts_kept``)."""
+        """Seat a player (``ActionRejected`` 507 when every seat is taken;
+        at ``table`` if given, as ``Lobby.sit`` does) and start their
+        session. ``id`` says whether they signed in to an account, where the
+        server keeps accounts (``accounts_kept``)."""
         token = secrets.token_urlsafe(24)  # 192 bits
         holder: list[Session] = []
 
@@ -137,6 +140,8 @@ class Sessions:
             player_id=player_id,
             token=token,
             account=(account_id is not None) if accounts_kept else None,
+            table=table,
+            watcher_id=watcher_id,
         )
         session = Session(
             player_id=player_id,

@@ -1,14 +1,17 @@
-"""The one HTTP site: the game's WebSocket and a health check."""
+"""The one HTTP site: the web client, the game's WebSocket, the list of
+tables and a health check."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from autobahn.twisted.resource import WebSocketResource
 from twisted.internet.interfaces import IReactorTime
 from twisted.web.pages import notFound
 from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request, Site
+from twisted.web.static import File
 
 from blackjackd import PROTOCOL_VERSION, __version__
 from blackjackd.protocol import BlackjackServerFactory
@@ -55,17 +58,49 @@ class HealthResource(Resource):
         return json.dumps(body).encode() + b"\n"
 
 
-class RootResource(Resource):
-    """``/``: a line that says where the game is."""
+class TablesResource(Resource):
+    """``/tables``: every table, its seats, watchers and rules, as JSON
+    (``wire.Tables``), for a client's lobby."""
 
-    def getChild(self, path: bytes, request: Request) -> IResource:
-        if path == b"":
-            return self
-        return notFound()
+    isLeaf = True
+
+    def __init__(self, factory: BlackjackServerFactory) -> None:
+        super().__init__()
+        self._factory = factory
 
     def render_GET(self, request: Request) -> bytes:
-        request.setHeader(b"content-type", b"text/plain; charset=utf-8")
-        return b"blackjackd: the game's WebSocket is at /websocket\n"
+        request.setHeader(b"content-type", b"application/json")
+        request.setHeader(b"cache-control", b"no-store")
+        tables = self._factory.lobby.tables_view()
+        return json.dumps(tables.as_dict()).encode() + b"\n"
+
+
+#: The web client's files: static HTML, CSS and ES modules, shipped in the
+#: package and fetched from nowhere else.
+WEB_CLIENT = Path(__file__).resolve().parent / "webclient"
+
+#: The page may load only its own files and talk only to its own server.
+_CONTENT_SECURITY_POLICY = (
+    b"default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    b"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+class WebClientFiles(File):
+    """``/`` and the files beside it: the web client. No directory
+    listings; every answer forbids framing and other hosts' content."""
+
+    def directoryListing(self) -> IResource:
+        return notFound()
+
+    def render_GET(self, request: Request) -> bytes | int:
+        request.setHeader(b"content-security-policy", _CONTENT_SECURITY_POLICY)
+        request.setHeader(b"x-content-type-options", b"nosniff")
+        request.setHeader(b"referrer-policy", b"no-referrer")
+        # A deploy brings new files: browsers ask again rather than guess.
+        request.setHeader(b"cache-control", b"no-cache")
+        result: bytes | int = super().render_GET(request)
+        return result
 
 
 class _PlainBannerRequest(Request):
@@ -85,9 +120,11 @@ def build_site(
 ) -> Site:
     """The site served on the listening port. Versions (in ``Server:`` and
     ``/healthz``) only with ``expose_version``."""
-    root = RootResource()
+    root = WebClientFiles(str(WEB_CLIENT))
+    root.indexNames = ["index.html"]
     root.putChild(WEBSOCKET_PATH, WebSocketResource(factory))
     root.putChild(b"healthz", HealthResource(factory, clock, expose_version))
+    root.putChild(b"tables", TablesResource(factory))
     if expose_version:
         return Site(root)
     return Site(root, requestFactory=_PlainBannerRequest)

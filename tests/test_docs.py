@@ -17,8 +17,12 @@ from blackjackd.wire import (
     CASINO_MESSAGES,
     CLIENT_TYPES,
     ERROR_CODES,
+    LOBBY_MESSAGES,
     REQUESTS,
     TABLE_MESSAGES,
+    Rules,
+    Tables,
+    TableView,
     decode_request,
     decode_server_message,
 )
@@ -29,6 +33,7 @@ SERVER_SECTION = "Messages from the server"
 CASINO_SECTION = "Casino messages from the server"
 CLIENT_SECTION = "Messages from the client"
 ACCOUNT_SECTION = "Accounts, reconnecting and history"
+LOBBY_SECTION = "Tables and watching"
 
 
 @cache
@@ -86,6 +91,7 @@ class ProtocolDocumentTests(SynchronousTestCase):
         self.assertEqual(documented_types(SERVER_SECTION), set(TABLE_MESSAGES))
         self.assertEqual(documented_types(CASINO_SECTION), set(CASINO_MESSAGES))
         self.assertEqual(documented_types(ACCOUNT_SECTION, "~"), set(ACCOUNT_MESSAGES))
+        self.assertEqual(documented_types(LOBBY_SECTION, "~"), set(LOBBY_MESSAGES))
 
     def test_every_message_example_decodes_with_the_wire_module(self) -> None:
         for section in [
@@ -103,6 +109,20 @@ class ProtocolDocumentTests(SynchronousTestCase):
                 else:
                     message = decode_server_message(example)
                     self.assertEqual(message.as_dict(), example, section)
+
+    def test_the_lobby_examples_are_what_the_wire_module_sends(self) -> None:
+        tables, watching = [json.loads(block) for block in json_examples(LOBBY_SECTION)]
+        message = decode_server_message(watching)
+        self.assertEqual(message.as_dict(), watching)
+        listed = tables["tables"][0]
+        view = TableView(
+            **{
+                **listed,
+                "players": tuple(listed["players"]),
+                "rules": Rules(**listed["rules"]),
+            }
+        )
+        self.assertEqual(Tables(game=tables["game"], tables=(view,)).as_dict(), tables)
 
     def test_every_error_code_is_documented(self) -> None:
         self.assertEqual(documented_error_codes(), set(ERROR_CODES))

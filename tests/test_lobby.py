@@ -25,6 +25,7 @@ from blackjackd.wire import (
     HistoryRequest,
     RebuyRequest,
     ServerMessage,
+    WatchRequest,
 )
 from tests.raising import raised
 
@@ -116,10 +117,11 @@ class TableInterfaceTests(SynchronousTestCase):
         for table in (classic, casino):
             self.assertTrue(verifyObject(ITable, table), table.game)
         self.assertEqual((classic.game, casino.game), ("classic", "casino"))
-        # Every request but those of the connection and the account is a
+        # Every request but those of the connection, the account and watching is a
         # table's action; classic tables play two.
         self.assertEqual(
             casino.actions,
-            set(REQUESTS.values()) - {AuthRequest, RebuyRequest, HistoryRequest},
+            set(REQUESTS.values())
+            - {AuthRequest, RebuyRequest, HistoryRequest, WatchRequest},
         )
         self.assertEqual({action.TYPE for action in classic.actions}, {"hit", "stand"})

@@ -12,6 +12,7 @@ from twisted.trial.unittest import TestCase
 
 from blackjackd.table import TableConfig
 from blackjackd.testing import CLASSIC_OPENING, LiveServer, http_get, open_client
+from blackjackd.web import WEB_CLIENT
 
 # ann plays an opening round alone (TS 7H against the dealer's 9S 8H) while
 # bob waits; then both are dealt in, a card each, then a second each:
@@ -100,16 +101,24 @@ class LoopbackTests(TestCase):
         self.assertEqual(factory.lobby.seats_taken, 0)
 
     async def test_http_paths(self):
-        """``/`` says where the game is, ``/healthz`` is up, others are 404."""
+        """``/`` is the web client, ``/tables`` lists the tables,
+        ``/healthz`` is up, others are 404."""
         status, body = await http_get(reactor, self.port, "/")
+        self.assertEqual(status, 200)
+        self.assertEqual(body, (WEB_CLIENT / "index.html").read_bytes())
+        status, body = await http_get(reactor, self.port, "/tables")
+        self.assertEqual(status, 200)
         self.assertEqual(
-            (status, body),
-            (200, b"blackjackd: the game's WebSocket is at /websocket\n"),
+            [(t["table"], t["seats"], t["taken"]) for t in json.loads(body)["tables"]],
+            [(1, 2, 0)],
         )
         status, body = await http_get(reactor, self.port, "/healthz")
         self.assertEqual(status, 200)
         self.assertEqual(json.loads(body)["status"], "ok")
         status, _ = await http_get(reactor, self.port, "/nothing-here")
+        self.assertEqual(status, 404)
+        # The web client's folder is served file by file, never listed.
+        status, _ = await http_get(reactor, self.port, "/index.html/")
         self.assertEqual(status, 404)
 
     async def test_the_websocket_lives_only_at_its_path(self):

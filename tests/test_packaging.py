@@ -57,3 +57,34 @@ class InstalledPackageTests(SynchronousTestCase):
             "a module is missing from the installed package (reinstall with "
             f"pip install '.[test]' after adding one): {result.stderr}",
         )
+
+    def test_the_web_client_is_installed_with_the_server(self) -> None:
+        shipped = sorted(
+            str(path.relative_to(CHECKOUT / "blackjackd"))
+            for path in (CHECKOUT / "blackjackd" / "webclient").rglob("*")
+            if path.is_file()
+        )
+        self.assertIn("webclient/index.html", shipped)
+        script = (
+            "import sys\n"
+            "from pathlib import Path\n"
+            "import blackjackd\n"
+            "top = Path(blackjackd.__file__).parent\n"
+            "missing = [name for name in sys.argv[1:] if not (top / name).is_file()]\n"
+            "assert not missing, missing\n"
+        )
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        result = subprocess.run(
+            [sys.executable, "-c", script, *shipped],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=scratch_directory(self),
+            timeout=120,
+        )
+        self.assertEqual(
+            result.returncode,
+            0,
+            "a web client file is missing from the installed package (is it "
+            f"in setup.py's package_data?): {result.stderr}",
+        )

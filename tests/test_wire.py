@@ -414,6 +414,25 @@ SERVER_CASES: list[tuple[wire.ServerMessage, dict[str, Any]]] = [
     ),
     (wire.Shuffle(), {"type": "shuffle"}),
     (
+        wire.Watching(
+            table=2,
+            game="casino",
+            seats=5,
+            watchers=3,
+            turn_timeout=30.0,
+            rules=wire.Rules(min_bet=10, max_bet=500),
+        ),
+        {
+            "type": "watching",
+            "table": 2,
+            "game": "casino",
+            "seats": 5,
+            "watchers": 3,
+            "turn_timeout": 30.0,
+            "rules": {"min_bet": 10, "max_bet": 500},
+        },
+    ),
+    (
         wire.Error(409, "your hand is over"),
         {"type": "error", "status_code": 409, "message": "your hand is over"},
     ),
@@ -572,6 +591,11 @@ REQUEST_CASES = [
         b'{"type": "auth", "data": {"username": "Zo\\u00eb \\u00e9\\u0301"}}',
         wire.AuthRequest(username="Zo\u00eb \u00e9\u0301"),
     ),
+    (
+        b'{"type": "auth", "data": {"username": "ann", "table": 3}}',
+        wire.AuthRequest(username="ann", table=3),
+    ),
+    (b'{"type": "watch", "data": {"table": 1}}', wire.WatchRequest(table=1)),
     (b'{"type": "rebuy"}', wire.RebuyRequest()),
     (b'{"type": "history"}', wire.HistoryRequest(limit=10)),
     (b'{"type": "history", "data": {"limit": 100}}', wire.HistoryRequest(limit=100)),
@@ -652,6 +676,23 @@ BAD_REQUESTS = [
         "field 'data.limit' must be a whole number, 1 to 100",
     ),
     (b'{"type": "history", "data": 5}', "field 'data' must be an object"),
+    (
+        b'{"type": "auth", "data": {"username": "ann", "table": 0}}',
+        "field 'data.table' must be a table number, 1 or more",
+    ),
+    (
+        b'{"type": "auth", "data": {"username": "ann", "table": "2"}}',
+        "field 'data.table' must be a table number, 1 or more",
+    ),
+    (b'{"type": "watch"}', "field 'data' must be an object with a table"),
+    (
+        b'{"type": "watch", "data": {"table": true}}',
+        "field 'data.table' must be a table number, 1 or more",
+    ),
+    (
+        b'{"type": "watch", "data": {"table": 1e9}}',
+        "field 'data.table' must be a table number, 1 or more",
+    ),
     (
         b'{"type": "auth", "data": {"username": "\\u3164"}}',
         "username has invisible characters",

@@ -58,6 +58,7 @@ from blackjackd.wire.hardened import (
     Unknown,
     decode_server_message,
 )
+from blackjackd.wire.lobby import LOBBY_MESSAGES, Tables, TableView, Watching
 from blackjackd.wire.parts import DealerResult, HandResult, HandView, Rules
 from blackjackd.wire.requests import (
     CLIENT_TYPES,
@@ -80,6 +81,7 @@ from blackjackd.wire.requests import (
     SplitRequest,
     StandRequest,
     SurrenderRequest,
+    WatchRequest,
     decode_request,
 )
 from blackjackd.wire.server import (
@@ -109,12 +111,13 @@ ERROR_CODES = {
     400: "bad request: the message is malformed or has a wrong field",
     401: "not authorized: send auth first, or the password or token is wrong",
     402: "not enough chips for that bet or action",
+    404: "no such table",
     408: "no auth in time: the server closes the connection",
     409: "conflict: the action isn't allowed in the table's current state",
     429: "too many messages: slow down",
     500: "internal server error",
     503: "the server is stopping: try again soon",
-    507: "all busy: every seat is taken",
+    507: "all busy: every seat is taken (or every watcher's place)",
 }
 
 __all__ = [
@@ -124,6 +127,7 @@ __all__ = [
     "DEALER_ID",
     "ERROR_CODES",
     "HAND_REQUESTS",
+    "LOBBY_MESSAGES",
     "MAX_AMOUNT",
     "MAX_HAND_INDEX",
     "MAX_HISTORY",
@@ -191,9 +195,13 @@ __all__ = [
     "StandRequest",
     "Surrender",
     "SurrenderRequest",
+    "TableView",
+    "Tables",
     "TurnView",
     "Unknown",
     "Wait",
+    "WatchRequest",
+    "Watching",
     "Winner",
     "WireObject",
     "as_dict",

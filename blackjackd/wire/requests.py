@@ -32,6 +32,9 @@ DEFAULT_HISTORY = 10
 #: looks at them.
 MAX_AMOUNT = 10**9
 
+#: Far above any lobby's tables; keeps a table number a small int.
+MAX_TABLE = 10**6
+
 #: A player holds at most a handful of hands; bigger indexes are nonsense.
 MAX_HAND_INDEX = 15
 
@@ -58,13 +61,15 @@ class BadMessage(Refusal):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AuthRequest(Request):
     """Take a seat as ``username`` (white space around it removed), signed
-    in to its account with ``password``; or, with ``token`` alone, come back
-    to the seat a dropped connection left."""
+    in to its account with ``password``, at ``table`` if given (else the
+    first free seat); or, with ``token`` alone, come back to the seat a
+    dropped connection left."""
 
     TYPE: ClassVar[str] = "auth"
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
+    table: int | None = None
 
     def json_fields(self) -> dict[str, Any]:
         # The seed nests the name: {"type": "auth", "data": {"username": ...}}.
@@ -74,10 +79,22 @@ class AuthRequest(Request):
                 ("username", self.username),
                 ("password", self.password),
                 ("token", self.token),
+                ("table", self.table),
             )
             if value is not None
         }
         return {"type": self.TYPE, "data": data}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WatchRequest(Request):
+    """Watch ``table``: no seat, no sign-in; its public messages only."""
+
+    TYPE: ClassVar[str] = "watch"
+    table: int
+
+    def json_fields(self) -> dict[str, Any]:
+        return {"type": self.TYPE, "data": {"table": self.table}}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,6 +186,7 @@ REQUESTS: dict[str, type[Request]] = {
     "insurance": InsuranceRequest,
     "rebuy": RebuyRequest,
     "history": HistoryRequest,
+    "watch": WatchRequest,
     **HAND_REQUESTS,
 }
 
@@ -208,6 +226,8 @@ def decode_request(payload: bytes) -> Request:
         return RebuyRequest()
     if kind == "history":
         return HistoryRequest(limit=_history_limit(data.get("data")))
+    if kind == "watch":
+        return WatchRequest(table=_watched_table(data.get("data")))
     hand_request = HAND_REQUESTS.get(kind)
     if hand_request is None:
         raise BadMessage(400, f"unknown message type {kind[:40]!r}")
@@ -249,7 +269,29 @@ def _auth(auth_data: object) -> AuthRequest:
             raise BadMessage(
                 400, f"password must be 1 to {MAX_PASSWORD_LENGTH} characters"
             )
-    return AuthRequest(username=_username(auth_data.get("username")), password=password)
+    return AuthRequest(
+        username=_username(auth_data.get("username")),
+        password=password,
+        table=_table_number(auth_data.get("table"), "data.table", optional=True),
+    )
+
+
+def _table_number(value: object, name: str, optional: bool = False) -> int | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadMessage(400, f"field '{name}' must be a table number, 1 or more")
+    if not 1 <= value <= MAX_TABLE:
+        raise BadMessage(400, f"field '{name}' must be a table number, 1 or more")
+    return value
+
+
+def _watched_table(watch_data: object) -> int:
+    if not isinstance(watch_data, dict):
+        raise BadMessage(400, "field 'data' must be an object with a table")
+    table = _table_number(watch_data.get("table"), "data.table")
+    assert table is not None
+    return table
 
 
 def _token(token: object) -> str:

@@ -19,6 +19,7 @@ from typing import ClassVar
 from blackjackd.wire.accounts import ACCOUNT_MESSAGES
 from blackjackd.wire.base import Card, Cards, Owner, ServerMessage
 from blackjackd.wire.casino import CASINO_MESSAGES
+from blackjackd.wire.lobby import LOBBY_MESSAGES
 from blackjackd.wire.parts import DealerResult, HandResult, HandView, Rules
 
 # -- the seed's game, and every table -------------------------------------------
@@ -215,4 +216,4 @@ TABLE_MESSAGES: dict[str, type[ServerMessage]] = {
 }  # fmt: skip
 
 #: Every server message class by its ``type``.
-SERVER_MESSAGES = TABLE_MESSAGES | CASINO_MESSAGES | ACCOUNT_MESSAGES
+SERVER_MESSAGES = TABLE_MESSAGES | CASINO_MESSAGES | ACCOUNT_MESSAGES | LOBBY_MESSAGES
