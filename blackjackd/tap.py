@@ -21,7 +21,7 @@ from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig, parse_payout
 from blackjackd.guard import ConnectionGuard
-from blackjackd.lobby import AnyConfig, Lobby
+from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby
 from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
 from blackjackd.sessions import Sessions
@@ -208,6 +208,13 @@ class Options(usage.Options):
             8,
             "Connections from one address short of a finished handshake (0: no bound).",
             _int_between(0, 10**6),
+        ],
+        [
+            "watchers",
+            None,
+            DEFAULT_WATCHERS,
+            "Watchers one table takes (0: nobody may watch).",
+            _int_between(0, 10**5),
         ],
         [
             "seats-per-address",
@@ -558,6 +565,7 @@ def makeService(config: Options) -> IService:
         ledger=bank.ledger,
         round_log=bank,
         classic_log=bank,
+        max_watchers=config["watchers"],
     )
     sessions = Sessions(lobby, clock, config["seat-grace"])
     # Classic players move no chips: the sessions know whose account each is.

@@ -311,6 +311,10 @@ STEPS = st.lists(
 )
 
 
+#: What the table says to one player alone, never to a watcher.
+_ONE_PLAYERS = {"id", "balance", "insurance_offer", "error"}
+
+
 class RandomClientTests(SynchronousTestCase):
     """Clients sending anything at any time."""
 
@@ -319,11 +323,14 @@ class RandomClientTests(SynchronousTestCase):
     def test_random_clients_never_break_the_table(self, seed, steps):
         """Whatever three clients send, in any order and at any time: every
         answer is a message or an error in the protocol's shape, nothing is
-        logged as a server error, and every chip is accounted for."""
+        logged as a server error, every chip is accounted for, and a watcher
+        gets nothing meant for one player."""
         server = MemoryServer(
             config=CasinoConfig(**RULES, starting_chips=300), real_shoe_seed=seed
         )
         with error_events() as server_errors:
+            watcher = server.connect()
+            watcher.send({"type": "watch", "data": {"table": 1}})
             clients = [server.seat(name) for name in ("ann", "bob", "cy")]
             for who, what in steps:
                 if who == "wait":
@@ -350,6 +357,8 @@ class RandomClientTests(SynchronousTestCase):
                     self.assertIn(
                         message["type"], SERVER_MESSAGES, f"{message} is documented"
                     )
+            watched = {message["type"] for message in watcher.take()}
+            self.assertFalse(watched & _ONE_PLAYERS, "the watcher's messages")
             server.close_all()
         self.assertEqual(server_errors, [])
         self.assertTrue(server.lobby.ledger.balanced())

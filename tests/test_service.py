@@ -140,6 +140,14 @@ class ServiceTests(SynchronousTestCase):
             (0, frozenset({"10.0.0.1", "10.0.0.2"})),
         )
 
+    def test_watchers(self):
+        """``--watchers`` caps each table's watchers (50 by default)."""
+        for argv, expected in (((), 50), (("--watchers", "0"), 0)):
+            lobby = next(
+                c for c in _build(self, *argv) if isinstance(c, LobbyService)
+            ).lobby
+            self.assertEqual(lobby.max_watchers, expected, argv)
+
     def test_casino_defaults(self):
         """``--game casino`` alone: ``CasinoConfig``'s defaults."""
         lobby = next(

@@ -99,6 +99,7 @@ OPTIONS = (
     "--max-connections=",
     "--pending-per-address=",
     "--sign-ins-per-address=",
+    "--watchers=",
 )
 
 

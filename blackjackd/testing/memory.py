@@ -17,7 +17,7 @@ from twisted.test import iosim
 from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig
-from blackjackd.lobby import AnyConfig, Lobby, new_shoe
+from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby, new_shoe
 from blackjackd.outbox import Outbox
 from blackjackd.passwords import TEST_COST
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
@@ -95,7 +95,8 @@ class MemoryServer:
     sign in to accounts, kept there; the database works inline, so time is
     still the ``clock`` alone, and passwords are hashed cheaply. Casino
     tables then seat only accounts unless ``guests``. ``seat_grace`` holds a
-    dropped player's seat, as ``--seat-grace`` does.
+    dropped player's seat, as ``--seat-grace`` does; ``max_watchers`` caps
+    each table's watchers, as ``--watchers`` does.
     """
 
     def __init__(
@@ -110,6 +111,7 @@ class MemoryServer:
         guests: bool | None = None,
         seat_grace: float = 0.0,
         rebuy_interval: float = 3600.0,
+        max_watchers: int = DEFAULT_WATCHERS,
     ) -> None:
         self.clock = Clock()
         self.config = config or TableConfig(seats=5, turn_timeout=30, round_delay=3)
@@ -149,6 +151,7 @@ class MemoryServer:
             ledger=None if self.bank is None else self.bank.ledger,
             round_log=self.bank,
             classic_log=self.bank,
+            max_watchers=max_watchers,
         )
         self.sessions = Sessions(self.lobby, tables_clock, seat_grace)
         if self.bank is not None and not isinstance(self.config, CasinoConfig):
@@ -179,15 +182,17 @@ class MemoryServer:
         origin: str | None = None,
         host: str = "127.0.0.1",
         headers: dict[str, str] | None = None,
+        path: str = "/websocket",
     ) -> RecordingClient:
-        """Open a WebSocket from a new client (at ``host``, sending
-        ``headers`` with its handshake) and finish the handshake."""
+        """Open a WebSocket at ``path`` (with its query) from a new client
+        (at ``host``, sending ``headers`` with its handshake) and finish the
+        handshake."""
         port = 40000 + len(self._pumps)
         client_address = IPv4Address("TCP", host, port)
         server_address = IPv4Address("TCP", "127.0.0.1", 8888)
         server = self.factory.buildProtocol(client_address)
         client_factory = WebSocketClientFactory(
-            "ws://127.0.0.1:8888/websocket", origin=origin, headers=headers
+            f"ws://127.0.0.1:8888{path}", origin=origin, headers=headers
         )
         client_factory.protocol = RecordingClient
         client_factory.setProtocolOptions(
