@@ -214,8 +214,17 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         (1008): a frame can't be answered with an error."""
         if self._bucket.take():
             return True
-        self.close_with(CLOSE_POLICY_VIOLATION, "too many frames")
+        self._close_flooder("too many frames")
         return False
+
+    def _close_flooder(self, reason: str) -> None:
+        """Close with 1008, and read nothing more of this client, not even
+        the rest of the read at hand: one read of empty frames holds
+        thousands of them, which would take the reactor tens of
+        milliseconds to parse."""
+        self.close_with(CLOSE_POLICY_VIOLATION, reason)
+        self.wasNotCleanReason = reason
+        self.dropConnection()
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
@@ -229,7 +238,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 return
             self._strikes += 1
             if self._strikes >= self.factory.limits.strikes:
-                self.close_with(CLOSE_POLICY_VIOLATION, "too many messages")
+                self._close_flooder("too many messages")
             else:
                 self.send_error(429, "too many messages")
             return

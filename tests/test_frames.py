@@ -28,6 +28,24 @@ class FrameBudgetTests(SynchronousTestCase):
         self.assertEqual(flooder.close_code, 1008)
         self.assertFalse(bystander.closed)
 
+    def test_over_budget_the_rest_of_a_read_is_not_parsed(self) -> None:
+        server = MemoryServer(real_shoe_seed=1, limits=TIGHT)
+        flooder = server.connect()
+        (connection,) = server.factory.clients
+        parsed = []
+        charge = connection._charge_frame
+
+        def counting() -> bool:
+            parsed.append(1)
+            return charge()
+
+        connection._charge_frame = counting
+        for _ in range(1000):
+            flooder.sendPing(b"x")
+        server.flush()  # all of them in one read
+        self.assertEqual(len(parsed), 4, "the burst of 3, then the one over")
+        self.assertEqual(flooder.close_code, 1008)
+
     def test_empty_continuation_frames_are_charged(self) -> None:
         server = MemoryServer(real_shoe_seed=1, limits=TIGHT)
         flooder = server.connect()

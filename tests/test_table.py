@@ -543,6 +543,8 @@ class RandomPlayTests(SynchronousTestCase):
                         game.table.act(player, REQUESTS[action]())
                     except ActionRejected as refusal:
                         self.assertEqual(refusal.status_code, 409, refusal.message)
+            # A player who let --idle-rounds rounds pass was stood up.
+            seated = [player for player in seated if player in game.table.player_ids]
             self._check_cards_in_play(game, seated)
         for player in seated:
             self._check_inbox(game, player, h17)
