@@ -12,7 +12,9 @@ runs each attack for a bounded time:
   ``--slowloris-addresses`` loopback addresses 127.0.1.x) each dripping one
   byte of a WebSocket upgrade request a second, for
   ``--slowloris-seconds`` (longer than the default 10 s handshake timeout,
-  so that the timeout shows);
+  so that the timeout shows); with ``--server-fd-limit 1024`` and more
+  sockets than that, what a default ``ulimit -n`` makes of it (the server
+  then runs with ``--max-connections`` 100 under the limit);
 - ``ping-flood``: ``--flooders`` clients from 127.0.0.2 that finish the
   handshake, then send pings (125-byte payloads) as fast as the socket
   takes them, never reading;
@@ -448,8 +450,19 @@ async def run(reactor, args: argparse.Namespace) -> None:
     attacks = [a for a in ATTACKS if a in args.only]
     live = [a for a in attacks if a != "seat-squatting"]
     if live:
+        options = []
+        if args.server_fd_limit and has_option(args.repo, "max-connections"):
+            # As the README says: keep --max-connections under ulimit -n.
+            options.append(f"--max-connections={args.server_fd_limit - 100}")
         server = start_game_server(
-            reactor, args.repo, "classic", 1, 5, args.round_delay
+            reactor,
+            args.repo,
+            "classic",
+            1,
+            5,
+            args.round_delay,
+            options,
+            fd_limit=args.server_fd_limit,
         )
         port = await server.port
         stats: dict[str, Any] = {
@@ -518,6 +531,13 @@ def main() -> None:
     parser.add_argument("--slowloris-sockets", type=int, default=500)
     parser.add_argument("--slowloris-addresses", type=int, default=100)
     parser.add_argument("--slowloris-seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--server-fd-limit",
+        type=int,
+        default=None,
+        help="the server's open-file limit (ulimit -n), e.g. 1024: a "
+        "slowloris of more sockets than that shows what happens at the limit",
+    )
     parser.add_argument("--flooders", type=int, default=4)
     parser.add_argument("--squat-turn-timeout", type=float, default=2.0)
     parser.add_argument("--squat-seconds", type=float, default=30.0)

@@ -96,13 +96,16 @@ def start_game_server(
     round_delay: float,
     options: Sequence[str] = (),
     uncap_addresses: bool = True,
+    fd_limit: int | None = None,
 ) -> Child:
     """``twistd blackjack`` on a free loopback port, running the server code
     of the checkout at ``repo`` (with this Python's packages), in a new
     temporary directory: its database starts empty there, whatever the
     checkout's version calls it, and goes with the directory. ``options``
     are more of twistd blackjack's; unless ``uncap_addresses`` is false, the
-    seats and pending handshakes of one address are not capped."""
+    seats and pending handshakes of one address are not capped.
+    ``fd_limit`` caps the server's open files (``prlimit --nofile``), as a
+    default ``ulimit -n`` of 1024 would."""
     twistd = Path(sys.executable).parent / "twistd"
     argv = [
         str(twistd),
@@ -123,6 +126,8 @@ def start_game_server(
         for cap in ("seats-per-address", "pending-per-address", "sign-ins-per-address"):
             if has_option(repo, cap):
                 argv.append(f"--{cap}=0")
+    if fd_limit is not None:
+        argv = ["prlimit", f"--nofile={fd_limit}:{fd_limit}", "--", *argv]
     directory = tempfile.mkdtemp(prefix="blackjackd-bench-")
     child = Child(reactor, re.compile(rb"Site starting on (\d+)"), directory)
     return _spawn(reactor, child, argv, dict(os.environ, PYTHONPATH=str(repo)))
