@@ -272,6 +272,22 @@ class CasinoTable(SeatedTable[Seat]):
     def rules(self) -> Rules:
         return self._rules
 
+    @property
+    def round_in_progress(self) -> bool:
+        phase, data = self._machine.inspect()
+        if isinstance(data, Bets):
+            # Bets placed: they are dealt when betting closes.
+            return bool(data.amounts) and self._seating.scheduled_in() is not None
+        return phase in ("insurance", "playing")
+
+    def _stop_before_next_round(self) -> None:
+        phase, data = self._machine.inspect()
+        if phase == "between_rounds" or (isinstance(data, Bets) and not data.amounts):
+            # No cards out and no bets: no round is begun.
+            self._seating.cancel_scheduled()
+            if isinstance(data, Bets):
+                self._void_next_round()
+
     def snapshot(self, player_id: int | None) -> Snapshot:
         phase, data = self._machine.inspect()
         round = data if isinstance(data, CasinoRound) else None
@@ -396,6 +412,8 @@ class CasinoTable(SeatedTable[Seat]):
         return bets
 
     def _bet(self, bets: Bets, seat: Seat, amount: int) -> None:
+        if self.draining and self._seating.scheduled_in() is None:
+            raise ActionRejected(503, "the server is stopping: no more rounds")
         if seat.player_id in bets.amounts:
             raise ActionRejected(409, "you have bet this round")
         refusal = bet_refusal(amount, self.config)
@@ -432,7 +450,10 @@ class CasinoTable(SeatedTable[Seat]):
 
     def _deal_or_reopen(self, bets: Bets, bettors: list[tuple[int, str, int]]) -> None:
         if not bettors:
-            self._open_betting(bets)
+            if self.draining:
+                self._void_next_round()
+            else:
+                self._open_betting(bets)
             return
         self._bettor_seats = {
             seat.player_id: seat.index
@@ -496,7 +517,8 @@ class CasinoTable(SeatedTable[Seat]):
             self._release(bettor.player_id)
         if not self._seating:
             self._machine.emptied()
-        self._seating.schedule(self.config.round_delay, self._machine.next_round)
+        if not self.draining:
+            self._seating.schedule(self.config.round_delay, self._machine.next_round)
 
     def _forward(self, message: ServerMessage, to: int | None) -> None:
         """Pass on a message of the round's, timing the hands it starts and

@@ -133,6 +133,15 @@ class ClassicTable(SeatedTable[ClassicSeat]):
         self._recording: _Recording | None = None
         self._machine = _machine_factory(self)
 
+    @property
+    def round_in_progress(self) -> bool:
+        return any(seat.state is HandState.PLAYING for seat in self._seating)
+
+    def _stop_before_next_round(self) -> None:
+        if not self.round_in_progress:
+            # Between rounds: the next deal is off.
+            self._seating.cancel_scheduled()
+
     def _record(self) -> _Recording | None:
         """The round's record, begun with its first card; None without a
         round log."""
@@ -276,7 +285,8 @@ class ClassicTable(SeatedTable[ClassicSeat]):
                 next_round_in=self.config.round_delay,
             )
         )
-        self._seating.schedule(self.config.round_delay, self._machine.next_round)
+        if not self.draining:
+            self._seating.schedule(self.config.round_delay, self._machine.next_round)
 
     def _store_round(self, results: list[HandResult]) -> None:
         """Hand the finished round's record to the round log."""

@@ -29,6 +29,10 @@ class ITable(Interface):
     )
     has_free_seat = Attribute("Whether another player may sit down.")
     watchers = Attribute("How many watch the table.")
+    round_in_progress = Attribute(
+        "Whether a round is under way: cards dealt and not yet settled, or "
+        "(casino tables) bets placed for the next deal."
+    )
     rules = Attribute("The rules ``id`` names (``wire.Rules``), or None.")
     actions = Attribute(
         "The request classes (``blackjackd.wire``) a seated player may send "
@@ -83,6 +87,10 @@ class ITable(Interface):
 
     def act(player_id: int, request: Request) -> None:  # noqa: N805
         """Play a seated player's request (one of ``actions``)."""
+
+    def drain() -> None:
+        """The server is stopping: finish the round under way (players
+        still act, turn timers still stand idle hands), begin no other."""
 
     def close() -> None:
         """Cancel every timer the table holds: the server is stopping."""

@@ -74,6 +74,8 @@ def _decode_request(payload: bytes) -> Request:
 
 # WebSocket close codes (RFC 6455 section 7.4.1).
 CLOSE_POLICY_VIOLATION = 1008
+#: The server is stopping (close code 1001, "going away").
+CLOSE_GOING_AWAY = 1001
 CLOSE_TRY_AGAIN_LATER = 1013
 
 
@@ -366,6 +368,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if self.session is not None or self._signing_in:
             self.send_error(409, "already authorized")
             return
+        if factory.sessions.draining and request.token is None:
+            # A player coming back to a held seat plays out the round.
+            raise ActionRejected(503, "the server is stopping: try again soon")
         self._asked_table = request.table or self._url_table
         if request.token is not None:
             self._seated(factory.sessions.resume(request.token, self))
@@ -501,6 +506,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             raise ActionRejected(
                 409, "you are seated: watching is for those without a seat"
             )
+        if self.factory.sessions.draining:
+            raise ActionRejected(503, "the server is stopping: try again soon")
         lobby = self.factory.lobby
         watcher_id = self._watcher_id or lobby.new_player_id()
         lobby.watch(watcher_id, table, self.send_message)
@@ -624,6 +631,18 @@ class BlackjackServerFactory(WebSocketServerFactory):
             # origin may play. Set explicitly: every call resets it.
             allowNullOrigin=True,
         )
+
+    def tell_everyone(self, message: ServerMessage) -> None:
+        """Send ``message`` to every open connection: players, watchers and
+        those yet to sign in."""
+        with self.outbox.batch():
+            for client in list(self.clients):
+                client.send_message(message)
+
+    def close_everyone(self, code: int, reason: str) -> None:
+        """Start the closing handshake on every open connection."""
+        for client in list(self.clients):
+            client.close_with(code, reason)
 
     @property
     def chips(self) -> Bank | None:

@@ -299,6 +299,9 @@ class SeatedTable(Generic[SeatT]):
         self.table_id = table_id
         self.config = config
         self.rounds_played = 0
+        #: The server is stopping: the round under way finishes, no other
+        #: begins.
+        self.draining = False
         self._seating: Seating[SeatT] = Seating(table_id, config, clock)
 
     def _new_seat(self, player_id: int, username: str, index: int, send: Send) -> SeatT:
@@ -363,6 +366,18 @@ class SeatedTable(Generic[SeatT]):
         return False
 
     def snapshot(self, player_id: int | None) -> Snapshot:
+        raise NotImplementedError
+
+    @property
+    def round_in_progress(self) -> bool:
+        raise NotImplementedError
+
+    def drain(self) -> None:
+        self.draining = True
+        self._stop_before_next_round()
+
+    def _stop_before_next_round(self) -> None:
+        """Don't begin the next round (``draining`` is set)."""
         raise NotImplementedError
 
     @property

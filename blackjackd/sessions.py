@@ -89,6 +89,9 @@ class Sessions:
         self._by_token: dict[str, Session] = {}
         self._by_player: dict[int, Session] = {}
         self._by_account: dict[int, Session] = {}
+        #: The server is draining: the rounds under way finish, nobody new
+        #: sits down (``auth`` and ``watch`` are answered with 503).
+        self.draining = False
         #: The server is stopping: players no longer leave their seats.
         self.stopping = False
 

@@ -8,9 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from twisted.application import strports
-from twisted.application.service import IService, MultiService, Service
-from twisted.internet import defer
-from twisted.internet.defer import Deferred
+from twisted.application.service import IService, MultiService
 from twisted.internet.endpoints import serverFromString
 from twisted.internet.threads import deferToThread
 from twisted.logger import Logger
@@ -24,8 +22,9 @@ from blackjackd.guard import ConnectionGuard
 from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby
 from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
+from blackjackd.service import LobbyService
 from blackjackd.sessions import Sessions
-from blackjackd.store import Database, Refund, StoreError, parse_url
+from blackjackd.store import Database, StoreError, parse_url
 from blackjackd.table import MAX_SEATS, MIN_SEATS, TableConfig
 from blackjackd.web import build_site
 
@@ -92,10 +91,6 @@ def _share_of_shoe(text: str) -> float:
 _share_of_shoe.coerceDoc = "A fraction above 0 and up to 1."  # type: ignore[attr-defined]
 
 _logger = Logger(namespace="blackjackd.tap")
-
-#: Seconds a stopping server waits for the database to store what players
-#: were told.
-STORE_AT_STOP_SECONDS = 10.0
 
 #: Options of casino tables only, with their defaults: left out (None) on the
 #: command line they take these, and given with --game classic they are an
@@ -208,6 +203,16 @@ class Options(usage.Options):
             8,
             "Connections from one address short of a finished handshake (0: no bound).",
             _int_between(0, 10**6),
+        ],
+        [
+            "drain-timeout",
+            None,
+            60.0,
+            "Seconds a stopping server (SIGTERM) lets the rounds under way "
+            "finish before it closes every connection (0: stop at once). A "
+            "second SIGTERM or SIGINT stops at once; rounds still open are "
+            "refunded at the next start.",
+            _seconds(minimum_exclusive=False),
         ],
         [
             "watchers",
@@ -418,73 +423,6 @@ class Options(usage.Options):
         )
 
 
-class LobbyService(Service):
-    """Stops the tables' and the held seats' timers when the server stops,
-    then waits for the chips and rounds on their way to storage."""
-
-    def __init__(
-        self,
-        lobby: Lobby,
-        sessions: Sessions,
-        bank: Bank | None = None,
-        database: Database | None = None,
-    ) -> None:
-        self.lobby = lobby
-        self.sessions = sessions
-        self.bank = bank
-        self.database = database
-
-    def startService(self) -> None:
-        super().startService()
-        if self.database is not None:
-            # First in the database's queue: before any player's chips are
-            # read, every round a crash left open has its stakes back.
-            from twisted.internet import reactor
-
-            self.database.refund_open_rounds(reactor.seconds()).addCallbacks(
-                _log_refunds,
-                lambda failure: _logger.failure("refunding open rounds", failure),
-            )
-            self.database.last_round_numbers().addCallbacks(
-                self._number_rounds_on,
-                lambda failure: _logger.failure("reading round numbers", failure),
-            )
-
-    def _number_rounds_on(self, last: dict[int, int]) -> None:
-        # Each table's rounds go on from the last one stored, so a table and
-        # a round number name one round for good.
-        for table in self.lobby.tables:
-            stored = last.get(table.table_id, 0)
-            table.rounds_played = max(table.rounds_played, stored)
-
-    def stopService(self) -> Deferred[None] | None:
-        super().stopService()
-        # From now on nothing a player does is taken, and nobody leaves a
-        # seat: what is told to a player must be stored, and the database
-        # is about to close.
-        self.sessions.stopping = True
-        self.lobby.close()
-        self.sessions.close()
-        return Deferred.fromCoroutine(self._store_and_close())
-
-    async def _store_and_close(self) -> None:
-        if self.bank is not None:
-            from twisted.internet import reactor
-
-            stored = self.bank.written()
-            stored.addTimeout(STORE_AT_STOP_SECONDS, reactor)
-            try:
-                await stored
-            except defer.TimeoutError:
-                _logger.error(
-                    "the database didn't store everything within {seconds} s "
-                    "of stopping: rounds left open are refunded at the next start",
-                    seconds=STORE_AT_STOP_SECONDS,
-                )
-        if self.database is not None:
-            await self.database.close()
-
-
 def client_limits(config: Options) -> ClientLimits:
     """What each connection may do, as the options say."""
     return ClientLimits(
@@ -508,17 +446,6 @@ def open_database(url: str, reactor: Any) -> Database:
     except (StoreError, OSError, ValueError) as failure:
         raise SystemExit(f"blackjackd: --db {url}: {failure}") from None
     return Database.later(url, reactor)
-
-
-def _log_refunds(refunds: list[Refund]) -> None:
-    for refund in refunds:
-        _logger.info(
-            "refunded {amount} chips of round {round_id} to account "
-            "{account_id}: the server stopped before the round was settled",
-            amount=refund.amount,
-            round_id=refund.round_id,
-            account_id=refund.account_id,
-        )
 
 
 def _port_number(description: str) -> int | None:
@@ -589,7 +516,15 @@ def makeService(config: Options) -> IService:
         banner=None if config["expose-version"] else "blackjackd",
     )
     service = MultiService()
-    LobbyService(lobby, sessions, bank, database).setServiceParent(service)
+    LobbyService(
+        lobby,
+        sessions,
+        bank,
+        database,
+        factory=factory,
+        drain_timeout=config["drain-timeout"],
+        signals=True,
+    ).setServiceParent(service)
     # A strports service: a port that can't be listened on (taken, no
     # permission) stops twistd at start-up rather than leaving a server
     # running that nobody can reach.

@@ -15,9 +15,9 @@ from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable
+from blackjackd.service import LobbyService
 from blackjackd.store import SCHEMA_VERSION
 from blackjackd.tap import (
-    LobbyService,
     Options,
     client_limits,
     makeService,

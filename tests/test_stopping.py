@@ -8,8 +8,8 @@ from __future__ import annotations
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
+from blackjackd.service import LobbyService
 from blackjackd.store import Database, account_state
-from blackjackd.tap import LobbyService
 from blackjackd.testing import MemoryServer, deal
 
 RULES = {"seats": 3, "bet_timeout": 10, "turn_timeout": 20, "round_delay": 2}

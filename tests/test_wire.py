@@ -413,6 +413,7 @@ SERVER_CASES: list[tuple[wire.ServerMessage, dict[str, Any]]] = [
         },
     ),
     (wire.Shuffle(), {"type": "shuffle"}),
+    (wire.Shutdown(seconds=60.0), {"type": "shutdown", "seconds": 60.0}),
     (
         wire.Watching(
             table=2,

@@ -195,6 +195,16 @@ class Shuffle(ServerMessage):
     TYPE: ClassVar[str] = "shuffle"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shutdown(ServerMessage):
+    """*Everyone*: the server is stopping. It seats nobody more; the round
+    under way finishes; within ``seconds`` every connection is closed (close
+    code 1001). Come back when it is up again."""
+
+    TYPE: ClassVar[str] = "shutdown"
+    seconds: float
+
+
 @dataclass(frozen=True, slots=True)
 class Error(ServerMessage):
     """*You*: what you sent was refused, and nothing changed (the seed's
@@ -211,7 +221,7 @@ TABLE_MESSAGES: dict[str, type[ServerMessage]] = {
     cls.TYPE: cls
     for cls in (
         Auth, Id, Hit, OtherPlayers, NewClient, Deadline, Bust, Stand, Winner,
-        Lose, Push, RoundOver, Restart, Wait, Left, Shuffle, Error,
+        Lose, Push, RoundOver, Restart, Wait, Left, Shuffle, Shutdown, Error,
     )
 }  # fmt: skip
 
