@@ -7,16 +7,18 @@ such sockets shut every newcomer out. ``ConnectionGuard`` wraps the site's
 factory and bounds each connection from the moment it is accepted:
 
 - ``handshake_timeout``: seconds from accept to a finished WebSocket
-  opening handshake (or a finished plain HTTP answer, whose connection
-  twisted.web closes); slower connections are dropped, however slowly their
-  bytes arrive;
-- ``max_pending_per_address``: connections from one address still short of
-  a finished handshake; the excess is dropped at once;
+  opening handshake or HTTP request, and from the first byte of each later
+  request on a kept-alive HTTP connection to its end; slower connections
+  are dropped, however slowly their bytes arrive;
+- ``max_pending_per_address``: connections from one address with a request
+  or handshake under way; the excess is dropped at once (a browser keeps
+  its connections alive between requests: idle, they don't count);
 - ``max_connections``: connections in all; the excess is dropped at once.
 
 Refused connections are closed without a log line each: a flood must not
 fill the log either. The game's protocol says when its handshake is done
-(``HandshakeGuard.handshake_finished``, through its transport).
+(``HandshakeGuard.handshake_finished``, through its transport), and the
+site when an HTTP request has arrived whole (``request_received``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class HandshakeGuard(ProtocolWrapper):
     _pending = False
     _refused = False
     _address = ""
+    #: The WebSocket is open: no more requests, no more clock.
+    _open = False
 
     def makeConnection(self, transport: Any) -> None:
         guard = self.factory
@@ -49,19 +53,39 @@ class HandshakeGuard(ProtocolWrapper):
             self._refused = True
             transport.abortConnection()
             return
+        self._start_pending(transport)
+        super().makeConnection(transport)
+
+    def _start_pending(self, transport: Any) -> None:
+        guard = self.factory
         self._pending = True
         guard.pending[self._address] += 1
         if guard.handshake_timeout > 0:
             self._timer = guard.clock.callLater(
                 guard.handshake_timeout, self._too_slow, transport
             )
-        super().makeConnection(transport)
 
-    def handshake_finished(self) -> None:
-        """The WebSocket is open: no more handshake clock."""
+    def dataReceived(self, data: bytes) -> None:
+        if not self._pending and not self._open and self.transport is not None:
+            # A new request on a kept-alive HTTP connection: timed and
+            # counted like the first.
+            transport: Any = self.transport
+            if self.factory.pending_refused(self._address):
+                transport.abortConnection()
+                return
+            self._start_pending(transport)
+        super().dataReceived(data)
+
+    def request_received(self) -> None:
+        """An HTTP request has arrived whole: its clock stops."""
         cancel_call(self._timer)
         self._timer = None
         self._stop_pending()
+
+    def handshake_finished(self) -> None:
+        """The WebSocket is open: no more handshake clock."""
+        self._open = True
+        self.request_received()
 
     def _too_slow(self, transport: Any) -> None:
         self._timer = None
@@ -117,6 +141,10 @@ class ConnectionGuard(WrappingFactory[HandshakeGuard]):
         """Whether a connection from ``address`` is one too many."""
         if self.max_connections and len(self.protocols) >= self.max_connections:
             return True
+        return self.pending_refused(address)
+
+    def pending_refused(self, address: str) -> bool:
+        """Whether ``address`` has as many requests under way as it may."""
         return bool(
             self.max_pending_per_address
             and self.pending[address] >= self.max_pending_per_address

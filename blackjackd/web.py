@@ -103,7 +103,19 @@ class WebClientFiles(File):
         return result
 
 
-class _PlainBannerRequest(Request):
+class _GuardedRequest(Request):
+    """A request that tells the connection guard (``blackjackd.guard``),
+    when the site has one, that it has arrived whole: the connection is
+    then no longer timed or counted until its next request."""
+
+    def process(self) -> None:
+        received = getattr(self.channel.transport, "request_received", None)
+        if received is not None:
+            received()
+        super().process()
+
+
+class _PlainBannerRequest(_GuardedRequest):
     """A request whose response names the server ``blackjackd``, without
     Twisted's version (which tells an attacker what to try)."""
 
@@ -126,5 +138,5 @@ def build_site(
     root.putChild(b"healthz", HealthResource(factory, clock, expose_version))
     root.putChild(b"tables", TablesResource(factory))
     if expose_version:
-        return Site(root)
+        return Site(root, requestFactory=_GuardedRequest)
     return Site(root, requestFactory=_PlainBannerRequest)

@@ -76,6 +76,34 @@ class HandshakeTimeoutTests(SynchronousTestCase):
         self.assertFalse(transport.aborted)
         self.assertEqual((factory.pending, clock.getDelayedCalls()), ({}, []))
 
+    def test_a_kept_alive_http_connection_is_timed_per_request(self) -> None:
+        factory, clock = guard(handshake_timeout=10.0, max_pending_per_address=1)
+        connection, transport = connect(factory)
+        connection.dataReceived(b"GET / HTTP/1.1\r\n\r\n")
+        connection.request_received()
+        # Idle between requests: neither timed nor counted.
+        clock.advance(60)
+        self.assertFalse(transport.aborted)
+        _, other = connect(factory)
+        self.assertFalse(other.aborted, "the idle one holds no place")
+        lose(_)
+        # The next request drips in: its clock starts at its first byte.
+        connection.dataReceived(b"G")
+        clock.advance(9)
+        self.assertFalse(transport.aborted)
+        clock.advance(1)
+        self.assertTrue(transport.aborted)
+        lose(connection)
+        self.assertEqual(factory.pending, {})
+
+    def test_a_new_request_over_the_address_cap_is_dropped(self) -> None:
+        factory, _ = guard(max_pending_per_address=1)
+        kept_alive, transport = connect(factory)
+        kept_alive.request_received()
+        connect(factory)  # a request under way from the same address
+        kept_alive.dataReceived(b"GET /app.js HTTP/1.1\r\n")
+        self.assertTrue(transport.aborted)
+
 
 class ConnectionBoundTests(SynchronousTestCase):
     def test_pending_handshakes_per_address_are_capped(self) -> None:
@@ -101,3 +129,20 @@ class ConnectionBoundTests(SynchronousTestCase):
         lose(first)
         _, transport = connect(factory, host="192.0.2.3")
         self.assertFalse(transport.aborted)
+
+
+class SiteTests(SynchronousTestCase):
+    def test_the_site_says_when_a_request_has_arrived_whole(self) -> None:
+        from blackjackd.testing import MemoryServer
+        from blackjackd.web import build_site
+
+        server = MemoryServer(real_shoe_seed=1)
+        clock = Clock()
+        factory = ConnectionGuard(
+            build_site(server.factory, clock), clock, handshake_timeout=10.0
+        )
+        connection, transport = connect(factory)
+        connection.dataReceived(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertIn(b"200 OK", transport.value())
+        self.assertEqual((factory.pending, clock.getDelayedCalls()), ({}, []))
+        lose(connection)
