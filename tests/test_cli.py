@@ -40,9 +40,10 @@ CONFIGS = {
 
 TYPED_COMMANDS = [
     ("h", {"type": "hit"}),
-    ("s 1", {"type": "stand", "hand": 1}),
+    # Hands are typed as shown, from 1; the server numbers them from 0.
+    ("s 2", {"type": "stand", "hand": 1}),
     ("d", {"type": "double"}),
-    ("p 0", {"type": "split", "hand": 0}),
+    ("p 1", {"type": "split", "hand": 0}),
     ("u", {"type": "surrender"}),
     ("b 25", {"type": "bet", "amount": 25}),
     ("i", {"type": "insurance", "take": True}),
@@ -379,7 +380,8 @@ class ComingBackTests(SynchronousTestCase):
         self.assertIn(
             "  bob (seat 2, away): 9C 8D: 17 (bet 20, stood), done; 480 chips", lines
         )
-        self.assertIn("your move (hand 0): h(it) or s(tand) within 21.5 s", lines)
+        # 990 chips cover a double of the 10 bet; no pair, no surrender here.
+        self.assertIn("your move: h(it), s(tand) or d(ouble) within 22 s", lines)
         # The bot plays the turn the snapshot shows: 12 against a 7, a hit.
         self.assertEqual(connection.sent[-1], {"type": "hit", "hand": 0})
         t.hear({"type": "back", "id": 5}, {"type": "away", "id": 5, "seconds": 30})
@@ -571,3 +573,296 @@ class RebuyAndHistoryTests(SynchronousTestCase):
     def test_history_option_is_1_to_100(self):
         for bad in ["0", "101", "x"]:
             self.assertRaises(SystemExit, cli.parse_args, ["--history", bad], {})
+
+
+def _casino(t, balance=1000, **rules):
+    """Seat ann (7) at a casino table with bob (5), bets open."""
+    t.open()
+    t.hear(
+        {**CASINO_ID, "balance": balance,
+         "rules": {**CASINO_ID["rules"], **rules}},
+        {"type": "other_players", "hand": [], "id": 5, "points": 0,
+         "username": "bob", "seat": 1, "state": "betting", "balance": 500},
+        {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 14.9424},
+    )  # fmt: skip
+    return t
+
+
+def _deal(t, mine=("8C", "8D"), upcard="6H", balance=1000):
+    """Both bet 10; ann is dealt ``mine``, bob 9C 7D, the dealer ``upcard``."""
+    t.hear(
+        {"type": "bet", "id": 7, "amount": 10, "balance": balance - 10},
+        {"type": "bet", "id": 5, "amount": 10, "balance": 490},
+        {"type": "restart"},
+        {"type": "hit", "card": mine[0], "id": 7, "points": 8, "hand": 0},
+        {"type": "hit", "card": "9C", "id": 5, "points": 9, "hand": 0},
+        {"type": "hit", "card": upcard, "id": "dealer", "points": 6},
+        {"type": "hit", "card": mine[1], "id": 7, "points": 16, "hand": 0},
+        {"type": "hit", "card": "7D", "id": 5, "points": 16, "hand": 0},
+        {"type": "hole_card", "id": "dealer"},
+    )  # fmt: skip
+
+
+class ReadsLikeAGameTests(SynchronousTestCase):
+    """What the terminal prints reads like a game: names, hands numbered
+    only after a split, whole seconds, the moves allowed now."""
+
+    def test_players_are_named_and_the_dealer_is_the_dealer(self):
+        t = _casino(Terminal())
+        t.printed()
+        _deal(t)
+        self.assertEqual(
+            t.printed(),
+            [
+                "you bet 10",
+                "bob bet 10",
+                "--- new round ---",
+                "you drew 8C: 8",
+                "bob drew 9C: 9",
+                "the dealer drew 6H: 6",
+                "you drew 8D: 16",
+                "bob drew 7D: 16",
+                "the dealer takes a card face down",
+            ],
+        )
+        t.hear(
+            {"type": "stand", "id": 5, "hand": 0, "reason": "timeout"},
+            {"type": "sit_out", "id": 5},
+            {"type": "stand", "id": 7, "hand": 0, "reason": "stand"},
+            {"type": "double", "id": 5, "hand": 0, "bet": 20, "balance": 480},
+        )
+        self.assertEqual(
+            t.printed(),
+            [
+                "bob stands (out of time)",
+                "bob sits this round out",
+                "you stand",
+                "bob doubles",
+            ],
+        )
+
+    def test_whole_seconds(self):
+        t = _casino(Terminal())
+        self.assertEqual(
+            t.printed()[-1],
+            "place your bet: b 10 to b 500 in multiples of 2 within 15 s",
+        )
+        t.hear({"type": "away", "id": 5, "seconds": 29.6})
+        self.assertEqual(t.printed(), ["bob is away; their seat is held 30 s"])
+
+    def test_the_prompt_lists_the_moves_allowed_now(self):
+        t = _casino(Terminal(), surrender=True)
+        _deal(t)
+        t.printed()
+        t.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 29.9})
+        self.assertEqual(
+            t.printed(),
+            ["your move: h(it), s(tand), d(ouble), p (split) or u (surrender) "
+             "within 30 s"],
+        )  # fmt: skip
+
+    def test_chips_that_cant_pay_leave_double_and_split_out(self):
+        t = _casino(Terminal(), balance=15)
+        _deal(t, balance=15)
+        t.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 30})
+        self.assertEqual(t.printed()[-1], "your move: h(it) or s(tand) within 30 s")
+
+    def test_hands_are_numbered_from_1_once_split_and_forgotten_next_round(self):
+        t = _casino(Terminal())
+        _deal(t)
+        t.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 30})
+        t.printed()
+        t.hear(
+            {"type": "split", "id": 7, "hand": 0, "new_hand": 1, "balance": 980,
+             "hands": [{"hand": 0, "cards": ["8C"], "points": 8, "bet": 10,
+                        "status": "playing"},
+                       {"hand": 1, "cards": ["8D"], "points": 8, "bet": 10,
+                        "status": "playing"}]},
+            {"type": "hit", "card": "3S", "id": 7, "points": 11, "hand": 0},
+            {"type": "hit", "card": "TC", "id": 7, "points": 18, "hand": 1},
+            {"type": "deadline", "id": 7, "hand": 1, "seconds": 20},
+            {"type": "hit", "card": "2S", "id": 5, "points": 18, "hand": 0},
+            {"type": "winner", "id": 7, "hand": 1, "payout": 20},
+        )  # fmt: skip
+        self.assertEqual(
+            t.printed(),
+            [
+                "you split; 980 chips left",
+                "you drew 3S: 11 (hand 1)",
+                "you drew TC: 18 (hand 2)",
+                "your move on hand 2: h 2 (hit), s 2 (stand) or d 2 (double) "
+                "within 20 s",
+                "bob drew 2S: 18",
+                "you won (hand 2): paid 20",
+            ],
+        )
+        t.session.command("s 2")
+        self.assertEqual(t.connection.sent[-1], {"type": "stand", "hand": 1})
+        t.hear(
+            {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
+            {"type": "bet", "id": 7, "amount": 10, "balance": 990},
+            {"type": "restart"},
+            {"type": "hit", "card": "5C", "id": 7, "points": 5, "hand": 0},
+        )
+        self.assertEqual(t.printed()[-1], "you drew 5C: 5")
+
+    def test_round_over_names_the_others_results(self):
+        t = _casino(Terminal())
+        _deal(t)
+        t.printed()
+        t.hear(
+            {"type": "round_over", "dealer": {"hand": ["6H", "TS", "4C"],
+             "points": 20}, "results": [
+                {"id": 7, "username": "ann", "index": 0, "hand": ["8C", "8D"],
+                 "points": 16, "bet": 10, "result": "lose", "payout": 0},
+                {"id": 5, "username": "bob", "index": 0, "hand": ["9C", "7D"],
+                 "points": 16, "bet": 10, "result": "lose", "payout": 0}],
+             "next_round_in": 3},
+        )  # fmt: skip
+        self.assertEqual(
+            t.printed(),
+            [
+                "round over; the dealer has 6H TS 4C: 20",
+                "  bob: 9C 7D: 16, lose, paid 0",
+            ],
+        )
+
+    def test_insurance_is_confirmed_with_its_result(self):
+        for take, said, result in [
+            (True, "you took insurance for 5; 985 chips left",
+             "the dealer has blackjack: your insurance pays 15; you have 1000 chips"),
+            (False, "you declined insurance", None),
+        ]:  # fmt: skip
+            t = _casino(Terminal())
+            _deal(t, upcard="AH")
+            t.hear({"type": "insurance_offer", "amount": 5, "seconds": 9.7})
+            self.assertEqual(
+                t.printed()[-1], "insurance for 5? i to take, n to decline, within 10 s"
+            )
+            t.session.command("i" if take else "n")
+            self.assertEqual(t.connection.sent[-1], {"type": "insurance", "take": take})
+            t.hear(
+                {"type": "insurance", "id": 7, "taken": take,
+                 "amount": 5 if take else 0, "balance": 985 if take else 990},
+                {"type": "insurance", "id": 5, "taken": False, "amount": 0,
+                 "balance": 490},
+                {"type": "peek", "blackjack": True},
+            )  # fmt: skip
+            if take:
+                t.hear(
+                    {"type": "insurance_result", "id": 7, "amount": 5,
+                     "payout": 15, "balance": 1000},
+                )  # fmt: skip
+            lines = t.printed()
+            self.assertEqual(
+                lines,
+                [said, "bob declined insurance", "the dealer has blackjack"]
+                + ([result] if result else []),
+            )
+
+    def test_betting_shows_no_cards_of_the_last_round(self):
+        t = _casino(Terminal())
+        self.assertIn("bob is at the table", t.printed())
+        snapshot = {
+            **SNAPSHOT,
+            "phase": "betting",
+            "turns": [],
+            "seconds": 12.2,
+            "dealer": ["7S", "TD"],
+            "hole_card": False,
+        }
+        snapshot["seats"] = [{**seat, "bet": None} for seat in SNAPSHOT["seats"]]
+        t.hear(snapshot)
+        lines = t.printed()
+        self.assertEqual(
+            lines,
+            [
+                "back at your seat: table 1, betting",
+                "  you (seat 1): no cards, playing; 990 chips",
+                "  bob (seat 2, away): no cards, done; 480 chips",
+                "bets close in 12 s",
+            ],
+        )
+
+
+class EndingTests(SynchronousTestCase):
+    """How the program ends: 0 when the player leaves; 1 with a line on
+    stderr when it can't play; 2 for an address that is none."""
+
+    def run_cli(self, *argv, answer=None):
+        """``cli.run`` on a Clock, each connection made by ``answer(session)``;
+        the session, what ``run`` ended with, and stderr."""
+        err = io.StringIO()
+        self.patch(sys, "stderr", err)
+        _printed(self)
+        sessions = []
+
+        def connect(session):
+            sessions.append(session)
+            if answer is not None:
+                answer(session)
+
+        done = cli.run(Clock(), ["ws://x/websocket", "--auto", *argv], {}, connect)
+        return (sessions[0] if sessions else None), done, err
+
+    def test_cannot_connect(self):
+        _, done, err = self.run_cli(
+            answer=lambda s: s.closed(None, "cannot connect: Connection refused")
+        )
+        self.assertEqual(self.failureResultOf(done, SystemExit).value.code, 1)
+        self.assertEqual(
+            err.getvalue(),
+            "python -m blackjackd.cli: cannot connect: Connection refused\n",
+        )
+
+    def test_a_full_server(self):
+        session, done, err = self.run_cli()
+        connection = FakeConnection()
+        session.opened(connection)
+        session.received({"type": "error", "status_code": 507, "message": "all busy"})
+        session.closed(1013, "all busy")
+        self.assertEqual(self.failureResultOf(done, SystemExit).value.code, 1)
+        self.assertEqual(
+            err.getvalue(),
+            "python -m blackjackd.cli: every seat at every table is taken: "
+            "try again later\n",
+        )
+
+    def test_leaving_is_0(self):
+        session, done, err = self.run_cli("--rounds", "1")
+        session.opened(FakeConnection())
+        session.received({"type": "auth"})
+        session.received(CASINO_ID)
+        session.received(
+            {"type": "round_over", "dealer": {"hand": ["TS"], "points": 10},
+             "results": []}
+        )  # fmt: skip
+        self.assertTrue(session.connection.left)
+        session.closed(1000, "")
+        self.assertIsNone(self.successResultOf(done))
+        self.assertEqual(err.getvalue(), "")
+
+    def test_a_bad_address_is_one_line(self):
+        for url, why in [
+            ("localhost:8888", "protocol scheme 'localhost' is not for WebSocket"),
+            (
+                "http://localhost/websocket",
+                "protocol scheme 'http' is not for WebSocket",
+            ),
+            ("ws://", "missing hostname"),
+        ]:
+            err = io.StringIO()
+            self.patch(sys, "stderr", err)
+            done = cli.run(Clock(), [url], {}, lambda session: self.fail("connected"))
+            self.assertEqual(self.failureResultOf(done, SystemExit).value.code, 2)
+            self.assertEqual(
+                err.getvalue(),
+                f"python -m blackjackd.cli: bad server address {url!r}: {why}\n",
+            )
+
+    def test_a_bad_address_at_connect_is_reported_not_raised(self):
+        t = Terminal()
+        t.session.url = "http://x/websocket"
+        cli.connect_websocket(t.session)
+        self.assertTrue(t.session.done.called)
+        self.assertIn("bad server address", t.session.problem)
