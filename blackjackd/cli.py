@@ -1,14 +1,20 @@
 """Play at a blackjackd table from a terminal.
 
     python -m blackjackd.cli [URL] [--name NAME] [--password PASSWORD]
+                             [--table N | --watch N]
                              [--auto] [--strategy basic] [--rounds N]
                              [--history N]
 
 Type ``h`` to hit, ``s`` to stand and ``q`` to quit. At casino tables also
 ``b N`` to bet N chips, ``d`` to double, ``p`` to split, ``u`` to surrender,
 ``i`` or ``n`` to take or decline insurance, ``r`` to ask for a rebuy when
-your chips can't cover the smallest bet; add a hand number to act on one
-hand after a split (``h 1``). ``y`` (or ``y N``) prints your last rounds.
+your chips can't cover the smallest bet; add a hand number (from 1) to act
+on one hand after a split (``h 2``). ``y`` (or ``y N``) prints your last
+rounds. Each turn's prompt lists the moves allowed then.
+
+``--table N`` sits at table N (``/websocket?table=N``, and ``auth`` names
+it). ``--watch N`` watches table N without a seat; ``sit`` then takes a
+free seat there, on the same connection.
 With ``--auto`` it plays by itself, by ``blackjackd.bots`` (hit below 17;
 at casino tables it bets the minimum and declines insurance; ``--strategy
 basic`` plays basic strategy there), which makes it a small bot for filling
@@ -18,7 +24,9 @@ With ``--password`` (or ``$BLACKJACK_PASSWORD``) it signs in to the account
 of ``--name``, which keeps its chips and its history; ``--history N`` prints
 the account's last N rounds and leaves. A dropped connection is not the
 end: it comes back to its seat by itself, as ``blackjackd.bots.Rejoin``
-says, and says what it does.
+says, and says what it does. It exits 1, with the reason on one line of
+stderr, when it can't play (no server, no such table, no free seat, a
+refused password), and 2 for an address that is none.
 """
 
 from __future__ import annotations
@@ -116,6 +124,8 @@ def _verb(who: str, verb: str) -> str:
     return f"{who} {verb}" if who == "you" else f"{who} {verb}s"
 
 
+BLACKJACK = 21
+
 #: What ``stand``'s reason adds to "you stand".
 STAND_REASONS = {
     "timeout": " (out of time)",
@@ -188,6 +198,9 @@ def describe(
                 f"{message.seats} seats, {message.watchers} watching): "
                 "sit takes a seat, q leaves"
             )
+        case wire.Hit() if message.points > BLACKJACK and not mine:
+            # Only the player hears ``bust``: the others read it here.
+            return f"{who} drew {message.card}: {message.points}{hand}, bust"
         case wire.Hit():
             return f"{who} drew {message.card}: {message.points}{hand}"
         case wire.OtherPlayers():
@@ -232,6 +245,11 @@ def describe(
             return "you are dealt in at the next round"
         case wire.Shuffle():
             return "the dealer shuffles the shoe"
+        case wire.Betting() if my_id is None:
+            return (
+                f"bets open: {message.min_bet} to {message.max_bet} chips, "
+                f"for {seconds(message.seconds)}"
+            )
         case wire.Betting():
             steps = f" in multiples of {unit}" if unit > 1 else ""
             return (
@@ -362,6 +380,8 @@ def describe_snapshot(
         lines.append(
             f"  {who} (seat {seat.seat + 1}{away}): {held}, {seat.state}{chips}"
         )
+    if not message.seats:
+        lines.append("  no one is seated")
     if prompt:
         lines.append(prompt)
     if message.insurance_offer is not None:

@@ -20,6 +20,7 @@ from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory, BlackjackServerProtocol
 from blackjackd.table import TableConfig
+from blackjackd.testing import wait_for
 from blackjackd.web import build_site
 from blackjackd.wire import as_dict
 
@@ -121,6 +122,42 @@ class AutoPlayerTests(TestCase):
             )
             self.assertEqual(out.count("round over;"), 8, f"seed={seed}")
             self.assertNotIn("error", out, f"seed={seed}: no error in {out!r}")
+
+
+class WatchThenSitTests(TestCase):
+    """``--watch 2`` against a real two-table server on loopback: it
+    watches table 2, then ``sit`` seats it there on the same connection."""
+
+    async def test_watch_then_sit(self):
+        lines = []
+        # The tables keep still on a Clock; the network is real.
+        lobby = Lobby.build(2, CONFIGS["classic"], Clock(), random.Random(1))
+        factory = BlackjackServerFactory(lobby, reactor)
+        factory.protocol = _Watched
+        factory.gone = Deferred()
+        port = reactor.listenTCP(0, build_site(factory, Clock()), interface="127.0.0.1")
+        url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
+        settings = cli.parse_args([url, "--name", "ann", "--watch", "2"], {})
+        session = cli.TerminalSession(
+            settings, clock=reactor, connect=cli.connect_websocket, out=lines.append
+        )
+        try:
+            session.start()
+            await wait_for(lambda: session.watching == 2, "watching table 2")
+            session.command("sit")
+            await wait_for(lambda: session.notes.my_id is not None, "a seat")
+            session.quit()
+            session.done.addTimeout(15, reactor)
+            await session.done
+            factory.gone.addTimeout(15, reactor)
+            await factory.gone
+        finally:
+            lobby.close()
+            await port.stopListening()
+        self.assertIn("table 2 now: playing", lines)
+        self.assertIn("  no one is seated", lines)
+        self.assertIn("seated at table 2 as ann", "\n".join(lines))
+        self.assertIsNone(session.problem)
 
 
 class FakeConnection:
@@ -866,3 +903,201 @@ class EndingTests(SynchronousTestCase):
         cli.connect_websocket(t.session)
         self.assertTrue(t.session.done.called)
         self.assertIn("bad server address", t.session.problem)
+
+
+WATCHING = {"type": "watching", "table": 2, "game": "classic", "seats": 3,
+            "watchers": 1, "turn_timeout": 30.0}  # fmt: skip
+#: Table 2 as a watcher first sees it: bob (5) plays, cy (6) has stood.
+WATCHED = {
+    "type": "snapshot", "table": 2, "game": "classic", "phase": "playing",
+    "seats": [
+        {"id": 5, "username": "bob", "seat": 0, "hand": ["9C", "3D"],
+         "points": 12, "state": "playing", "connected": True},
+        {"id": 6, "username": "cy", "seat": 2, "hand": ["TH", "8S"],
+         "points": 18, "state": "stood", "connected": True},
+    ],
+    "dealer": [], "hole_card": False, "turns": [{"id": 5, "seconds": 12.5}],
+}  # fmt: skip
+CLASSIC_ID = {"type": "id", "client_id": 7, "username": "ann", "table": 2,
+              "seat": 1, "seats": 3, "protocol": 1, "turn_timeout": 30}  # fmt: skip
+
+
+class ChosenTableTests(SynchronousTestCase):
+    """``--table N``: the URL and ``auth`` name the table; a table that
+    isn't, or is full, is said in plain words."""
+
+    def test_the_url_and_auth_name_the_table(self):
+        t = Terminal("--table", "2")
+        self.assertEqual(t.session.url, "ws://x/websocket?table=2")
+        self.assertEqual(
+            t.open().sent,
+            [{"type": "auth", "data": {"username": "ann", "table": 2}}],
+        )
+        # Coming back to the seat is by token alone.
+        t.hear({**CLASSIC_ID, "token": TOKEN})
+        t.session.closed(1006, "connection lost")
+        t.clock.advance(0.5)
+        self.assertEqual(t.open().sent, [AUTH_TOKEN])
+
+    def test_the_path_and_other_parameters_are_kept(self):
+        settings = cli.parse_args(["wss://h:9/bj/websocket?v=1", "--table", "3"], {})
+        session = cli.TerminalSession(settings, clock=Clock(), connect=lambda s: None)
+        self.assertEqual(session.url, "wss://h:9/bj/websocket?v=1&table=3")
+
+    def test_no_such_table_or_a_full_one(self):
+        for code, message, said in [
+            (404, "no table 9", "there is no table 9"),
+            (507, "table 9 is full", "table 9 is full: every seat is taken"),
+        ]:
+            t = Terminal("--table", "9")
+            t.open()
+            t.hear({"type": "error", "status_code": code, "message": message})
+            # The server keeps the connection open: the client leaves.
+            self.assertTrue(t.connection.left, code)
+            t.session.closed(1000, "")
+            self.assertTrue(t.session.done.called)
+            self.assertEqual(t.session.problem, said)
+
+    def test_table_and_watch_are_numbers_from_1_and_not_both(self):
+        for argv in (
+            ["--table", "0"],
+            ["--watch", "x"],
+            ["--table", "1", "--watch", "2"],
+        ):
+            self.assertRaises(SystemExit, cli.parse_args, argv, {})
+
+
+class WatchingTests(SynchronousTestCase):
+    """``--watch N``: the table's play for a watcher, then ``sit``."""
+
+    def watching(self, *argv):
+        t = Terminal("--watch", "2", *argv)
+        self.assertEqual(t.session.url, "ws://x/websocket?table=2")
+        self.assertEqual(t.open().sent, [{"type": "watch", "data": {"table": 2}}])
+        t.hear(WATCHING, WATCHED)
+        return t
+
+    def test_it_prints_the_play(self):
+        t = self.watching()
+        self.assertEqual(
+            t.printed(),
+            [
+                "connected; asking for a seat",
+                "watching table 2 (classic, 3 seats, 1 watching): sit takes a "
+                "seat, q leaves",
+                "table 2 now: playing",
+                "  bob (seat 1): 9C 3D: 12, playing",
+                "  cy (seat 3): TH 8S: 18, stood",
+            ],
+        )
+        t.hear(
+            {"type": "hit", "card": "9H", "id": 5, "points": 21},
+            {"type": "stand", "id": 5, "reason": "21"},
+            {"type": "hit", "card": "7C", "id": "dealer", "points": 7},
+            {"type": "hit", "card": "TC", "id": "dealer", "points": 17},
+            {"type": "winner", "id": 5},
+            {"type": "round_over", "dealer": {"hand": ["7C", "TC"], "points": 17},
+             "results": [
+                {"id": 5, "username": "bob", "hand": ["9C", "3D", "9H"],
+                 "points": 21, "result": "win"},
+                {"id": 6, "username": "cy", "hand": ["TH", "8S"], "points": 18,
+                 "result": "win"}],
+             "next_round_in": 3.0},
+            {"type": "restart"},
+            {"type": "new_client", "message": 8, "username": "dee", "seat": 1},
+            {"type": "hit", "card": "2D", "id": 8, "points": 2},
+        )  # fmt: skip
+        self.assertEqual(
+            t.printed(),
+            [
+                "bob drew 9H: 21",
+                "bob stands on 21",
+                "the dealer drew 7C: 7",
+                "the dealer drew TC: 17",
+                "round over; the dealer has 7C TC: 17",
+                "  bob: 9C 3D 9H: 21, win",
+                "  cy: TH 8S: 18, win",
+                "--- new round ---",
+                "dee sat down",
+                "dee drew 2D: 2",
+            ],
+        )
+
+    def test_sit_takes_a_seat_on_the_same_connection(self):
+        t = self.watching("--password", "pw", "--auto")
+        watched = t.connection
+        t.printed()
+        t.session.command("sit")
+        self.assertEqual(
+            watched.sent[-1],
+            {"type": "auth",
+             "data": {"username": "ann", "password": "pw", "table": 2}},
+        )  # fmt: skip
+        t.hear(
+            {"type": "error", "status_code": 507, "message": "table 2 is full"},
+        )
+        self.assertEqual(
+            t.printed(),
+            [
+                "asking for a seat at table 2",
+                "error 507: table 2 is full",
+                "you go on watching table 2: sit tries again",
+            ],
+        )
+        self.assertFalse(watched.left)
+        t.session.command("sit")
+        t.hear(CLASSIC_ID, {"type": "wait", "message": "dealt in at the next round"})
+        self.assertEqual(t.connections, [watched])
+        self.assertEqual(
+            t.printed(),
+            [
+                "asking for a seat at table 2",
+                "seated at table 2 as ann (id 7, classic)",
+                "you are dealt in at the next round",
+            ],
+        )
+        t.session.command("sit")
+        self.assertIn("sit takes a seat at the table you watch", t.printed()[0])
+        # Seated, the auto-player plays its hands.
+        t.hear(
+            {"type": "restart"},
+            {"type": "hit", "card": "TS", "id": 7, "points": 10},
+            {"type": "hit", "card": "2S", "id": 7, "points": 12},
+            {"type": "deadline", "id": 7, "seconds": 30},
+        )
+        t.clock.advance(1)
+        self.assertEqual(watched.sent[-1], {"type": "hit", "hand": 0})
+
+    def test_a_watcher_reads_busts_and_bets_opening(self):
+        t = self.watching()
+        t.printed()
+        t.hear(
+            {"type": "hit", "card": "KH", "id": 5, "points": 22},
+            {"type": "betting", "min_bet": 10, "max_bet": 50, "seconds": 15},
+        )
+        self.assertEqual(
+            t.printed(),
+            ["bob drew KH: 22, bust", "bets open: 10 to 50 chips, for 15 s"],
+        )
+
+    def test_a_watcher_never_plays_by_itself(self):
+        t = Terminal("--watch", "2", "--auto")
+        t.open()
+        t.hear(
+            {**WATCHING, "game": "casino", "rules": {"min_bet": 10, "max_bet": 50}},
+            {"type": "betting", "min_bet": 10, "max_bet": 50, "seconds": 15},
+        )
+        t.clock.advance(5)
+        self.assertEqual(t.connection.sent, [{"type": "watch", "data": {"table": 2}}])
+
+    def test_no_such_table_or_too_many_watchers(self):
+        for code, said in [
+            (404, "there is no table 2"),
+            (507, "table 2 has as many watchers as it takes"),
+        ]:
+            t = Terminal("--watch", "2")
+            t.open()
+            t.hear({"type": "error", "status_code": code, "message": "no"})
+            self.assertTrue(t.connection.left)
+            t.session.closed(1000, "")
+            self.assertEqual(t.session.problem, said)
