@@ -13,13 +13,13 @@ from blackjack_client.view.theme import (
     ERROR_RED,
     GOLD,
     MUTED,
-    PANEL,
-    PANEL_MINE,
     WHITE,
 )
 from blackjack_client.view.widgets import draw_button, panel
 from blackjack_client.view.words import table_line
 
+ROW = (9, 66, 40, 255)
+ROW_CHOSEN = (40, 52, 22, 255)
 ANY_LINE = "Any free seat  ·  the server chooses the table"
 HINT = "Up/Down: choose   Enter: sit down   W: watch   R: refresh   Esc: quit"
 
@@ -44,10 +44,11 @@ def draw_lobby(
     for row, rect in lobby_rows(surface.get_size(), lobby):
         chosen = row == lobby.selected
         hover = mouse is not None and rect.collidepoint(mouse)
+        # Opaque rows: the felt's lines don't run through the words.
         panel(
             surface,
             rect,
-            PANEL_MINE if chosen or hover else PANEL,
+            ROW_CHOSEN if chosen or hover else ROW,
             lay.px(8),
             GOLD if chosen else None,
             lay.px(2),
