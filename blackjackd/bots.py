@@ -661,6 +661,11 @@ def tables_url(url: str) -> str:
     return urlunsplit((scheme, parts.netloc, "/tables", "", ""))
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are no JSON a server sends, as for its messages.
+    raise wire.BadServerMessage(f"{name} is not a number a server may send")
+
+
 def decode_tables(body: bytes | str) -> wire.Tables:
     """The body of ``GET /tables``, checked field by field as every server
     message is (``wire.decode_server_message``); ``wire.BadServerMessage``
@@ -668,7 +673,7 @@ def decode_tables(body: bytes | str) -> wire.Tables:
     if len(body) > MAX_TABLES_BODY:
         raise wire.BadServerMessage("the list of tables is too large")
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_no_constant)
     except (ValueError, RecursionError):
         raise wire.BadServerMessage("the list of tables is not JSON") from None
     tables: wire.Tables = _decode_object(wire.Tables, data, "tables")

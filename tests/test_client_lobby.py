@@ -21,7 +21,7 @@ from blackjack_client.model import (
 from blackjack_client.model.lobby import failed, loaded, moved, picked, refreshing
 from blackjack_client.net import TablesUnavailable
 from blackjackd import wire
-from blackjackd.bots import decode_tables
+from blackjackd.bots import decode_tables, table_url, tables_url
 from tests.client_harness import SIZE, AppTestCase
 from tests.client_messages import play
 
@@ -132,6 +132,31 @@ class LobbyModelTests(SynchronousTestCase):
         seated = reduce(model, CASINO_ID)
         self.assertEqual((seated.watching, seated.connection), (None, SEATED))
         self.assertIn(5, seated.seats)
+
+
+class LobbyAddressesTests(SynchronousTestCase):
+    """Where the lobby asks, and what it takes for an answer."""
+
+    def test_the_tables_are_on_the_websockets_host_and_port(self):
+        self.assertEqual(
+            tables_url("ws://h:9/bj/websocket?table=2"), "http://h:9/tables"
+        )
+        self.assertEqual(tables_url("wss://h/websocket"), "https://h/tables")
+
+    def test_a_table_in_the_address_keeps_its_path(self):
+        self.assertEqual(table_url("ws://h:9/bj/ws", 2), "ws://h:9/bj/ws?table=2")
+        self.assertEqual(table_url("ws://h/ws?table=1", 3), "ws://h/ws?table=3")
+        self.assertEqual(table_url("ws://h/ws", None), "ws://h/ws")
+
+    def test_an_answer_that_makes_no_sense_is_refused(self):
+        for body in [
+            b"<html>",
+            b"[]",
+            b'{"game": "casino"}',
+            b'{"game": "casino", "tables": [{"table": "one"}]}',
+            b'{"game": "c", "tables": [], "x": NaN}',
+        ]:
+            self.assertRaises(wire.BadServerMessage, decode_tables, body)
 
 
 class LobbySceneTests(SynchronousTestCase):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pygame
 
 from blackjack_client.model import SEATED
+from blackjack_client.net import TablesUnavailable, fetch_tables
 from blackjackd.testing import LiveServer, wait_for
 from tests.live_players import LiveTestCase, Player
 from tests.live_server import TWO_PLAYER_ROUND
@@ -59,3 +60,11 @@ class LobbyEndToEndTests(LiveTestCase):
                 if player is not None:
                     await self.quit(player)
             await server.stop()
+
+    async def test_no_server_no_tables(self):
+        server = LiveServer()
+        url = server.url
+        await server.stop()
+        with self.assertRaises(TablesUnavailable) as caught:
+            await fetch_tables(url)
+        self.assertIn("cannot list the tables", str(caught.exception))
