@@ -22,14 +22,21 @@ close, whether to connect again and after how long (``Backoff``). Both
 clients follow it; it is pure too, the caller keeps the time and the timer.
 ``Pace`` spaces a bot's moves so that it never outruns the server's message
 budget, the same way.
+
+The lobby, for both clients: ``table_url`` names the chosen table in the
+WebSocket's address (``/websocket?table=N``), ``tables_url`` is where the
+same server lists its tables (``GET /tables``), and ``decode_tables`` reads
+that list as a client that trusts no server must.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from blackjackd import wire
 from blackjackd.cards import is_card
@@ -49,6 +56,7 @@ from blackjackd.strategy import (
     SURRENDER,
     BasicStrategy,
 )
+from blackjackd.wire.hardened import MAX_PAYLOAD, _decode_object
 
 BET, INSURE, DECLINE = "bet", "insure", "decline"
 BLACKJACK = 21
@@ -321,10 +329,15 @@ class SeatNotes:
                 self.config = table_config(
                     None if message.rules is None else message.rules.as_dict()
                 )
-        elif isinstance(message, (wire.Restart, wire.Betting)):
+        elif isinstance(message, wire.Betting):
             self._new_round()
-            if isinstance(message, wire.Betting):
-                return self._betting(message)
+            return self._betting(message)
+        elif isinstance(message, wire.Restart):
+            # The deal: the bet placed while betting was open is this round's.
+            stake = self.stakes.get(0)
+            self._new_round()
+            if stake is not None:
+                self.stakes[0] = stake
         elif isinstance(message, wire.Snapshot):
             return self._snapshot(message)
         elif isinstance(message, wire.InsuranceOffer):
@@ -537,10 +550,13 @@ class Rejoin:
         *,
         backoff: Backoff | None = None,
         draw: Callable[[], float] = random.random,
+        table: int | None = None,
     ) -> None:
         self.username = username
         # None or "": a guest.
         self.password = password or None
+        #: The table chosen to sit at (None: the server's first free seat).
+        self.table = table
         self.backoff = Backoff() if backoff is None else backoff
         self._draw = draw
         self.token: str | None = None
@@ -565,7 +581,9 @@ class Rejoin:
             self._asked = "token"
             return wire.AuthRequest(token=self.token)
         self._asked = "name"
-        return wire.AuthRequest(username=self.username, password=self.password)
+        return wire.AuthRequest(
+            username=self.username, password=self.password, table=self.table
+        )
 
     def hear(self, message: wire.ServerMessage) -> wire.AuthRequest | None:
         """Note a server message; the ``auth`` to send at once (the name and
@@ -615,3 +633,48 @@ class Rejoin:
         """The player asks to connect again: a fresh budget, and no reason
         to stop."""
         self.stopped, self.attempts, self.lost_at, self._asked = None, 0, None, None
+
+
+# -- the lobby -------------------------------------------------------------------
+
+#: What ``GET /tables`` may answer, at most, in bytes: a lobby of many tables.
+MAX_TABLES_BODY = MAX_PAYLOAD
+
+
+def table_url(url: str, table: int | None) -> str:
+    """The WebSocket address ``url`` with the chosen ``table`` in its query
+    (``?table=N``), its path and any other parameter kept; ``url`` as it is
+    when no table is chosen."""
+    if table is None:
+        return url
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "table"]
+    query.append(("table", str(table)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def tables_url(url: str) -> str:
+    """Where the server of the WebSocket address ``url`` lists its tables:
+    ``GET /tables`` on the same host and port, over HTTP (HTTPS for wss)."""
+    parts = urlsplit(url)
+    scheme = "https" if parts.scheme == "wss" else "http"
+    return urlunsplit((scheme, parts.netloc, "/tables", "", ""))
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are no JSON a server sends, as for its messages.
+    raise wire.BadServerMessage(f"{name} is not a number a server may send")
+
+
+def decode_tables(body: bytes | str) -> wire.Tables:
+    """The body of ``GET /tables``, checked field by field as every server
+    message is (``wire.decode_server_message``); ``wire.BadServerMessage``
+    for one a client can't trust."""
+    if len(body) > MAX_TABLES_BODY:
+        raise wire.BadServerMessage("the list of tables is too large")
+    try:
+        data = json.loads(body, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        raise wire.BadServerMessage("the list of tables is not JSON") from None
+    tables: wire.Tables = _decode_object(wire.Tables, data, "tables")
+    return tables

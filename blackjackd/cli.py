@@ -1,14 +1,20 @@
 """Play at a blackjackd table from a terminal.
 
     python -m blackjackd.cli [URL] [--name NAME] [--password PASSWORD]
+                             [--table N | --watch N]
                              [--auto] [--strategy basic] [--rounds N]
                              [--history N]
 
 Type ``h`` to hit, ``s`` to stand and ``q`` to quit. At casino tables also
 ``b N`` to bet N chips, ``d`` to double, ``p`` to split, ``u`` to surrender,
 ``i`` or ``n`` to take or decline insurance, ``r`` to ask for a rebuy when
-your chips can't cover the smallest bet; add a hand number to act on one
-hand after a split (``h 1``). ``y`` (or ``y N``) prints your last rounds.
+your chips can't cover the smallest bet; add a hand number (from 1) to act
+on one hand after a split (``h 2``). ``y`` (or ``y N``) prints your last
+rounds. Each turn's prompt lists the moves allowed then.
+
+``--table N`` sits at table N (``/websocket?table=N``, and ``auth`` names
+it). ``--watch N`` watches table N without a seat; ``sit`` then takes a
+free seat there, on the same connection.
 With ``--auto`` it plays by itself, by ``blackjackd.bots`` (hit below 17;
 at casino tables it bets the minimum and declines insurance; ``--strategy
 basic`` plays basic strategy there), which makes it a small bot for filling
@@ -18,7 +24,9 @@ With ``--password`` (or ``$BLACKJACK_PASSWORD``) it signs in to the account
 of ``--name``, which keeps its chips and its history; ``--history N`` prints
 the account's last N rounds and leaves. A dropped connection is not the
 end: it comes back to its seat by itself, as ``blackjackd.bots.Rejoin``
-says, and says what it does.
+says, and says what it does. It exits 1, with the reason on one line of
+stderr, when it can't play (no server, no such table, no free seat, a
+refused password), and 2 for an address that is none.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Protocol as Interface
 
 from autobahn.twisted.websocket import (
@@ -37,6 +45,7 @@ from autobahn.twisted.websocket import (
     connectWS,
 )
 from autobahn.websocket.protocol import WebSocketProtocol
+from autobahn.websocket.util import parse_url
 from twisted.internet import defer, task
 from twisted.internet.interfaces import (
     IConnector,
@@ -59,11 +68,15 @@ from blackjackd.bots import (
     Rejoin,
     SeatNotes,
     StandOn17,
+    Turn,
     next_move,
     password_from,
     smallest_bet,
+    table_url,
 )
+from blackjackd.strategy import DOUBLE, HIT, SPLIT, STAND, SURRENDER
 
+PROGRAM = "python -m blackjackd.cli"
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: Where the password comes from when the command line doesn't give it.
 #: The close code of a connection that ended without a close handshake.
@@ -85,13 +98,15 @@ HAND_COMMANDS = {
     "surrender": "surrender",
 }
 HELP = (
-    "h hit, s stand, y [N] your last rounds, q quit; casino: b N bet, "
-    "d double, p split, u surrender, i/n take/decline insurance, r rebuy; "
-    "a hand number may follow (h 1)"
+    "h hit, s stand, y [N] your last rounds, sit (watching) take a seat, q quit; "
+    "casino: b N bet, d double, p split, u surrender, i/n take/decline "
+    "insurance, r rebuy; a hand number may follow (h 2)"
 )
 
 
 def _name(player_id: object, my_id: int | None, names: Mapping[int, str]) -> str:
+    if player_id == wire.DEALER_ID:
+        return "the dealer"
     if player_id == my_id:
         return "you"
     if isinstance(player_id, int) and player_id in names:
@@ -99,22 +114,73 @@ def _name(player_id: object, my_id: int | None, names: Mapping[int, str]) -> str
     return f"player {player_id}"
 
 
+def seconds(value: float) -> str:
+    """A wait in whole seconds, as a player reads it: "15 s"."""
+    return f"{max(0, round(value))} s"
+
+
+def _verb(who: str, verb: str) -> str:
+    # "you stand", "bob stands".
+    return f"{who} {verb}" if who == "you" else f"{who} {verb}s"
+
+
+BLACKJACK = 21
+
+#: What ``stand``'s reason adds to "you stand".
+STAND_REASONS = {
+    "timeout": " (out of time)",
+    "21": " on 21",
+    "blackjack": " with blackjack",
+    "double": "",
+    "split_aces": " (split aces take one card)",
+    "left": " (left the table)",
+}
+
+#: How the moves are named in a prompt, in the order it lists them.
+MOVE_WORDS = {
+    HIT: ("h", "hit"),
+    STAND: ("s", "stand"),
+    DOUBLE: ("d", "double"),
+    SPLIT: ("p", "split"),
+    SURRENDER: ("u", "surrender"),
+}
+
+
+def move_prompt(legal: Collection[str], hand: int | None, left: float) -> str:
+    """The prompt for a turn: the moves allowed now, each with what to type
+    (the hand number too, once the player has split: ``hand`` is its index
+    then), and the time left."""
+    moves = []
+    for move, (key, word) in MOVE_WORDS.items():
+        if move in legal:
+            if hand is not None:
+                moves.append(f"{key} {hand + 1} ({word})")
+            elif word.startswith(key):
+                moves.append(f"{key}({word[1:]})")
+            else:
+                moves.append(f"{key} ({word})")
+    where = "" if hand is None else f" on hand {hand + 1}"
+    listed = ", ".join(moves[:-1]) + " or " + moves[-1] if len(moves) > 1 else moves[0]
+    return f"your move{where}: {listed} within {seconds(left)}"
+
+
 def describe(
     message: wire.ServerMessage,
     my_id: int | None,
     unit: int = 1,
     names: Mapping[int, str] | None = None,
+    split: Collection[object] = (),
 ) -> str | None:
     """One line for a person to read about ``message``; None to say nothing.
     ``unit`` is the table's betting unit; ``names`` the players' names by id,
-    where known."""
+    where known; ``split`` the players who split a hand this round (their
+    hands are numbered from 1, the others' not at all)."""
     about = getattr(message, "id", None)
-    who = "you" if about == my_id else f"player {about}"
-    if about == wire.DEALER_ID:
-        who = "the dealer"
-    known = _name(about, my_id, names or {})
+    who = _name(about, my_id, names or {})
+    mine = about == my_id and my_id is not None
     number = getattr(message, "hand", None)
-    hand = f" (hand {number})" if isinstance(number, int) else ""
+    numbered = isinstance(number, int) and about in split
+    hand = f" (hand {number + 1})" if numbered and isinstance(number, int) else ""
     match message:
         case wire.Auth():
             return "connected; asking for a seat"
@@ -126,61 +192,115 @@ def describe(
                 f"(id {message.client_id}, {message.game or 'classic'}{chips}"
                 f"{account})"
             )
+        case wire.Watching():
+            return (
+                f"watching table {message.table} ({message.game}, "
+                f"{message.seats} seats, {message.watchers} watching): "
+                "sit takes a seat, q leaves"
+            )
+        case wire.Hit() if message.points > BLACKJACK and not mine:
+            # Only the player hears ``bust``: the others read it here.
+            return f"{who} drew {message.card}: {message.points}{hand}, bust"
         case wire.Hit():
             return f"{who} drew {message.card}: {message.points}{hand}"
         case wire.OtherPlayers():
-            return (
-                f"{message.username or message.id} holds "
-                f"{' '.join(message.hand) or 'no cards yet'}"
-            )
+            name = message.username or who
+            if message.state in ("betting", "bet", "waiting") or not message.hand:
+                return f"{name} is at the table"
+            return f"{name} holds {' '.join(message.hand)}: {message.points}"
         case wire.NewClient():
-            return f"{message.username or message.message} sat down"
-        case wire.Left() if message.id == my_id:
+            return f"{message.username or _name(message.message, my_id, {})} sat down"
+        case wire.Left() if mine:
             return LEFT_REASONS.get(message.reason or "", "you left the table")
         case wire.Left():
-            why = {"gone": " (away too long)", "idle": " (stood up: idle)"}
-            return f"{known} left{why.get(message.reason or '', '')}"
+            gone = {"gone": " (away too long)", "idle": " (stood up: idle)"}
+            return f"{who} left{gone.get(message.reason or '', '')}"
         case wire.Away():
-            return f"{known} is away; their seat is held {message.seconds:g} s"
+            return f"{who} is away; their seat is held {seconds(message.seconds)}"
         case wire.Back():
-            return f"{known} is back"
+            return f"{who} is back"
         case wire.Stand():
-            return f"{who} stand ({message.reason}){hand}"
+            why = STAND_REASONS.get(message.reason, "")
+            return f"{_verb(who, 'stand')}{hand}{why}"
         case wire.Bust():
             return f"you bust{hand}"
-        case wire.Deadline() if message.id == my_id:
-            return f"your move{hand}: h(it) or s(tand) within {message.seconds:g} s"
-        case wire.Winner():
-            return f"{who} won{hand}"
+        case wire.Deadline() if mine:
+            shown = number if numbered else None
+            return move_prompt((HIT, STAND), shown, message.seconds)
+        case wire.Winner() if mine:
+            paid = "" if message.payout is None else f": paid {message.payout}"
+            return f"you won{hand}{paid}"
         case wire.Lose():
             return f"you lost{hand}"
         case wire.Push():
-            return f"push{hand}"
+            return f"you push{hand}"
         case wire.RoundOver():
             dealer = message.dealer
-            return f"round over; dealer {' '.join(dealer.hand)}: {dealer.points}"
+            return (
+                f"round over; the dealer has {' '.join(dealer.hand)}: {dealer.points}"
+            )
         case wire.Restart():
             return "--- new round ---"
         case wire.Wait():
             return "you are dealt in at the next round"
         case wire.Shuffle():
             return "the dealer shuffles the shoe"
+        case wire.Betting() if my_id is None:
+            return (
+                f"bets open: {message.min_bet} to {message.max_bet} chips, "
+                f"for {seconds(message.seconds)}"
+            )
         case wire.Betting():
             steps = f" in multiples of {unit}" if unit > 1 else ""
             return (
                 f"place your bet: b {smallest_bet(message.min_bet, unit)} to "
-                f"b {message.max_bet}{steps} within {message.seconds:g} s"
+                f"b {message.max_bet}{steps} within {seconds(message.seconds)}"
             )
         case wire.Bet():
             return f"{who} bet {message.amount}"
+        case wire.SitOut():
+            return f"{_verb(who, 'sit')} this round out"
         case wire.HoleCard():
             return "the dealer takes a card face down"
         case wire.InsuranceOffer():
-            return f"insurance for {message.amount}? i to take, n to decline"
+            return (
+                f"insurance for {message.amount}? i to take, n to decline, "
+                f"within {seconds(message.seconds)}"
+            )
+        case wire.Insurance() if mine and message.taken:
+            return (
+                f"you took insurance for {message.amount}; {message.balance} chips left"
+            )
+        case wire.Insurance() if mine:
+            return "you declined insurance"
+        case wire.Insurance():
+            return f"{who} {'took' if message.taken else 'declined'} insurance"
+        case wire.InsuranceResult() if mine and message.payout:
+            return (
+                f"the dealer has blackjack: your insurance pays {message.payout}; "
+                f"you have {message.balance} chips"
+            )
+        case wire.InsuranceResult() if mine:
+            return f"no blackjack: your insurance of {message.amount} is lost"
+        case wire.InsuranceResult():
+            won = "pays" if message.payout else "is lost"
+            return f"{who}'s insurance {won}"
         case wire.Peek():
             return "the dealer has blackjack" if message.blackjack else "no blackjack"
-        case wire.Double() | wire.Split() | wire.Surrender() if message.id == my_id:
-            return f"you {message.TYPE}{hand}; {message.balance} chips left"
+        case wire.Double() if mine:
+            return (
+                f"you double{hand}: {message.bet} on it; {message.balance} chips left"
+            )
+        case wire.Split() if mine:
+            return f"you split{_split_hand(message.hand)}; {message.balance} chips left"
+        case wire.Surrender() if mine:
+            return f"you surrender{hand}: {message.refund} back"
+        case wire.Double():
+            return f"{_verb(who, 'double')}{hand}"
+        case wire.Split():
+            return f"{who} splits{_split_hand(message.hand)}"
+        case wire.Surrender():
+            return f"{who} surrenders{hand}"
         case wire.Balance():
             return f"you have {message.balance} chips ({message.net:+d})"
         case wire.Rebuy():
@@ -193,23 +313,65 @@ def describe(
     return None
 
 
+def _split_hand(index: int) -> str:
+    # The first split needs no number; a hand split again does.
+    return "" if index == 0 else f" hand {index + 1}"
+
+
+def round_results(message: wire.RoundOver, my_id: int | None) -> list[str]:
+    """``round_over``'s results of the others, a line a hand (this player's
+    own come as ``winner``, ``lose`` and ``push``)."""
+    by_player: dict[int, int] = {}
+    for result in message.results:
+        by_player[result.id] = by_player.get(result.id, 0) + 1
+    lines = []
+    for result in message.results:
+        if result.id == my_id:
+            continue
+        name = result.username or f"player {result.id}"
+        index = result.index
+        hand = (
+            f" (hand {index + 1})"
+            if by_player[result.id] > 1 and index is not None
+            else ""
+        )
+        paid = "" if result.payout is None else f", paid {result.payout}"
+        lines.append(
+            f"  {name}{hand}: {' '.join(result.hand)}: {result.points}, "
+            f"{result.result}{paid}"
+        )
+    return lines
+
+
 def describe_snapshot(
-    message: wire.Snapshot, my_id: int | None, names: Mapping[int, str]
+    message: wire.Snapshot,
+    my_id: int | None,
+    names: Mapping[int, str],
+    prompt: str | None = None,
 ) -> list[str]:
     """The table as the ``snapshot`` shows it, one line a thing: where,
-    the dealer, every seat, and the turns on."""
-    lines = [f"back at your seat: table {message.table}, {message.phase}"]
-    if message.dealer or message.hole_card:
+    the dealer, every seat, and ``prompt`` when this player's turn is on.
+    While bets are open the cards on the table are the last round's: they
+    are left out."""
+    if my_id is None:
+        lines = [f"table {message.table} now: {message.phase}"]
+    else:
+        lines = [f"back at your seat: table {message.table}, {message.phase}"]
+    betting = message.phase == "betting"
+    if (message.dealer or message.hole_card) and not betting:
         down = " and a card face down" if message.hole_card else ""
         lines.append(f"  dealer: {' '.join(message.dealer) or 'no card up'}{down}")
     for seat in message.seats:
         who = _name(seat.id, my_id, names)
         away = "" if seat.connected else ", away"
+        views = () if betting else seat.hands or ()
+        numbered = len(views) > 1
         hands = [
-            f"{' '.join(view.cards)}: {view.points} (bet {view.bet}, {view.status})"
-            for view in seat.hands or ()
+            f"{f'hand {view.hand + 1} ' if numbered else ''}{' '.join(view.cards)}: "
+            f"{view.points} (bet {view.bet}, {view.status})"
+            for view in views
         ]
-        if seat.hands is None:
+        if seat.hands is None and not betting:
             hands = [f"{' '.join(seat.hand) or 'no cards'}: {seat.points}"]
         elif not hands and seat.bet:
             hands = [f"bet {seat.bet}"]
@@ -218,16 +380,16 @@ def describe_snapshot(
         lines.append(
             f"  {who} (seat {seat.seat + 1}{away}): {held}, {seat.state}{chips}"
         )
-    for turn in message.turns:
-        if turn.id == my_id:
-            hand = "" if turn.hand is None else f" (hand {turn.hand})"
-            lines.append(f"your move{hand}: h(it) or s(tand) within {turn.seconds:g} s")
+    if not message.seats:
+        lines.append("  no one is seated")
+    if prompt:
+        lines.append(prompt)
     if message.insurance_offer is not None:
         lines.append(
             f"insurance for {message.insurance_offer}? i to take, n to decline"
         )
-    if message.phase == "betting" and message.seconds is not None:
-        lines.append(f"bets close in {message.seconds:g} s")
+    if betting and message.seconds is not None:
+        lines.append(f"bets close in {seconds(message.seconds)}")
     return lines
 
 
@@ -263,10 +425,18 @@ def _print(line: str) -> None:
     print(line, flush=True)
 
 
+#: Status codes that refuse a seat or a table for good on this connection.
+STATUS_NO_TABLE = 404
+STATUS_FULL = 507
+
+
 class TerminalSession:
     """A player at the terminal, across connections: prints what the table
     says, sends what is typed (or what ``--auto`` decides), and comes back
-    to the seat after a dropped connection. ``done`` fires once it is over.
+    to the seat after a dropped connection. With ``--watch N`` it watches
+    table N first, and ``sit`` takes a seat there. ``done`` fires once it is
+    over; ``problem`` then says why, when it ended without the player's
+    leave (the connection failed, the table was full...).
 
     ``connect(session)`` makes one connection whose protocol reports to
     ``opened``, ``received`` and ``closed``; the clock times the waits."""
@@ -285,8 +455,16 @@ class TerminalSession:
         self.clock = clock
         self._connect = connect
         self.out = out
+        #: The table chosen (``--table`` or ``--watch``), if any.
+        self.table: int | None = settings.table or settings.watch
+        #: Where to connect: the URL given, naming the chosen table.
+        self.url: str = table_url(settings.url, self.table)
         self.rejoin = Rejoin(
-            settings.name, settings.password, backoff=backoff, draw=draw
+            settings.name,
+            settings.password,
+            backoff=backoff,
+            draw=draw,
+            table=self.table,
         )
         self.notes = SeatNotes()
         self.policy: Policy = StandOn17()
@@ -295,8 +473,16 @@ class TerminalSession:
         self.typed_bet: int | None = None
         #: Players' names by id, as the table told them.
         self.names: dict[int, str] = {}
+        #: The players who split a hand this round: their hands are numbered.
+        self.split: set[int] = set()
+        #: The table watched now (``watching``), while not seated.
+        self.watching: int | None = None
+        #: A ``sit`` sent from watching, not answered yet.
+        self._sitting = False
         self.connection: Connection | None = None
         self.done: defer.Deferred[None] = defer.Deferred()
+        #: Why the session ended without the player leaving (None: it didn't).
+        self.problem: str | None = None
         self._retry: IDelayedCall | None = None
         #: ``--auto``'s moves, spaced out (``Pace``); the ones still waiting.
         self.pace = Pace()
@@ -315,6 +501,8 @@ class TerminalSession:
         """A connection's WebSocket is open."""
         self.connection = connection
         self._seated = False
+        self.watching = None
+        self._sitting = False
 
     def send(self, request: wire.Request) -> None:
         """Send ``request``, if a connection is open."""
@@ -326,22 +514,24 @@ class TerminalSession:
         wait, or end the session saying why not."""
         self.connection = None
         self._seated = False
+        self.watching = None
         self._forget_paced_moves()
+        said = reason or "no reason given"
+        # A connection never made has no close code: its reason says it all.
+        gone = said if code is None else f"disconnected ({code}: {said})"
         if self._quitting:
-            self.out(f"disconnected ({code}: {reason or 'no reason given'})")
+            self.out(gone)
             self._finish()
             return
         delay = self.rejoin.closed(code, self.clock.seconds())
         if delay is None:
-            self.out(f"disconnected ({code}: {reason or 'no reason given'})")
+            self.out(gone)
             if self.rejoin.stopped is not None:
                 self.out(f"not coming back: {self.rejoin.stopped}")
+            self._fail(self.rejoin.stopped or gone)
             self._finish()
             return
-        self.out(
-            f"connection lost ({code}: {reason or 'no reason given'}), "
-            f"reconnecting in {delay:.1f} s..."
-        )
+        self.out(f"connection lost ({code}: {said}), reconnecting in {delay:.1f} s...")
         self._retry = self.clock.callLater(delay, self._come_back)
 
     def _come_back(self) -> None:
@@ -358,6 +548,11 @@ class TerminalSession:
             self.connection.leave()
         else:
             self._finish()
+
+    def _fail(self, reason: str) -> None:
+        """The session ends, and not by the player's choice: ``reason``."""
+        if self.problem is None:
+            self.problem = reason
 
     def _finish(self) -> None:
         if not self.done.called:
@@ -399,28 +594,65 @@ class TerminalSession:
             return  # a newer server's: nothing this client knows to do
         self._sign_in(message)
         self._learn_names(message)
+        self._learn_splits(message)
         turn = self.notes.hear(message)
         if isinstance(message, wire.Id):
             self._seated = True
+            self.watching = None
+            self._sitting = False
             if self.settings.strategy == "basic" and self.notes.config:
                 self.policy = BasicStrategyPolicy(self.notes.config)
+        elif isinstance(message, wire.Watching):
+            self.watching = message.table
         if self.settings.history is not None:
             self._history_only(message)
             return
-        for line in self._lines(message):
+        for line in self._lines(message, turn):
             self.out(line)
-        if isinstance(message, wire.Error) and self._sign_in_refused():
-            self.quit()
-            return
-        if isinstance(message, wire.RoundOver):
+        if isinstance(message, wire.Error) and not self._seated:
+            if self._refused(message):
+                return
+        if isinstance(message, wire.RoundOver) and self._seated:
             self.rounds += 1
             if self.settings.rounds and self.rounds >= self.settings.rounds:
                 self.quit()
                 return
-        if self.settings.auto and turn is not None:
+        if self.settings.auto and self._seated and turn is not None:
             move = next_move(turn, self.policy)
             if move is not None:
                 self._send_paced(move.request())
+
+    def _refused(self, error: wire.Error) -> bool:
+        """An error before a seat: what it ends. True if the session is
+        leaving: a refused sign-in, no such table, a full table or server;
+        a watcher refused a seat goes on watching."""
+        if self.watching is not None and self._sitting:
+            self._sitting = False
+            self.rejoin.restart()  # a refused sign-in may be tried again
+            self.out(f"you go on watching table {self.watching}: sit tries again")
+            return False
+        if self._sign_in_refused():
+            self._fail(f"not signed in: {self.rejoin.stopped}")
+        elif error.status_code not in (STATUS_NO_TABLE, STATUS_FULL):
+            return False
+        elif self.rejoin.seated:
+            # Coming back, to a full server or table: try again after a wait.
+            if self.connection is not None:
+                self.connection.leave()
+            return True
+        elif error.status_code == STATUS_NO_TABLE:
+            self._fail(f"there is no table {self.table}")
+        else:
+            self._fail(self._full())
+        self.quit()
+        return True
+
+    def _full(self) -> str:
+        if self.settings.watch is not None and self.watching is None:
+            return f"table {self.table} has as many watchers as it takes"
+        if self.table is not None:
+            return f"table {self.table} is full: every seat is taken"
+        return "every seat at every table is taken: try again later"
 
     def _send_paced(self, request: wire.Request) -> None:
         wait = self.pace.wait(self.clock.seconds())
@@ -444,7 +676,11 @@ class TerminalSession:
 
     def _sign_in(self, message: wire.ServerMessage) -> None:
         if isinstance(message, wire.Auth):
-            self.send(self.rejoin.auth())
+            if self.settings.watch is not None and not self.rejoin.seated:
+                # A watcher signs in only when it sits (``sit``).
+                self.send(wire.WatchRequest(table=self.settings.watch))
+            else:
+                self.send(self.rejoin.auth())
             return
         again = self.rejoin.hear(message)
         if again is not None:
@@ -462,12 +698,40 @@ class TerminalSession:
         elif isinstance(message, wire.Snapshot):
             self.names.update({seat.id: seat.username for seat in message.seats})
 
-    def _lines(self, message: wire.ServerMessage) -> list[str]:
+    def _learn_splits(self, message: wire.ServerMessage) -> None:
+        # A round's hands are forgotten when the next round opens.
+        if isinstance(message, (wire.Restart, wire.Betting, wire.Id, wire.Watching)):
+            self.split.clear()
+        elif isinstance(message, wire.Split):
+            self.split.add(message.id)
+        elif isinstance(message, wire.Snapshot):
+            self.split = {
+                seat.id for seat in message.seats if len(seat.hands or ()) > 1
+            }
+
+    def _prompt(self, turn: Turn | None, left: float) -> str | None:
+        """The moves allowed on ``turn``'s hand now, with ``left`` seconds to
+        choose, if one is to be played."""
+        if turn is None or not turn.legal:
+            return None
+        numbered = self.notes.my_id in self.split
+        return move_prompt(turn.legal, turn.hand if numbered else None, left)
+
+    def _lines(self, message: wire.ServerMessage, turn: Turn | None) -> list[str]:
         my_id = self.notes.my_id
         if isinstance(message, wire.Snapshot):
-            lines = describe_snapshot(message, my_id, self.names)
+            left = next((t.seconds for t in message.turns if t.id == my_id), 0.0)
+            prompt = self._prompt(turn, left) if self._seated else None
+            lines = describe_snapshot(message, my_id, self.names, prompt)
+        elif isinstance(message, wire.Deadline) and message.id == my_id:
+            fallback = describe(message, my_id, self.unit(), self.names, self.split)
+            lines = [self._prompt(turn, message.seconds) or fallback or ""]
         else:
-            lines = [describe(message, my_id, self.unit(), self.names) or ""]
+            lines = [
+                describe(message, my_id, self.unit(), self.names, self.split) or ""
+            ]
+        if isinstance(message, wire.RoundOver):
+            lines.extend(round_results(message, my_id))
         lines.append(self.bet_refused(message) or "")
         if isinstance(message, wire.Betting) and self._broke(message):
             lines.append("your chips can't cover the smallest bet: r asks for a rebuy")
@@ -509,7 +773,12 @@ class TerminalSession:
         word, rest = words[0], words[1:]
         number = int(rest[0]) if rest and rest[0].isdigit() else None
         if word in HAND_COMMANDS:
-            self.send(wire.HAND_REQUESTS[HAND_COMMANDS[word]](hand=number))
+            if number == 0:
+                self.out("hands are numbered from 1: h 2 hits your second hand")
+                return
+            # Hands are typed as they are shown, from 1; the server's from 0.
+            hand = None if number is None else number - 1
+            self.send(wire.HAND_REQUESTS[HAND_COMMANDS[word]](hand=hand))
         elif word in ("b", "bet") and number is not None:
             self.typed_bet = number
             self.send(wire.BetRequest(amount=number))
@@ -520,10 +789,23 @@ class TerminalSession:
         elif word in ("y", "history"):
             limit = HISTORY_ROUNDS if number is None else number
             self.send(wire.HistoryRequest(limit=min(max(limit, 1), wire.MAX_HISTORY)))
+        elif word == "sit":
+            self._sit()
         elif word in ("q", "quit"):
             self.quit()
         else:
             self.out(HELP)
+
+    def _sit(self) -> None:
+        """``sit``: a watcher takes a free seat at the table it watches, on
+        the same connection."""
+        if self.watching is None:
+            self.out("sit takes a seat at the table you watch (--watch N)")
+            return
+        self.table = self.rejoin.table = self.watching
+        self._sitting = True
+        self.out(f"asking for a seat at table {self.watching}")
+        self.send(self.rejoin.auth())
 
 
 class TerminalPlayer(WebSocketClientProtocol):
@@ -565,7 +847,7 @@ class _PlayerFactory(WebSocketClientFactory):
     protocol = TerminalPlayer  # type: ignore[assignment]
 
     def __init__(self, session: TerminalSession) -> None:
-        super().__init__(session.settings.url)
+        super().__init__(session.url)
         self.session = session
         self._reported = False
 
@@ -580,7 +862,12 @@ class _PlayerFactory(WebSocketClientFactory):
 
 def connect_websocket(session: TerminalSession) -> None:
     """One WebSocket connection for ``session``, to its URL."""
-    connectWS(_PlayerFactory(session))
+    try:
+        factory = _PlayerFactory(session)
+    except ValueError as bad:  # autobahn's word for an address it can't use
+        session.closed(None, f"bad server address: {bad}")
+        return
+    connectWS(factory)
 
 
 class _Keyboard(Protocol):
@@ -602,20 +889,38 @@ def _positive(text: str) -> int:
     return value
 
 
+def _table(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a table number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("tables are numbered from 1")
+    return value
+
+
 def parse_args(
     argv: list[str], environ: Mapping[str, str] | None = None
 ) -> argparse.Namespace:
     """The command line; the password from ``$BLACKJACK_PASSWORD`` in
     ``environ`` (the process's by default) when it doesn't give one."""
-    parser = argparse.ArgumentParser(
-        prog="python -m blackjackd.cli", description=__doc__.split("\n\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
     parser.add_argument("url", nargs="?", default=DEFAULT_URL)
     parser.add_argument("--name", default="player")
     parser.add_argument(
         "--password",
         help="sign in to the account of --name (or register it) with this "
         f"password; by default ${PASSWORD_VARIABLE}, else as a guest",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--table", type=_table, metavar="N", help="sit at table N (from 1)"
+    )
+    where.add_argument(
+        "--watch",
+        type=_table,
+        metavar="N",
+        help="watch table N without a seat; type sit to take one there",
     )
     parser.add_argument("--auto", action="store_true", help="play by itself")
     parser.add_argument(
@@ -639,20 +944,43 @@ def parse_args(
     return args
 
 
+def address_problem(url: str) -> str | None:
+    """Why ``url`` is no WebSocket address to connect to; None if it is."""
+    try:
+        parse_url(url)
+    except ValueError as bad:
+        why = str(bad).removeprefix("invalid WebSocket URL: ")
+        return f"bad server address {url!r}: {why}"
+    return None
+
+
+def _ended(session: TerminalSession) -> None:
+    """The end of ``run``: a session that ended without the player's leave
+    says why on one line of stderr, and the program exits 1."""
+    if session.problem is not None:
+        print(f"{PROGRAM}: {session.problem}", file=sys.stderr, flush=True)
+        raise SystemExit(1)
+
+
 def run(
     reactor: IReactorCore,
     argv: list[str],
     environ: Mapping[str, str] | None = None,
+    connect: Callable[[TerminalSession], None] = connect_websocket,
 ) -> defer.Deferred[None]:
-    """Connect to the table and play until the session ends."""
+    """Connect to the table and play until the session ends; fails with
+    ``SystemExit`` (1) when it ended without the player's leave, (2) for an
+    address that is none."""
     settings = parse_args(argv, environ)
-    session = TerminalSession(
-        settings, clock=IReactorTime(reactor), connect=connect_websocket
-    )
+    problem = address_problem(settings.url)
+    if problem is not None:
+        print(f"{PROGRAM}: {problem}", file=sys.stderr, flush=True)
+        return defer.fail(SystemExit(2))
+    session = TerminalSession(settings, clock=IReactorTime(reactor), connect=connect)
     if not settings.auto and settings.history is None:
         StandardIO(_Keyboard(session), reactor=reactor)
     session.start()
-    return session.done
+    return session.done.addCallback(lambda _: _ended(session))
 
 
 def main() -> None:

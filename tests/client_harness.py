@@ -61,7 +61,10 @@ class Harness:
         self.surface = pygame.Surface(SIZE)
         self.queue = []
         self.connections = []
+        #: The lobby's asks for the tables: (URL, Deferred) each.
+        self.fetches = []
         options.setdefault("name", "ann")
+        options.setdefault("fetch", self.fetch)
         options.setdefault("autoplay_delay", 0)
         self.app = client_app.ClientApp(
             clock=self.clock,
@@ -71,6 +74,12 @@ class Harness:
             config_file=tmp_path / "blackjackd" / "client.json",
             **options,
         )
+
+    def fetch(self, url):
+        """Stands in for ``net.fetch_tables``: the test answers."""
+        asked = Deferred()
+        self.fetches.append((url, asked))
+        return asked
 
     def connect(self, url, listener):
         connection = FakeConnection(url, listener)

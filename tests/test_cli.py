@@ -20,6 +20,7 @@ from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import BlackjackServerFactory, BlackjackServerProtocol
 from blackjackd.table import TableConfig
+from blackjackd.testing import wait_for
 from blackjackd.web import build_site
 from blackjackd.wire import as_dict
 
@@ -40,9 +41,10 @@ CONFIGS = {
 
 TYPED_COMMANDS = [
     ("h", {"type": "hit"}),
-    ("s 1", {"type": "stand", "hand": 1}),
+    # Hands are typed as shown, from 1; the server numbers them from 0.
+    ("s 2", {"type": "stand", "hand": 1}),
     ("d", {"type": "double"}),
-    ("p 0", {"type": "split", "hand": 0}),
+    ("p 1", {"type": "split", "hand": 0}),
     ("u", {"type": "surrender"}),
     ("b 25", {"type": "bet", "amount": 25}),
     ("i", {"type": "insurance", "take": True}),
@@ -120,6 +122,42 @@ class AutoPlayerTests(TestCase):
             )
             self.assertEqual(out.count("round over;"), 8, f"seed={seed}")
             self.assertNotIn("error", out, f"seed={seed}: no error in {out!r}")
+
+
+class WatchThenSitTests(TestCase):
+    """``--watch 2`` against a real two-table server on loopback: it
+    watches table 2, then ``sit`` seats it there on the same connection."""
+
+    async def test_watch_then_sit(self):
+        lines = []
+        # The tables keep still on a Clock; the network is real.
+        lobby = Lobby.build(2, CONFIGS["classic"], Clock(), random.Random(1))
+        factory = BlackjackServerFactory(lobby, reactor)
+        factory.protocol = _Watched
+        factory.gone = Deferred()
+        port = reactor.listenTCP(0, build_site(factory, Clock()), interface="127.0.0.1")
+        url = f"ws://127.0.0.1:{port.getHost().port}/websocket"
+        settings = cli.parse_args([url, "--name", "ann", "--watch", "2"], {})
+        session = cli.TerminalSession(
+            settings, clock=reactor, connect=cli.connect_websocket, out=lines.append
+        )
+        try:
+            session.start()
+            await wait_for(lambda: session.watching == 2, "watching table 2")
+            session.command("sit")
+            await wait_for(lambda: session.notes.my_id is not None, "a seat")
+            session.quit()
+            session.done.addTimeout(15, reactor)
+            await session.done
+            factory.gone.addTimeout(15, reactor)
+            await factory.gone
+        finally:
+            lobby.close()
+            await port.stopListening()
+        self.assertIn("table 2 now: playing", lines)
+        self.assertIn("  no one is seated", lines)
+        self.assertIn("seated at table 2 as ann", "\n".join(lines))
+        self.assertIsNone(session.problem)
 
 
 class FakeConnection:
@@ -379,7 +417,8 @@ class ComingBackTests(SynchronousTestCase):
         self.assertIn(
             "  bob (seat 2, away): 9C 8D: 17 (bet 20, stood), done; 480 chips", lines
         )
-        self.assertIn("your move (hand 0): h(it) or s(tand) within 21.5 s", lines)
+        # 990 chips cover a double of the 10 bet; no pair, no surrender here.
+        self.assertIn("your move: h(it), s(tand) or d(ouble) within 22 s", lines)
         # The bot plays the turn the snapshot shows: 12 against a 7, a hit.
         self.assertEqual(connection.sent[-1], {"type": "hit", "hand": 0})
         t.hear({"type": "back", "id": 5}, {"type": "away", "id": 5, "seconds": 30})
@@ -571,3 +610,494 @@ class RebuyAndHistoryTests(SynchronousTestCase):
     def test_history_option_is_1_to_100(self):
         for bad in ["0", "101", "x"]:
             self.assertRaises(SystemExit, cli.parse_args, ["--history", bad], {})
+
+
+def _casino(t, balance=1000, **rules):
+    """Seat ann (7) at a casino table with bob (5), bets open."""
+    t.open()
+    t.hear(
+        {**CASINO_ID, "balance": balance,
+         "rules": {**CASINO_ID["rules"], **rules}},
+        {"type": "other_players", "hand": [], "id": 5, "points": 0,
+         "username": "bob", "seat": 1, "state": "betting", "balance": 500},
+        {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 14.9424},
+    )  # fmt: skip
+    return t
+
+
+def _deal(t, mine=("8C", "8D"), upcard="6H", balance=1000):
+    """Both bet 10; ann is dealt ``mine``, bob 9C 7D, the dealer ``upcard``."""
+    t.hear(
+        {"type": "bet", "id": 7, "amount": 10, "balance": balance - 10},
+        {"type": "bet", "id": 5, "amount": 10, "balance": 490},
+        {"type": "restart"},
+        {"type": "hit", "card": mine[0], "id": 7, "points": 8, "hand": 0},
+        {"type": "hit", "card": "9C", "id": 5, "points": 9, "hand": 0},
+        {"type": "hit", "card": upcard, "id": "dealer", "points": 6},
+        {"type": "hit", "card": mine[1], "id": 7, "points": 16, "hand": 0},
+        {"type": "hit", "card": "7D", "id": 5, "points": 16, "hand": 0},
+        {"type": "hole_card", "id": "dealer"},
+    )  # fmt: skip
+
+
+class ReadsLikeAGameTests(SynchronousTestCase):
+    """What the terminal prints reads like a game: names, hands numbered
+    only after a split, whole seconds, the moves allowed now."""
+
+    def test_players_are_named_and_the_dealer_is_the_dealer(self):
+        t = _casino(Terminal())
+        t.printed()
+        _deal(t)
+        self.assertEqual(
+            t.printed(),
+            [
+                "you bet 10",
+                "bob bet 10",
+                "--- new round ---",
+                "you drew 8C: 8",
+                "bob drew 9C: 9",
+                "the dealer drew 6H: 6",
+                "you drew 8D: 16",
+                "bob drew 7D: 16",
+                "the dealer takes a card face down",
+            ],
+        )
+        t.hear(
+            {"type": "stand", "id": 5, "hand": 0, "reason": "timeout"},
+            {"type": "sit_out", "id": 5},
+            {"type": "stand", "id": 7, "hand": 0, "reason": "stand"},
+            {"type": "double", "id": 5, "hand": 0, "bet": 20, "balance": 480},
+        )
+        self.assertEqual(
+            t.printed(),
+            [
+                "bob stands (out of time)",
+                "bob sits this round out",
+                "you stand",
+                "bob doubles",
+            ],
+        )
+
+    def test_whole_seconds(self):
+        t = _casino(Terminal())
+        self.assertEqual(
+            t.printed()[-1],
+            "place your bet: b 10 to b 500 in multiples of 2 within 15 s",
+        )
+        t.hear({"type": "away", "id": 5, "seconds": 29.6})
+        self.assertEqual(t.printed(), ["bob is away; their seat is held 30 s"])
+
+    def test_the_prompt_lists_the_moves_allowed_now(self):
+        t = _casino(Terminal(), surrender=True)
+        _deal(t)
+        t.printed()
+        t.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 29.9})
+        self.assertEqual(
+            t.printed(),
+            ["your move: h(it), s(tand), d(ouble), p (split) or u (surrender) "
+             "within 30 s"],
+        )  # fmt: skip
+
+    def test_chips_that_cant_pay_leave_double_and_split_out(self):
+        t = _casino(Terminal(), balance=15)
+        _deal(t, balance=15)
+        t.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 30})
+        self.assertEqual(t.printed()[-1], "your move: h(it) or s(tand) within 30 s")
+
+    def test_hands_are_numbered_from_1_once_split_and_forgotten_next_round(self):
+        t = _casino(Terminal())
+        _deal(t)
+        t.hear({"type": "deadline", "id": 7, "hand": 0, "seconds": 30})
+        t.printed()
+        t.hear(
+            {"type": "split", "id": 7, "hand": 0, "new_hand": 1, "balance": 980,
+             "hands": [{"hand": 0, "cards": ["8C"], "points": 8, "bet": 10,
+                        "status": "playing"},
+                       {"hand": 1, "cards": ["8D"], "points": 8, "bet": 10,
+                        "status": "playing"}]},
+            {"type": "hit", "card": "3S", "id": 7, "points": 11, "hand": 0},
+            {"type": "hit", "card": "TC", "id": 7, "points": 18, "hand": 1},
+            {"type": "deadline", "id": 7, "hand": 1, "seconds": 20},
+            {"type": "hit", "card": "2S", "id": 5, "points": 18, "hand": 0},
+            {"type": "winner", "id": 7, "hand": 1, "payout": 20},
+        )  # fmt: skip
+        self.assertEqual(
+            t.printed(),
+            [
+                "you split; 980 chips left",
+                "you drew 3S: 11 (hand 1)",
+                "you drew TC: 18 (hand 2)",
+                "your move on hand 2: h 2 (hit), s 2 (stand) or d 2 (double) "
+                "within 20 s",
+                "bob drew 2S: 18",
+                "you won (hand 2): paid 20",
+            ],
+        )
+        t.session.command("s 2")
+        self.assertEqual(t.connection.sent[-1], {"type": "stand", "hand": 1})
+        t.hear(
+            {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
+            {"type": "bet", "id": 7, "amount": 10, "balance": 990},
+            {"type": "restart"},
+            {"type": "hit", "card": "5C", "id": 7, "points": 5, "hand": 0},
+        )
+        self.assertEqual(t.printed()[-1], "you drew 5C: 5")
+
+    def test_round_over_names_the_others_results(self):
+        t = _casino(Terminal())
+        _deal(t)
+        t.printed()
+        t.hear(
+            {"type": "round_over", "dealer": {"hand": ["6H", "TS", "4C"],
+             "points": 20}, "results": [
+                {"id": 7, "username": "ann", "index": 0, "hand": ["8C", "8D"],
+                 "points": 16, "bet": 10, "result": "lose", "payout": 0},
+                {"id": 5, "username": "bob", "index": 0, "hand": ["9C", "7D"],
+                 "points": 16, "bet": 10, "result": "lose", "payout": 0}],
+             "next_round_in": 3},
+        )  # fmt: skip
+        self.assertEqual(
+            t.printed(),
+            [
+                "round over; the dealer has 6H TS 4C: 20",
+                "  bob: 9C 7D: 16, lose, paid 0",
+            ],
+        )
+
+    def test_insurance_is_confirmed_with_its_result(self):
+        for take, said, result in [
+            (True, "you took insurance for 5; 985 chips left",
+             "the dealer has blackjack: your insurance pays 15; you have 1000 chips"),
+            (False, "you declined insurance", None),
+        ]:  # fmt: skip
+            t = _casino(Terminal())
+            _deal(t, upcard="AH")
+            t.hear({"type": "insurance_offer", "amount": 5, "seconds": 9.7})
+            self.assertEqual(
+                t.printed()[-1], "insurance for 5? i to take, n to decline, within 10 s"
+            )
+            t.session.command("i" if take else "n")
+            self.assertEqual(t.connection.sent[-1], {"type": "insurance", "take": take})
+            t.hear(
+                {"type": "insurance", "id": 7, "taken": take,
+                 "amount": 5 if take else 0, "balance": 985 if take else 990},
+                {"type": "insurance", "id": 5, "taken": False, "amount": 0,
+                 "balance": 490},
+                {"type": "peek", "blackjack": True},
+            )  # fmt: skip
+            if take:
+                t.hear(
+                    {"type": "insurance_result", "id": 7, "amount": 5,
+                     "payout": 15, "balance": 1000},
+                )  # fmt: skip
+            lines = t.printed()
+            self.assertEqual(
+                lines,
+                [said, "bob declined insurance", "the dealer has blackjack"]
+                + ([result] if result else []),
+            )
+
+    def test_betting_shows_no_cards_of_the_last_round(self):
+        t = _casino(Terminal())
+        self.assertIn("bob is at the table", t.printed())
+        snapshot = {
+            **SNAPSHOT,
+            "phase": "betting",
+            "turns": [],
+            "seconds": 12.2,
+            "dealer": ["7S", "TD"],
+            "hole_card": False,
+        }
+        snapshot["seats"] = [{**seat, "bet": None} for seat in SNAPSHOT["seats"]]
+        t.hear(snapshot)
+        lines = t.printed()
+        self.assertEqual(
+            lines,
+            [
+                "back at your seat: table 1, betting",
+                "  you (seat 1): no cards, playing; 990 chips",
+                "  bob (seat 2, away): no cards, done; 480 chips",
+                "bets close in 12 s",
+            ],
+        )
+
+
+class EndingTests(SynchronousTestCase):
+    """How the program ends: 0 when the player leaves; 1 with a line on
+    stderr when it can't play; 2 for an address that is none."""
+
+    def run_cli(self, *argv, answer=None):
+        """``cli.run`` on a Clock, each connection made by ``answer(session)``;
+        the session, what ``run`` ended with, and stderr."""
+        err = io.StringIO()
+        self.patch(sys, "stderr", err)
+        _printed(self)
+        sessions = []
+
+        def connect(session):
+            sessions.append(session)
+            if answer is not None:
+                answer(session)
+
+        done = cli.run(Clock(), ["ws://x/websocket", "--auto", *argv], {}, connect)
+        return (sessions[0] if sessions else None), done, err
+
+    def test_cannot_connect(self):
+        _, done, err = self.run_cli(
+            answer=lambda s: s.closed(None, "cannot connect: Connection refused")
+        )
+        self.assertEqual(self.failureResultOf(done, SystemExit).value.code, 1)
+        self.assertEqual(
+            err.getvalue(),
+            "python -m blackjackd.cli: cannot connect: Connection refused\n",
+        )
+
+    def test_a_full_server(self):
+        session, done, err = self.run_cli()
+        connection = FakeConnection()
+        session.opened(connection)
+        session.received({"type": "error", "status_code": 507, "message": "all busy"})
+        session.closed(1013, "all busy")
+        self.assertEqual(self.failureResultOf(done, SystemExit).value.code, 1)
+        self.assertEqual(
+            err.getvalue(),
+            "python -m blackjackd.cli: every seat at every table is taken: "
+            "try again later\n",
+        )
+
+    def test_leaving_is_0(self):
+        session, done, err = self.run_cli("--rounds", "1")
+        session.opened(FakeConnection())
+        session.received({"type": "auth"})
+        session.received(CASINO_ID)
+        session.received(
+            {"type": "round_over", "dealer": {"hand": ["TS"], "points": 10},
+             "results": []}
+        )  # fmt: skip
+        self.assertTrue(session.connection.left)
+        session.closed(1000, "")
+        self.assertIsNone(self.successResultOf(done))
+        self.assertEqual(err.getvalue(), "")
+
+    def test_a_bad_address_is_one_line(self):
+        for url, why in [
+            ("localhost:8888", "protocol scheme 'localhost' is not for WebSocket"),
+            (
+                "http://localhost/websocket",
+                "protocol scheme 'http' is not for WebSocket",
+            ),
+            ("ws://", "missing hostname"),
+        ]:
+            err = io.StringIO()
+            self.patch(sys, "stderr", err)
+            done = cli.run(Clock(), [url], {}, lambda session: self.fail("connected"))
+            self.assertEqual(self.failureResultOf(done, SystemExit).value.code, 2)
+            self.assertEqual(
+                err.getvalue(),
+                f"python -m blackjackd.cli: bad server address {url!r}: {why}\n",
+            )
+
+    def test_a_bad_address_at_connect_is_reported_not_raised(self):
+        t = Terminal()
+        t.session.url = "http://x/websocket"
+        cli.connect_websocket(t.session)
+        self.assertTrue(t.session.done.called)
+        self.assertIn("bad server address", t.session.problem)
+
+
+WATCHING = {"type": "watching", "table": 2, "game": "classic", "seats": 3,
+            "watchers": 1, "turn_timeout": 30.0}  # fmt: skip
+#: Table 2 as a watcher first sees it: bob (5) plays, cy (6) has stood.
+WATCHED = {
+    "type": "snapshot", "table": 2, "game": "classic", "phase": "playing",
+    "seats": [
+        {"id": 5, "username": "bob", "seat": 0, "hand": ["9C", "3D"],
+         "points": 12, "state": "playing", "connected": True},
+        {"id": 6, "username": "cy", "seat": 2, "hand": ["TH", "8S"],
+         "points": 18, "state": "stood", "connected": True},
+    ],
+    "dealer": [], "hole_card": False, "turns": [{"id": 5, "seconds": 12.5}],
+}  # fmt: skip
+CLASSIC_ID = {"type": "id", "client_id": 7, "username": "ann", "table": 2,
+              "seat": 1, "seats": 3, "protocol": 1, "turn_timeout": 30}  # fmt: skip
+
+
+class ChosenTableTests(SynchronousTestCase):
+    """``--table N``: the URL and ``auth`` name the table; a table that
+    isn't, or is full, is said in plain words."""
+
+    def test_the_url_and_auth_name_the_table(self):
+        t = Terminal("--table", "2")
+        self.assertEqual(t.session.url, "ws://x/websocket?table=2")
+        self.assertEqual(
+            t.open().sent,
+            [{"type": "auth", "data": {"username": "ann", "table": 2}}],
+        )
+        # Coming back to the seat is by token alone.
+        t.hear({**CLASSIC_ID, "token": TOKEN})
+        t.session.closed(1006, "connection lost")
+        t.clock.advance(0.5)
+        self.assertEqual(t.open().sent, [AUTH_TOKEN])
+
+    def test_the_path_and_other_parameters_are_kept(self):
+        settings = cli.parse_args(["wss://h:9/bj/websocket?v=1", "--table", "3"], {})
+        session = cli.TerminalSession(settings, clock=Clock(), connect=lambda s: None)
+        self.assertEqual(session.url, "wss://h:9/bj/websocket?v=1&table=3")
+
+    def test_no_such_table_or_a_full_one(self):
+        for code, message, said in [
+            (404, "no table 9", "there is no table 9"),
+            (507, "table 9 is full", "table 9 is full: every seat is taken"),
+        ]:
+            t = Terminal("--table", "9")
+            t.open()
+            t.hear({"type": "error", "status_code": code, "message": message})
+            # The server keeps the connection open: the client leaves.
+            self.assertTrue(t.connection.left, code)
+            t.session.closed(1000, "")
+            self.assertTrue(t.session.done.called)
+            self.assertEqual(t.session.problem, said)
+
+    def test_table_and_watch_are_numbers_from_1_and_not_both(self):
+        for argv in (
+            ["--table", "0"],
+            ["--watch", "x"],
+            ["--table", "1", "--watch", "2"],
+        ):
+            self.assertRaises(SystemExit, cli.parse_args, argv, {})
+
+
+class WatchingTests(SynchronousTestCase):
+    """``--watch N``: the table's play for a watcher, then ``sit``."""
+
+    def watching(self, *argv):
+        t = Terminal("--watch", "2", *argv)
+        self.assertEqual(t.session.url, "ws://x/websocket?table=2")
+        self.assertEqual(t.open().sent, [{"type": "watch", "data": {"table": 2}}])
+        t.hear(WATCHING, WATCHED)
+        return t
+
+    def test_it_prints_the_play(self):
+        t = self.watching()
+        self.assertEqual(
+            t.printed(),
+            [
+                "connected; asking for a seat",
+                "watching table 2 (classic, 3 seats, 1 watching): sit takes a "
+                "seat, q leaves",
+                "table 2 now: playing",
+                "  bob (seat 1): 9C 3D: 12, playing",
+                "  cy (seat 3): TH 8S: 18, stood",
+            ],
+        )
+        t.hear(
+            {"type": "hit", "card": "9H", "id": 5, "points": 21},
+            {"type": "stand", "id": 5, "reason": "21"},
+            {"type": "hit", "card": "7C", "id": "dealer", "points": 7},
+            {"type": "hit", "card": "TC", "id": "dealer", "points": 17},
+            {"type": "winner", "id": 5},
+            {"type": "round_over", "dealer": {"hand": ["7C", "TC"], "points": 17},
+             "results": [
+                {"id": 5, "username": "bob", "hand": ["9C", "3D", "9H"],
+                 "points": 21, "result": "win"},
+                {"id": 6, "username": "cy", "hand": ["TH", "8S"], "points": 18,
+                 "result": "win"}],
+             "next_round_in": 3.0},
+            {"type": "restart"},
+            {"type": "new_client", "message": 8, "username": "dee", "seat": 1},
+            {"type": "hit", "card": "2D", "id": 8, "points": 2},
+        )  # fmt: skip
+        self.assertEqual(
+            t.printed(),
+            [
+                "bob drew 9H: 21",
+                "bob stands on 21",
+                "the dealer drew 7C: 7",
+                "the dealer drew TC: 17",
+                "round over; the dealer has 7C TC: 17",
+                "  bob: 9C 3D 9H: 21, win",
+                "  cy: TH 8S: 18, win",
+                "--- new round ---",
+                "dee sat down",
+                "dee drew 2D: 2",
+            ],
+        )
+
+    def test_sit_takes_a_seat_on_the_same_connection(self):
+        t = self.watching("--password", "pw", "--auto")
+        watched = t.connection
+        t.printed()
+        t.session.command("sit")
+        self.assertEqual(
+            watched.sent[-1],
+            {"type": "auth",
+             "data": {"username": "ann", "password": "pw", "table": 2}},
+        )  # fmt: skip
+        t.hear(
+            {"type": "error", "status_code": 507, "message": "table 2 is full"},
+        )
+        self.assertEqual(
+            t.printed(),
+            [
+                "asking for a seat at table 2",
+                "error 507: table 2 is full",
+                "you go on watching table 2: sit tries again",
+            ],
+        )
+        self.assertFalse(watched.left)
+        t.session.command("sit")
+        t.hear(CLASSIC_ID, {"type": "wait", "message": "dealt in at the next round"})
+        self.assertEqual(t.connections, [watched])
+        self.assertEqual(
+            t.printed(),
+            [
+                "asking for a seat at table 2",
+                "seated at table 2 as ann (id 7, classic)",
+                "you are dealt in at the next round",
+            ],
+        )
+        t.session.command("sit")
+        self.assertIn("sit takes a seat at the table you watch", t.printed()[0])
+        # Seated, the auto-player plays its hands.
+        t.hear(
+            {"type": "restart"},
+            {"type": "hit", "card": "TS", "id": 7, "points": 10},
+            {"type": "hit", "card": "2S", "id": 7, "points": 12},
+            {"type": "deadline", "id": 7, "seconds": 30},
+        )
+        t.clock.advance(1)
+        self.assertEqual(watched.sent[-1], {"type": "hit", "hand": 0})
+
+    def test_a_watcher_reads_busts_and_bets_opening(self):
+        t = self.watching()
+        t.printed()
+        t.hear(
+            {"type": "hit", "card": "KH", "id": 5, "points": 22},
+            {"type": "betting", "min_bet": 10, "max_bet": 50, "seconds": 15},
+        )
+        self.assertEqual(
+            t.printed(),
+            ["bob drew KH: 22, bust", "bets open: 10 to 50 chips, for 15 s"],
+        )
+
+    def test_a_watcher_never_plays_by_itself(self):
+        t = Terminal("--watch", "2", "--auto")
+        t.open()
+        t.hear(
+            {**WATCHING, "game": "casino", "rules": {"min_bet": 10, "max_bet": 50}},
+            {"type": "betting", "min_bet": 10, "max_bet": 50, "seconds": 15},
+        )
+        t.clock.advance(5)
+        self.assertEqual(t.connection.sent, [{"type": "watch", "data": {"table": 2}}])
+
+    def test_no_such_table_or_too_many_watchers(self):
+        for code, said in [
+            (404, "there is no table 2"),
+            (507, "table 2 has as many watchers as it takes"),
+        ]:
+            t = Terminal("--watch", "2")
+            t.open()
+            t.hear({"type": "error", "status_code": code, "message": "no"})
+            self.assertTrue(t.connection.left)
+            t.session.closed(1000, "")
+            self.assertEqual(t.session.problem, said)

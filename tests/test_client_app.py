@@ -223,6 +223,11 @@ class StartScreenTests(AppTestCase):
             h.key(pygame.K_BACKSPACE)
         h.type("ws")
         h.key(pygame.K_RETURN)
+        # The lobby asks the same server for its tables; Enter sits at any
+        # free seat.
+        self.assertEqual(h.connections, [])
+        self.assertEqual(h.fetches[0][0], "ws://localhost:8888/ws")
+        h.key(pygame.K_RETURN)
         self.assertEqual(h.connection.url, "ws://localhost:8888/ws")
         h.connection.hear(Connected(), {"type": "auth"})
         self.assertEqual(
@@ -261,6 +266,8 @@ class StartScreenTests(AppTestCase):
         h.click(name_field.center)
         h.type("bob")
         h.click(view.start_button(SIZE).rect.center)
+        sit = view.lobby_buttons(SIZE, h.app.lobby)[0]
+        h.click(sit.rect.center)
         self.assertEqual(h.connection.url, client_app.DEFAULT_URL)
 
     def test_start_screen_wants_a_websocket_address(self):

@@ -252,6 +252,7 @@ class PasswordTests(AppTestCase):
         self.assertNotIn("secre", repr(h.app.form))
         h.app.draw()
         h.key(pygame.K_RETURN)
+        h.key(pygame.K_RETURN)  # any free seat, in the lobby
         h.connection.hear(Connected(), {"type": "auth"})
         self.assertEqual(
             h.connection.sent,
@@ -290,6 +291,7 @@ class PasswordTests(AppTestCase):
         h.key(pygame.K_TAB)
         h.type("right")
         h.key(pygame.K_RETURN)
+        h.key(pygame.K_RETURN)  # any free seat, in the lobby
         h.connection.hear(Connected(), {"type": "auth"})
         self.assertEqual(
             h.connection.sent,

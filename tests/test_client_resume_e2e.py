@@ -205,7 +205,7 @@ class RealServerTests(LiveTestCase):
                 lambda: any(line.startswith("round over;") for line in lines),
                 "the round's end",
             )
-            self.assertIn("the dealer drew 8H: 24", lines)
+            self.assertIn("the dealer drew 8H: 24, bust", lines)
             self.assertIn("you won", lines)
         finally:
             session.quit()

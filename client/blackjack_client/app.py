@@ -1,6 +1,7 @@
 """``blackjack-client``: play at a blackjackd table in a window.
 
     blackjack-client [URL] [--name NAME] [--password PASSWORD]
+                     [--table N | --watch N | --lobby]
                      [--autoplay [--strategy basic]] [--rounds N]
                      [--screenshot PATH]
 
@@ -13,6 +14,10 @@ A dropped connection is not the end of the game: the app comes back to its
 seat by itself, as ``blackjackd.bots.Rejoin`` says (the seat's token after a
 growing wait, else the name and password), and the ``snapshot`` the server
 sends then draws the table afresh.
+
+Before sitting down the player may choose a table in the lobby (the
+server's ``GET /tables``, fetched by ``net.fetch_tables``), to sit at or to
+watch; a watcher sits down on the same connection.
 
 ``ClientApp`` is the whole client but the window: it draws on whatever
 surface it is given and reads events from whatever source it is given, so
@@ -34,9 +39,11 @@ import pygame
 from twisted.internet import defer, task
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.logger import Logger
+from twisted.python.failure import Failure
 
 from blackjack_client import config, controls, view
 from blackjack_client.model import (
+    CONNECTED,
     DISCONNECTED,
     FULL,
     RECONNECTING,
@@ -52,8 +59,9 @@ from blackjack_client.model import (
     reduce,
     request_for,
 )
+from blackjack_client.model.lobby import Lobby, failed, loaded, noted, refreshing
 from blackjack_client.model.reducer import decode
-from blackjack_client.net import TableConnection
+from blackjack_client.net import TableConnection, fetch_tables
 from blackjackd import wire
 from blackjackd.bots import (
     PASSWORD_VARIABLE,
@@ -62,6 +70,7 @@ from blackjackd.bots import (
     Rejoin,
     next_move,
     password_from,
+    table_url,
 )
 from blackjackd.casino import CasinoConfig
 
@@ -82,8 +91,20 @@ _log = Logger(namespace="blackjack_client")
 Connect = Callable[[str, Callable[[Message], None]], TableConnection]
 
 
+#: How the lobby gets the server's tables: from the WebSocket's address.
+Fetch = Callable[[str], defer.Deferred[wire.Tables]]
+
+#: Refusals of a chosen table: no such table (404), no free seat or no
+#: watcher's place (507). The lobby comes back, saying so.
+TABLE_REFUSALS = (404, 507)
+
+
 def _new_connection(url: str, listener: Callable[[Message], None]) -> TableConnection:
     return TableConnection(url, listener)
+
+
+def _fetch_tables(url: str) -> defer.Deferred[wire.Tables]:
+    return fetch_tables(url)
 
 
 @lru_cache(maxsize=8)
@@ -115,6 +136,10 @@ class ClientApp:
         connect: Connect = _new_connection,
         backoff: Backoff | None = None,
         draw: Callable[[], float] = random.random,
+        table: int | None = None,
+        watch: int | None = None,
+        lobby: bool = False,
+        fetch: Fetch = _fetch_tables,
     ) -> None:
         self.clock = clock
         self.surface = surface
@@ -132,8 +157,19 @@ class ClientApp:
         self.name = name or ""
         self._backoff = backoff
         self._draw = draw
+        #: The table chosen to sit at or to watch (None: any free seat).
+        self.table = watch or table
+        #: The table to watch on connecting, until seated.
+        self.watch_table = watch
+        self._show_lobby = lobby
+        self._fetch = fetch
+        #: The lobby, while it is shown.
+        self.lobby: Lobby | None = None
+        self._lobby_asked = 0
         #: How this player signs in, and comes back after a drop.
-        self.rejoin = Rejoin(self.name, password, backoff=backoff, draw=draw)
+        self.rejoin = Rejoin(
+            self.name, password, backoff=backoff, draw=draw, table=self.table
+        )
         # Without a name the player fills in the start screen first; it
         # offers the last server and name used there (never a password).
         self.form: view.StartForm | None = None
@@ -162,8 +198,13 @@ class ClientApp:
     # -- the connection --------------------------------------------------------
 
     def start(self) -> None:
-        """Connect at once if the name is known; else show the start screen."""
-        if self.form is None:
+        """Connect at once if the name is known (to watch, with ``watch``),
+        or show the lobby (``lobby``); else show the start screen."""
+        if self.form is not None:
+            return
+        if self._show_lobby and self.watch_table is None and self.table is None:
+            self.open_lobby()
+        else:
             self.connect()
 
     def connect(self, resume: bool = False) -> None:
@@ -180,8 +221,11 @@ class ClientApp:
             if generation == self._generation:
                 self.receive(message)
 
-        self.receive(Connecting(self.url, resume=resume))
-        self.connection = self._connect(self.url, listener)
+        # The table chosen goes in the address: a full server still greets
+        # a client that chose one (docs/protocol.rst, "Tables and watching").
+        url = table_url(self.url, self.table)
+        self.receive(Connecting(url, resume=resume))
+        self.connection = self._connect(url, listener)
         self.connection.connect()
 
     def receive(self, message: Message) -> None:
@@ -203,13 +247,24 @@ class ClientApp:
         in again after a refused token, give up a refused sign-in, stop
         after the rounds asked for."""
         if isinstance(message, wire.Auth):
-            self._send(self.rejoin.auth())
+            if self.watch_table is not None and not self.rejoin.seated:
+                # A watcher signs in only when it sits down.
+                self._send(wire.WatchRequest(table=self.watch_table))
+            else:
+                self._send(self.rejoin.auth())
             return
+        if isinstance(message, wire.Id):
+            self.watch_table = None
         again = self.rejoin.hear(message)
         if again is not None:
             self._send(again)
         elif isinstance(message, wire.Error) and self._sign_in_refused():
             self._refused(message)
+        elif isinstance(message, wire.Error) and self._table_refused(message):
+            table = self.table
+            self.watch_table = self.table = self.rejoin.table = None
+            self._close()
+            self.open_lobby(f"Table {table}: {message.message}")
         elif (
             isinstance(message, wire.RoundOver)
             and self.rounds
@@ -223,6 +278,23 @@ class ClientApp:
 
     def _sign_in_refused(self) -> bool:
         return self.rejoin.stopped is not None and self.model.connection != SEATED
+
+    def _table_refused(self, error: wire.Error) -> bool:
+        """The table chosen is none, or has no place: sitting down (not as
+        a watcher, who goes on watching) or starting to watch."""
+        return (
+            error.status_code in TABLE_REFUSALS
+            and self.table is not None
+            and self.model.connection != SEATED
+            and self.model.watching is None
+            and not self.rejoin.seated
+        )
+
+    def _close(self) -> None:
+        if self.connection is not None and not self.connection.is_gone:
+            self.connection.close()
+        # What the closed connection still delivers is ignored.
+        self._generation += 1
 
     def _refused(self, error: wire.Error) -> None:
         """The name or password was refused: back to the start screen, to
@@ -280,6 +352,61 @@ class ClientApp:
         self.connect(resume=self.rejoin.seated)
         return True
 
+    # -- the lobby -------------------------------------------------------------
+
+    def open_lobby(self, message: str = "") -> None:
+        """Show the lobby, and ask the server for its tables."""
+        self.lobby = self.lobby or Lobby()
+        self.refresh_lobby()
+        self.lobby = noted(self.lobby, message)
+
+    def refresh_lobby(self) -> None:
+        """Ask for the tables again; the answer to the latest ask counts."""
+        if self.lobby is None:
+            return
+        self.lobby = refreshing(self.lobby)
+        self._lobby_asked += 1
+        asked = self._lobby_asked
+
+        def listed(tables: wire.Tables) -> None:
+            if asked == self._lobby_asked and self.lobby is not None:
+                self.lobby = loaded(self.lobby, tables)
+
+        def unlisted(reason: Failure) -> None:
+            if asked == self._lobby_asked and self.lobby is not None:
+                self.lobby = failed(self.lobby, reason.getErrorMessage())
+
+        self._fetch(self.url).addCallbacks(listed, unlisted)
+
+    def sit(self, table: int | None) -> None:
+        """Sit at ``table`` (None: any free seat): from the lobby, a new
+        connection; watching it, on the same connection."""
+        self.table = self.rejoin.table = table
+        watching = self.model.watching
+        if (
+            watching is not None
+            and watching == table
+            and self.model.connection == CONNECTED
+        ):
+            self._send(self.rejoin.auth())
+            return
+        self.lobby = None
+        self.watch_table = None
+        self.rejoin.restart()
+        self.connect()
+
+    def watch(self, table: int) -> None:
+        """Watch ``table``, on a new connection."""
+        self.lobby = None
+        self.table = self.rejoin.table = self.watch_table = table
+        self.connect()
+
+    def back_to_lobby(self) -> None:
+        """A watcher goes back to the tables: the connection closes."""
+        self.watch_table = self.table = self.rejoin.table = None
+        self._close()
+        self.open_lobby()
+
     def toggle_history(self) -> None:
         """Open the overlay of the last rounds (asking the server for them),
         or close it."""
@@ -305,6 +432,7 @@ class ClientApp:
             scene = (
                 self.model,
                 self.form,
+                self.lobby,
                 self.history_open,
                 self.surface().get_size(),
                 int(self.clock.seconds() * REDRAWS_A_SECOND),
@@ -331,6 +459,8 @@ class ClientApp:
         now = self.clock.seconds()
         if self.form is not None:
             view.draw_start(surface, self.form, now, self._mouse)
+        elif self.lobby is not None:
+            view.draw_lobby(surface, self.lobby, now, self._mouse)
         else:
             view.draw(surface, self.model, now, self._mouse)
             if self.history_open:
@@ -376,6 +506,8 @@ class ClientApp:
             self.on_resize(event.size)
         elif self.form is not None:
             self._handle_start(event)
+        elif self.lobby is not None:
+            self._handle_lobby(event)
         else:
             self._handle_table(event)
 
@@ -391,10 +523,24 @@ class ClientApp:
         self.form, command = controls.start_command(event, self.form, size)
         self._carry_out(command)
 
+    def _handle_lobby(self, event: pygame.event.Event) -> None:
+        assert self.lobby is not None
+        size = self.surface().get_size()
+        self.lobby, command = controls.lobby_command(event, self.lobby, size)
+        self._carry_out(command)
+
     def _carry_out(self, command: controls.Command | None) -> None:
         if command is None:
             return
-        if command.kind == controls.QUIT:
+        if command.kind == controls.SIT:
+            self.sit(command.table)
+        elif command.kind == controls.WATCH and command.table is not None:
+            self.watch(command.table)
+        elif command.kind == controls.REFRESH:
+            self.refresh_lobby()
+        elif command.kind == controls.LOBBY:
+            self.back_to_lobby()
+        elif command.kind == controls.QUIT:
             self.quit()
         elif command.kind == controls.RECONNECT:
             self.reconnect()
@@ -420,9 +566,17 @@ class ClientApp:
             config.save(self.config_file, {"server": server, "name": name})
         self.url, self.name, self.form = server, name, None
         self.rejoin = Rejoin(
-            name, form.password, backoff=self._backoff, draw=self._draw
+            name,
+            form.password,
+            backoff=self._backoff,
+            draw=self._draw,
+            table=self.table,
         )
-        self.connect()
+        if self.table is None:
+            # Choose a table first (any free seat is one Enter away).
+            self.open_lobby()
+        else:
+            self.connect()
         return True
 
     # -- leaving ---------------------------------------------------------------
@@ -486,6 +640,21 @@ def parse_args(
         "--password",
         help="sign in to the account of --name (or register it) with this "
         f"password; by default ${PASSWORD_VARIABLE}, else as a guest",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--table", type=_positive, metavar="N", help="sit at table N (from 1)"
+    )
+    where.add_argument(
+        "--watch",
+        type=_positive,
+        metavar="N",
+        help="watch table N without a seat (Enter then sits down there)",
+    )
+    where.add_argument(
+        "--lobby",
+        action="store_true",
+        help="with --name, choose a table in the lobby first",
     )
     parser.add_argument(
         "--autoplay",

@@ -1,6 +1,6 @@
 """What the player's keys and clicks mean: each pygame event becomes a
-``Command`` for the app to carry out, or a new start form. Pure: nothing
-here sends, draws or quits."""
+``Command`` for the app to carry out, or a new start form or lobby. Pure:
+nothing here sends, draws or quits."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from blackjack_client.model import (
     DISCONNECTED,
     FULL,
     RECONNECTING,
+    Lobby,
     Model,
     chip_values,
 )
+from blackjack_client.model.lobby import moved, picked
 from blackjackd.wire import MAX_PASSWORD_LENGTH
 
 MAX_NAME = 32
@@ -56,6 +58,9 @@ CHIP_KEYS = {
 
 QUIT, RECONNECT, ACT, SUBMIT = "quit", "reconnect", "act", "submit"
 HISTORY = "history"
+#: The lobby's and a watcher's: sit at a table, watch one, list them again,
+#: go back to the list.
+SIT, WATCH, REFRESH, LOBBY = "sit", "watch", "refresh", "lobby"
 
 #: The connection states in which R connects again.
 DOWN = (DISCONNECTED, FULL, RECONNECTING)
@@ -70,6 +75,8 @@ class Command:
     kind: str
     action: str = ""
     amount: int | None = None
+    #: The table to sit at or watch (None: any free seat).
+    table: int | None = None
 
 
 def _clicked(event: pygame.event.Event) -> bool:
@@ -83,7 +90,12 @@ def table_command(
     history_open: bool = False,
 ) -> Command | None:
     """What a key or a click on the table's buttons asks for. While the
-    history overlay is open, Esc and Y close it and clicks do nothing."""
+    history overlay is open, Esc and Y close it and clicks do nothing. A
+    watcher's Enter sits down, and L goes back to the tables."""
+    if model.watching is not None and not history_open:
+        watched = _watcher_command(event, model, size)
+        if watched is not None:
+            return watched
     if history_open:
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_y):
             return Command(HISTORY)
@@ -153,3 +165,71 @@ def form_problem(server: str, name: str) -> str:
     if not name:
         return "Type a name to sit down with"
     return ""
+
+
+def _watcher_command(
+    event: pygame.event.Event, model: Model, size: tuple[int, int]
+) -> Command | None:
+    if event.type == pygame.KEYDOWN:
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            return Command(SIT, table=model.watching)
+        if event.key == pygame.K_l:
+            return Command(LOBBY)
+    elif _clicked(event) and model.connection not in DOWN:
+        for button in view.watch_buttons(size):
+            if button.rect.collidepoint(event.pos):
+                if button.action == SIT:
+                    return Command(SIT, table=model.watching)
+                return Command(LOBBY)
+    return None
+
+
+#: The lobby's keys: what each asks for.
+LOBBY_KEYS = {
+    pygame.K_RETURN: SIT,
+    pygame.K_KP_ENTER: SIT,
+    pygame.K_w: WATCH,
+    pygame.K_r: REFRESH,
+    pygame.K_F5: REFRESH,
+}
+
+
+def _chosen(lobby: Lobby, kind: str) -> Command | None:
+    if kind == SIT and not lobby.can_sit():
+        return None
+    if kind == WATCH and not lobby.can_watch():
+        return None
+    chosen = lobby.chosen
+    return Command(kind, table=None if chosen is None else chosen.table)
+
+
+def lobby_command(
+    event: pygame.event.Event, lobby: Lobby, size: tuple[int, int]
+) -> tuple[Lobby, Command | None]:
+    """The lobby after a key or a click, and what it asks for: the arrows
+    (and the wheel) move the pointer, a click points at a row (a second
+    click on it sits down), Enter sits, W watches, R lists the tables
+    again, Esc quits."""
+    if event.type == pygame.KEYDOWN:
+        if event.key in (pygame.K_ESCAPE, pygame.K_q):
+            return lobby, Command(QUIT)
+        if event.key in (pygame.K_UP, pygame.K_DOWN):
+            return moved(lobby, -1 if event.key == pygame.K_UP else 1), None
+        if event.key in (pygame.K_HOME, pygame.K_END):
+            return picked(lobby, 0 if event.key == pygame.K_HOME else lobby.rows), None
+        if event.key in LOBBY_KEYS:
+            return lobby, _chosen(lobby, LOBBY_KEYS[event.key])
+    elif event.type == pygame.MOUSEWHEEL:
+        return moved(lobby, -event.y), None
+    elif _clicked(event):
+        for button in view.lobby_buttons(size, lobby):
+            if button.enabled and button.rect.collidepoint(event.pos):
+                if button.action == REFRESH:
+                    return lobby, Command(REFRESH)
+                return lobby, _chosen(lobby, button.action)
+        for row, rect in view.lobby_rows(size, lobby):
+            if rect.collidepoint(event.pos):
+                if row == lobby.selected:
+                    return lobby, _chosen(lobby, SIT)
+                return picked(lobby, row), None
+    return lobby, None

@@ -1,4 +1,5 @@
-"""The client's side of the WebSocket, over autobahn.
+"""The client's side of the WebSocket, over autobahn; and the lobby's list
+of tables, over HTTP (``fetch_tables``).
 
 ``TableConnection`` makes one connection to the server. Everything it hears
 goes to one callback, in order: the server's messages as decoded JSON
@@ -16,13 +17,21 @@ from collections.abc import Callable
 from typing import Any
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
-from twisted.internet.defer import CancelledError, Deferred
+from twisted.internet.defer import CancelledError, Deferred, TimeoutError
 from twisted.internet.endpoints import HostnameEndpoint, wrapClientTLS
-from twisted.internet.interfaces import IReactorCore, IStreamClientEndpoint
+from twisted.internet.interfaces import (
+    IReactorCore,
+    IReactorTime,
+    IStreamClientEndpoint,
+)
+from twisted.internet.protocol import Protocol
 from twisted.python.failure import Failure
+from twisted.web.client import Agent, readBody
+from twisted.web.iweb import UNKNOWN_LENGTH
 
 from blackjack_client.model import Connected, Disconnected, Message
-from blackjackd.wire import Request, encode
+from blackjackd.bots import MAX_TABLES_BODY, decode_tables, tables_url
+from blackjackd.wire import Request, Tables, encode
 
 Listener = Callable[[Message], None]
 
@@ -212,3 +221,56 @@ class TableConnection:
         waiters, self._gone_waiters = self._gone_waiters, []
         for waiter in waiters:
             waiter.callback(None)
+
+
+#: Seconds to wait for the whole list of tables.
+FETCH_TIMEOUT = 10.0
+HTTP_OK = 200
+
+
+class TablesUnavailable(Exception):
+    """The server's list of tables couldn't be had; the message says why."""
+
+
+def fetch_tables(url: str, reactor: IReactorCore | None = None) -> Deferred[Tables]:
+    """The tables of the server whose WebSocket address is ``url``, from
+    ``GET /tables`` on its host and port; fails with ``TablesUnavailable``
+    saying why not (never anything else)."""
+    if reactor is None:
+        from twisted.internet import reactor as default_reactor
+
+        reactor = default_reactor
+    asked = Deferred.fromCoroutine(_fetch(url, reactor))
+    asked.addTimeout(FETCH_TIMEOUT, IReactorTime(reactor))
+    return asked.addErrback(_unavailable)
+
+
+async def _fetch(url: str, reactor: IReactorCore) -> Tables:
+    agent = Agent(reactor, connectTimeout=CONNECT_TIMEOUT)
+    response = await agent.request(b"GET", tables_url(url).encode("ascii"))
+    if response.code != HTTP_OK:
+        response.deliverBody(_Discard())
+        raise TablesUnavailable(f"no list of tables here ({response.code})")
+    length = response.length
+    if length is not UNKNOWN_LENGTH and length > MAX_TABLES_BODY:
+        response.deliverBody(_Discard())
+        raise TablesUnavailable("the list of tables is too large")
+    payload = await readBody(response)
+    try:
+        return decode_tables(payload)
+    except ValueError as bad:
+        raise TablesUnavailable(f"the list of tables makes no sense: {bad}") from None
+
+
+def _unavailable(reason: Failure) -> Failure:
+    if reason.check(TablesUnavailable):
+        return reason
+    if reason.check(TimeoutError, CancelledError):
+        why = "the server didn't list its tables in time"
+    else:
+        why = f"cannot list the tables: {reason.getErrorMessage()}"
+    return Failure(TablesUnavailable(why))
+
+
+class _Discard(Protocol):
+    """Reads an unwanted body to its end, so the connection can close."""

@@ -61,6 +61,9 @@ def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
         strategy=args.strategy,
         rounds=args.rounds,
         screenshot=args.screenshot,
+        table=args.table,
+        watch=args.watch,
+        lobby=args.lobby,
         config_file=config.config_path(),
     )
     # Ctrl-C stops the reactor: close the WebSocket properly first.

@@ -18,7 +18,8 @@ The modules: ``state`` (the data and what the player may do), ``reducer``,
 ``seats`` (changing a seat or hand), ``events`` (local events), ``moves``
 (chips, requests and the bot's view of the moment), ``accounts`` (kept
 seats, the rebuy and the history) with ``snapshot`` (the table afresh when
-the client comes back to its seat).
+the client comes back to its seat), and ``lobby`` (the tables to choose
+from, and watching one).
 """
 
 from blackjack_client.model.events import (
@@ -29,6 +30,7 @@ from blackjack_client.model.events import (
     Retrying,
     Sent,
 )
+from blackjack_client.model.lobby import ANY_TABLE, Lobby
 from blackjack_client.model.moves import (
     bot_turn,
     chip_values,
@@ -75,6 +77,7 @@ from blackjack_client.model.state import (
 
 __all__ = [
     "ACCOUNT_TYPES",
+    "ANY_TABLE",
     "BLACKJACK_STATUS",
     "BUST",
     "CASINO_TYPES",
@@ -105,6 +108,7 @@ __all__ = [
     "Disconnected",
     "GaveUp",
     "Hand",
+    "Lobby",
     "Message",
     "Model",
     "Retrying",

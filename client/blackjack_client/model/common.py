@@ -65,6 +65,7 @@ def on_id(model: Model, message: wire.Id, now: float) -> Model:
         model,
         connection=SEATED,
         resuming=False,
+        watching=None,
         my_id=my_id,
         my_name=username,
         table=message.table,
@@ -111,7 +112,8 @@ def on_error(model: Model, message: wire.Error, now: float) -> Model:
     model = replace(
         model, error=(code, read.text(message.message) or "error"), awaiting=None
     )
-    if code == STATUS_TABLE_FULL:
+    if code == STATUS_TABLE_FULL and model.watching is None:
+        # A watcher refused a seat goes on watching.
         model = replace(model, connection=FULL)
     return model
 

@@ -27,6 +27,7 @@ from blackjack_client.model.events import (
     LocalEvent,
     reduce_local,
 )
+from blackjack_client.model.lobby import LOBBY_HANDLERS
 from blackjack_client.model.state import GAME_CASINO, GAME_CLASSIC, Model
 from blackjackd import wire
 
@@ -55,8 +56,9 @@ GAMES: dict[str, dict[type[wire.ServerMessage], Handler]] = {
         },
         **CLASSIC_HANDLERS,
         **ACCOUNT_HANDLERS,
+        **LOBBY_HANDLERS,
     },
-    GAME_CASINO: {**CASINO_HANDLERS, **ACCOUNT_HANDLERS},
+    GAME_CASINO: {**CASINO_HANDLERS, **ACCOUNT_HANDLERS, **LOBBY_HANDLERS},
 }
 
 #: The decoding step: what the connection delivered, as a message the

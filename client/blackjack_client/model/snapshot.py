@@ -90,7 +90,7 @@ def from_snapshot(model: Model, message: wire.Snapshot, now: float) -> Model:
         phase=phase,
         awaiting=None,
         error=None,
-        notice=BACK_NOTICE,
+        notice=BACK_NOTICE if model.watching is None else model.notice,
         resuming=False,
         retry_at=None,
         net=None,

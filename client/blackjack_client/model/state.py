@@ -230,6 +230,8 @@ class Model:
     retry_at: float | None = None
     #: The player's last rounds, newest first, once the server sent them.
     history: tuple[wire.HistoryRound, ...] | None = None
+    #: The table watched without a seat (``watching``), until seated.
+    watching: int | None = None
 
     def cleared(self) -> Model:
         """This model with the table forgotten: only what the client keeps

@@ -11,7 +11,8 @@ chips), ``layout`` (positions and the buttons' hit targets), ``words``
 (what the status line, banner and badges say), ``widgets`` (panels,
 buttons, countdowns, the status line), and the scenes that draw themselves:
 ``table_scene`` (``ClassicScene``), ``casino_scene`` and ``start_scene``,
-chosen by ``scenes``, and ``history_scene``, the overlay of the last rounds.
+chosen by ``scenes``, ``history_scene``, the overlay of the last rounds,
+and ``lobby_scene``, the tables to choose from.
 """
 
 from blackjack_client.view.history_scene import draw_history
@@ -21,12 +22,16 @@ from blackjack_client.view.layout import (
     buttons,
     casino_buttons,
     layout,
+    lobby_buttons,
+    lobby_rows,
     seat_rects,
     seat_slots,
     seat_weights,
     start_button,
     start_fields,
+    watch_buttons,
 )
+from blackjack_client.view.lobby_scene import draw_lobby
 from blackjack_client.view.scenes import draw, scene_for
 from blackjack_client.view.sprites import card_back, card_image, card_size, draw_hand
 from blackjack_client.view.start_scene import StartForm, draw_start
@@ -39,6 +44,7 @@ from blackjack_client.view.words import (
     seconds_left,
     signed,
     status_text,
+    table_line,
 )
 
 __all__ = [
@@ -60,10 +66,13 @@ __all__ = [
     "draw",
     "draw_hand",
     "draw_history",
+    "draw_lobby",
     "draw_start",
     "history_line",
     "history_lines",
     "layout",
+    "lobby_buttons",
+    "lobby_rows",
     "scene_for",
     "seat_rects",
     "seat_slots",
@@ -73,4 +82,6 @@ __all__ = [
     "start_button",
     "start_fields",
     "status_text",
+    "table_line",
+    "watch_buttons",
 ]

@@ -204,15 +204,19 @@ def draw_bank(surface: pygame.Surface, lay: Layout, model: Model) -> None:
     area = lay.dealer
     balance = model.balance
     x = lay.px(16)
+    # A watcher has no chips: the table it watches stands there instead.
+    watching = model.watching is not None
     label = draw_text(
         surface,
-        "BALANCE",
+        "WATCHING" if watching else "BALANCE",
         lay.px(18),
         DIM,
         bold=True,
         topleft=(x, area.top + lay.px(4)),
     )
     amount = "—" if balance is None else f"{balance:,}"
+    if watching:
+        amount = f"Table {model.watching}"
     big = draw_text(
         surface, amount, lay.px(40), GOLD, bold=True, topleft=(x, label.bottom + 2)
     )

@@ -14,6 +14,7 @@ from blackjack_client.model import (
     PHASE_NONE,
     PHASE_OVER,
     RECONNECTING,
+    Lobby,
     Model,
     Seat,
     chip_values,
@@ -125,6 +126,8 @@ def seat_weights(model: Model, slots: list[Seat | None]) -> list[float] | None:
 
 def buttons(model: Model, size: tuple[int, int]) -> list[Button]:
     """The buttons for ``model`` on a surface of ``size``."""
+    if model.watching is not None and model.connection not in LOST:
+        return watch_buttons(size)
     if model.casino:
         return casino_buttons(model, size)
     lay = layout(size)
@@ -276,3 +279,49 @@ def start_button(size: tuple[int, int]) -> Button:
     rect = pygame.Rect(0, 0, lay.px(170), lay.px(44))
     rect.midtop = (lay.width // 2, start_fields(size)[-1].bottom + lay.px(20))
     return Button("connect", "Connect", rect, True)
+
+
+#: The most table rows the lobby shows at once (it scrolls to the pointer).
+LOBBY_ROWS = 7
+
+
+def lobby_rows(size: tuple[int, int], lobby: Lobby) -> list[tuple[int, pygame.Rect]]:
+    """The lobby's rows as drawn: (row number, rectangle), at most
+    ``LOBBY_ROWS`` of them, scrolled so the one pointed at shows."""
+    lay = layout(size)
+    width = min(lay.width - lay.px(60), lay.px(680))
+    height = lay.px(50)
+    first = max(0, min(lobby.selected - LOBBY_ROWS + 1, lobby.rows - LOBBY_ROWS))
+    shown = []
+    top = round(lay.height * 0.17)
+    for row in range(first, min(lobby.rows, first + LOBBY_ROWS)):
+        rect = pygame.Rect(0, 0, width, height)
+        rect.midtop = (lay.width // 2, top)
+        shown.append((row, rect))
+        top += height + lay.px(6)
+    return shown
+
+
+def lobby_buttons(size: tuple[int, int], lobby: Lobby) -> list[Button]:
+    """The lobby's buttons: sit at the table pointed at, watch it, ask for
+    the list again."""
+    lay = layout(size)
+    specs = [
+        ("sit", "Sit down  (Enter)", lobby.can_sit()),
+        ("watch", "Watch  (W)", lobby.can_watch()),
+        ("refresh", "Refresh  (R)", not lobby.loading),
+    ]
+    top = round(lay.height * 0.17) + LOBBY_ROWS * lay.px(56) + lay.px(12)
+    width = min(lay.px(190), (lay.width - lay.px(40)) // 3 - lay.px(10))
+    return _row(specs, width, lay.px(44), lay.px(12), lay.width // 2, top + lay.px(22))
+
+
+def watch_buttons(size: tuple[int, int]) -> list[Button]:
+    """A watcher's buttons: take a seat at the table watched, or go back
+    to the lobby."""
+    lay = layout(size)
+    specs = [("sit", "Sit down  (Enter)", True), ("lobby", "Tables  (L)", True)]
+    width = lay.px(170)
+    return _row(
+        specs, width, lay.px(44), lay.px(12), lay.width // 2, lay.controls.centery
+    )

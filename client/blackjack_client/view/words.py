@@ -55,6 +55,11 @@ def status_text(model: Model, now: float = 0.0) -> tuple[str, bool]:
         if model.resuming:
             return f"Connection lost, reconnecting to {model.url} …", True
         return f"Connecting to {model.url} …", False
+    if model.watching is not None and model.connection in (CONNECTED, FULL):
+        text = f"Watching table {model.watching}  ·  Enter: sit down  ·  L: tables"
+        if error:
+            return f"{text}  ·  Server says: {error}", True
+        return text, False
     if model.connection == CONNECTED:
         if model.resuming:
             return "Reconnected; coming back to your seat …", False
@@ -289,3 +294,22 @@ def history_lines(
     if not model.history:
         return ["No rounds played yet"]
     return [history_line(played, clock) for played in model.history]
+
+
+def table_line(table: wire.TableView) -> str:
+    """One table of the lobby on a line: its number and game, its seats,
+    its watchers, who sits there and, at a casino table, the bets it takes."""
+    seats = (
+        "full"
+        if table.taken >= table.seats
+        else (f"{table.seats - table.taken} of {table.seats} seats free")
+    )
+    parts = [f"Table {table.table}", table.game, seats]
+    if table.watchers:
+        parts.append(f"{table.watchers} watching")
+    rules = table.rules
+    if rules is not None and rules.min_bet is not None and rules.max_bet is not None:
+        parts.append(f"bets {rules.min_bet}-{rules.max_bet}")
+    if table.players:
+        parts.append(", ".join(table.players))
+    return "  ·  ".join(parts)
