@@ -34,7 +34,8 @@ from prometheus_client.registry import Collector
 from twisted.internet.interfaces import IReactorTime
 from twisted.logger import Logger
 from twisted.web import http
-from twisted.web.resource import Resource
+from twisted.web.pages import notFound
+from twisted.web.resource import IResource, Resource
 from twisted.web.server import Request, Site
 
 from blackjackd.casino_table import RoundLog, SettledRound
@@ -48,8 +49,9 @@ if TYPE_CHECKING:
 _logger = Logger(namespace="blackjackd.rounds")
 
 #: Close codes counted under their own label (4001: signed in elsewhere);
-#: any other is ``other``, and a connection lost without a close frame is
-#: ``none``.
+#: any other is ``other``. A close frame without a code counts as 1005 (RFC
+#: 6455's "no status received"); a connection lost without a close handshake
+#: is 1006.
 CLOSE_CODES = frozenset(
     {1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1013, 4001}
 )
@@ -107,8 +109,9 @@ class Metrics:
         )
         closed = Counter(
             "blackjackd_connections_closed",
-            "WebSocket connections closed, by close code (none: dropped "
-            "without a close frame; other: any code not listed).",
+            "WebSocket connections closed, by close code (1005: a close "
+            "without a code; 1006: dropped without a close; other: any code "
+            "not listed).",
             ["code"],
             registry=registry,
         )
@@ -170,7 +173,6 @@ class Metrics:
         # Children made once: counting is then a lock and an addition.
         self._closed = {code: closed.labels(str(code)) for code in CLOSE_CODES}
         self._closed_other = closed.labels("other")
-        self._closed_none = closed.labels("none")
         self._requests = {cls: requests.labels(name) for name, cls in REQUESTS.items()}
         self._errors = {code: errors.labels(str(code)) for code in ERROR_CODES}
         self._errors_other = errors.labels("other")
@@ -196,10 +198,7 @@ class Metrics:
         self._errors.get(status_code, self._errors_other).inc()
 
     def connection_closed(self, code: int | None) -> None:
-        if code is None:
-            self._closed_none.inc()
-        else:
-            self._closed.get(code, self._closed_other).inc()
+        self._closed.get(1005 if code is None else code, self._closed_other).inc()
 
     def database_call(self, query: str, seconds: float, failed: bool) -> None:
         """A database call ended (``Database.observer``)."""
@@ -413,8 +412,16 @@ class MetricsPage(Resource):
         return body
 
 
-class _QuietSite(Site):
-    """A site that writes no access log: a scraper asks every few seconds."""
+class _MetricsRoot(Resource):
+    """Nothing but ``/metrics``: anything else is 404."""
+
+    def getChild(self, path: bytes, request: Request) -> IResource:
+        return notFound()
+
+
+class MetricsSite(Site):
+    """The site of ``--metrics-port``. It writes no access log: a scraper
+    asks every few seconds."""
 
     noisy = False
 
@@ -424,6 +431,6 @@ class _QuietSite(Site):
 
 def metrics_site(registry: CollectorRegistry) -> Site:
     """The site of ``--metrics-port``: ``/metrics`` alone."""
-    root = Resource()
+    root = _MetricsRoot()
     root.putChild(b"metrics", MetricsPage(registry))
-    return _QuietSite(root)
+    return MetricsSite(root)
