@@ -327,7 +327,7 @@ class RoundWatch:
         if self._metrics is not None:
             self._metrics.round_settled("casino", seconds, wagered, paid)
         _logger.info(
-            "table {table} settled round {round}: {players} players, "
+            "table {table} settled round {round}: {players} player(s), "
             "{wagered} chips wagered, {paid} paid, net {net} to the players",
             table=settled.table_id,
             round=settled.round_no,
@@ -366,7 +366,7 @@ class RoundWatch:
         if self._metrics is not None:
             self._metrics.round_settled("classic", seconds)
         _logger.info(
-            "table {table} settled round {round}: {players} players",
+            "table {table} settled round {round}: {players} player(s)",
             table=table_id,
             round=round_no,
             round_id=round_id,

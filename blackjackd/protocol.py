@@ -329,7 +329,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 "connection from {address} ({peer}) closed: {code} {reason}",
                 peer=self.peer,
                 address=self.client_address(),
-                code=code,
+                # As in the metrics: a close frame without a code is 1005.
+                code=1005 if code is None else code,
                 reason=reason or "",
                 clean=wasClean,
                 player=self.player_id,

@@ -100,6 +100,7 @@ OPTIONS = (
     "--pending-per-address=",
     "--sign-ins-per-address=",
     "--watchers=",
+    "--metrics-port=",
 )
 
 
