@@ -393,10 +393,10 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         unlogged, self._refusals_unlogged = self._refusals_unlogged, 0
         self._refusal_logged_at = now
         _logger.info(
-            "sent {status} to {address} ({peer}): {message}"
+            "sent {status} to {address} ({peer}): {text}"
             + (" ({unlogged} more errors since the last line)" if unlogged else ""),
             status=status_code,
-            message=message,
+            text=message,
             peer=self.peer,
             address=self.client_address(),
             player=self.player_id,
@@ -466,12 +466,12 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 account = await accounts.sign_in(username, password)
             except Refusal as refused:
                 _logger.warn(
-                    "sign-in as {username} from {address} refused: {status} {why}",
+                    "sign-in as {username} from {address} refused: {status} {text}",
                     username=username,
                     address=self.client_address(),
                     peer=self.peer,
                     status=refused.status_code,
-                    why=refused.message,
+                    text=refused.message,
                 )
                 raise
             _logger.info(

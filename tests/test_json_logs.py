@@ -1,19 +1,34 @@
-"""``twist --log-format json blackjack`` as a real process: a round played
-against it leaves one JSON object per line, and the events of the
-connection, the seat and the round are there with their fields."""
+"""Structured logs. ``twist --log-format json blackjack`` as a real process:
+a round played against it leaves one JSON object per line, and the events of
+the connection, the seat and the round are there with their fields. Errors
+sent are logged once a minute a connection; ``twistd --logger
+blackjackd.jsonlog.observer`` writes JSON lines."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from twisted.internet import protocol, reactor
 from twisted.internet.defer import Deferred
-from twisted.trial.unittest import TestCase
+from twisted.logger import LogEvent, Logger, formatEvent, globalLogPublisher
+from twisted.trial.unittest import SynchronousTestCase, TestCase
 
-from blackjackd.testing import TIMEOUT, http_get, open_client
+from blackjackd import jsonlog
+from blackjackd.protocol import REFUSAL_LOG_INTERVAL
+from blackjackd.testing import (
+    CLASSIC_OPENING,
+    TIMEOUT,
+    MemoryServer,
+    http_get,
+    open_client,
+)
 from tests.scratch import scratch_directory
 from tests.test_twistd import _command, _environment
 
@@ -142,3 +157,64 @@ class JSONLogTests(TestCase):
             if not player.closed.called:
                 player.sendClose(code=1000)
             await player.close()
+
+
+@contextmanager
+def logged(namespace: str) -> Iterator[list[LogEvent]]:
+    """Collects the events of ``namespace`` logged inside the block."""
+    caught: list[LogEvent] = []
+
+    def observer(event: LogEvent) -> None:
+        if event.get("log_namespace") == namespace:
+            caught.append(event)
+
+    globalLogPublisher.addObserver(observer)
+    try:
+        yield caught
+    finally:
+        globalLogPublisher.removeObserver(observer)
+
+
+class RefusalLogTests(SynchronousTestCase):
+    """Errors sent to a client are logged once a minute a connection."""
+
+    def test_once_a_minute_with_the_count_between(self) -> None:
+        server = MemoryServer(list(CLASSIC_OPENING))
+        ann = server.seat("ann")
+        bob = server.connect()
+        with logged("blackjackd.protocol") as caught:
+            for _ in range(3):
+                ann.send({"type": "bet", "amount": 5})
+                server.flush()
+            bob.send("not an object")
+            server.flush()
+            server.advance(REFUSAL_LOG_INTERVAL)
+            ann.send({"type": "bet", "amount": 5})
+            server.flush()
+        refusals = [event for event in caught if "status" in event]
+        self.assertEqual(
+            [(event["status"], event["unlogged"]) for event in refusals],
+            [(409, 0), (400, 0), (409, 2)],
+        )
+        self.assertEqual(
+            formatEvent(refusals[2]),
+            "sent 409 to 127.0.0.1 (tcp4:127.0.0.1:40000): this table doesn't "
+            "play bet (2 more errors since the last line)",
+        )
+
+
+class TwistdLoggerTests(SynchronousTestCase):
+    """``twistd --logger blackjackd.jsonlog.observer``."""
+
+    def test_one_json_object_a_line(self) -> None:
+        written = io.StringIO()
+        self.patch(sys, "stdout", written)
+        observer = jsonlog.observer()
+        Logger(namespace="blackjackd.test", observer=observer).info(
+            "{username} took a seat", username="ann"
+        )
+        (line,) = written.getvalue().splitlines()
+        event = json.loads(line)
+        self.assertEqual(
+            (event["username"], event["log_namespace"]), ("ann", "blackjackd.test")
+        )
