@@ -394,7 +394,7 @@ class MetricsPage(Resource):
     Rendered on the reactor's thread, unlike ``prometheus_client.twisted``'s
     resource (a WSGI application on the reactor's thread pool): the
     collectors read the lobby, which only the reactor's thread may touch, and
-    a scrape of this registry takes about a millisecond.
+    a scrape of this registry takes a few milliseconds.
     """
 
     isLeaf = True
