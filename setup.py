@@ -47,6 +47,8 @@ setup(
         "twisted>=24.7,<27",
         "autobahn>=24.4.2,<27",
         "automat>=24.8,<26",
+        # /metrics. Tested with 0.20 and 0.26.
+        "prometheus_client>=0.20,<1",
     ],
     extras_require={
         "client": CLIENT_REQUIRES,

@@ -266,6 +266,9 @@ class Bank:
         del self._rounds[round_id]
         self._changed()
 
+    def classic_dealt(self, round_id: str, table_id: int) -> None:
+        """Nothing is stored before a classic round ends."""
+
     def classic_settled(
         self, round_id: str, table_id: int, round_no: int, record: dict[str, Any]
     ) -> None:
@@ -402,6 +405,16 @@ class Bank:
         self._in_flight = None
         assert queued is not None, "a batch waits to go again"
         self._send(queued)
+
+    @property
+    def unstored_events(self) -> int:
+        """Events sent to storage and not yet stored (a gauge's figure)."""
+        return self._last_event - self._stored_event
+
+    @property
+    def retrying(self) -> bool:
+        """Storage failed, and the bank is trying again."""
+        return self._retry_delay > 0
 
     def written(self) -> Deferred[None]:
         """Fires once every event so far is stored (not waiting for the

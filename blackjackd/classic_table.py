@@ -89,7 +89,10 @@ class _Recording:
 
 
 class ClassicRoundLog(Protocol):
-    """Where a classic table reports its finished rounds."""
+    """Where a classic table reports its rounds."""
+
+    def classic_dealt(self, round_id: str, table_id: int) -> None:
+        "Round ``round_id``'s first card was dealt."
 
     def classic_settled(
         self, round_id: str, table_id: int, round_no: int, record: dict[str, Any]
@@ -149,6 +152,7 @@ class ClassicTable(SeatedTable[ClassicSeat]):
             return None
         if self._recording is None:
             self._recording = _Recording(uuid.uuid4().hex, [], [])
+            self.round_log.classic_dealt(self._recording.round_id, self.table_id)
         return self._recording
 
     def _note(self, move: str, seat: ClassicSeat) -> None:

@@ -33,6 +33,7 @@ from blackjackd.bank import Bank
 from blackjackd.errors import ActionRejected, Refusal
 from blackjackd.history import history_round
 from blackjackd.lobby import Lobby
+from blackjackd.metrics import Metrics
 from blackjackd.outbox import Outbox
 from blackjackd.ratelimit import AddressBuckets, TokenBucket
 from blackjackd.sessions import Session, Sessions
@@ -71,6 +72,10 @@ def _decode_request(payload: bytes) -> Request:
         return _decode_cached(payload)
     return decode_request(payload)
 
+
+#: Seconds between two log lines about the errors one connection is sent:
+#: a misbehaving client mustn't fill the log.
+REFUSAL_LOG_INTERVAL = 60.0
 
 # WebSocket close codes (RFC 6455 section 7.4.1).
 CLOSE_POLICY_VIOLATION = 1008
@@ -148,6 +153,10 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     _watcher_id: int | None = None
     #: The table ``auth`` asked for, until the seat is taken.
     _asked_table: int | None = None
+    #: When an error sent to this client was last logged, and how many
+    #: were sent since without a log line.
+    _refusal_logged_at: float | None = None
+    _refusals_unlogged = 0
 
     def onConnect(self, request: ConnectionRequest) -> None:
         # ``?table=N``: the client chose a table; a full server still lets
@@ -176,6 +185,13 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             consumer.unregisterProducer()
             consumer.registerProducer(_ReaderWatch(self), True)
         self.factory.clients.add(self)
+        if self.factory.metrics is not None:
+            self.factory.metrics.connections_opened.inc()
+        _logger.info(
+            "connection opened from {address} ({peer})",
+            peer=self.peer,
+            address=self.client_address(),
+        )
         self._bucket = TokenBucket(
             self.factory.limits.rate, self.factory.limits.burst, self.factory.clock
         )
@@ -229,6 +245,17 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         self.dropConnection()
 
     def onMessage(self, payload: bytes, isBinary: bool) -> None:
+        metrics = self.factory.metrics
+        if metrics is None:
+            self._handle_message(payload, isBinary)
+            return
+        # The answer has gone out when the handling returns: its batch of
+        # messages is written at the batch's end.
+        started = metrics.timer()
+        self._handle_message(payload, isBinary)
+        metrics.action_latency.observe(metrics.timer() - started)
+
+    def _handle_message(self, payload: bytes, isBinary: bool) -> None:
         if self.state != WebSocketProtocol.STATE_OPEN:
             return
         if self.factory.sessions.stopping:
@@ -252,6 +279,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         with self.factory.outbox.batch():
             try:
                 request = _decode_request(payload)
+                if self.factory.metrics is not None:
+                    self.factory.metrics.request(request)
                 self._dispatch(request)
                 session = self.session
                 if session is not None and type(request) in session.table.actions:
@@ -280,6 +309,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             return False
         if type(request) not in session.table.actions:
             return False
+        if self.factory.metrics is not None:
+            self.factory.metrics.request(request)
         with self.factory.outbox.batch():
             try:
                 session.table.act(session.player_id, request)
@@ -292,7 +323,20 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def onClose(self, wasClean: bool, code: int | None, reason: str | None) -> None:
         self._cancel_auth_timer()
-        self.factory.clients.discard(self)
+        if self in self.factory.clients:
+            self.factory.clients.discard(self)
+            if self.factory.metrics is not None:
+                self.factory.metrics.connection_closed(code)
+            _logger.info(
+                "connection from {address} ({peer}) closed: {code} {reason}",
+                peer=self.peer,
+                address=self.client_address(),
+                # As in the metrics: a close frame without a code is 1005.
+                code=1005 if code is None else code,
+                reason=reason or "",
+                clean=wasClean,
+                player=self.player_id,
+            )
         if self._watcher_id is not None:
             self.factory.lobby.unwatch(self._watcher_id)
             self._watcher_id = None
@@ -335,7 +379,31 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     def send_error(self, status_code: int, message: str) -> None:
         """Send an ``error`` message in the seed's shape."""
+        if self.factory.metrics is not None:
+            self.factory.metrics.error_sent(status_code)
+        self._log_refusal(status_code, message)
         self.send_message(Error(status_code, message))
+
+    def _log_refusal(self, status_code: int, message: str) -> None:
+        """Log an error sent, at most once a ``REFUSAL_LOG_INTERVAL`` for
+        each connection, saying how many went unlogged meanwhile."""
+        now = self.factory.clock.seconds()
+        last = self._refusal_logged_at
+        if last is not None and now - last < REFUSAL_LOG_INTERVAL:
+            self._refusals_unlogged += 1
+            return
+        unlogged, self._refusals_unlogged = self._refusals_unlogged, 0
+        self._refusal_logged_at = now
+        _logger.info(
+            "sent {status} to {address} ({peer}): {text}"
+            + (" ({unlogged} more errors since the last line)" if unlogged else ""),
+            status=status_code,
+            text=message,
+            peer=self.peer,
+            address=self.client_address(),
+            player=self.player_id,
+            unlogged=unlogged,
+        )
 
     def close_with(self, code: int, reason: str) -> None:
         """Start the closing handshake with a protocol-level close code.
@@ -399,7 +467,25 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
 
     async def _sign_in(self, accounts: Accounts, username: str, password: str) -> None:
         try:
-            account = await accounts.sign_in(username, password)
+            try:
+                account = await accounts.sign_in(username, password)
+            except Refusal as refused:
+                _logger.warn(
+                    "sign-in as {username} from {address} refused: {status} {text}",
+                    username=username,
+                    address=self.client_address(),
+                    peer=self.peer,
+                    status=refused.status_code,
+                    text=refused.message,
+                )
+                raise
+            _logger.info(
+                "{username} signed in to account {account_id} from {address}",
+                username=account.username,
+                account_id=account.id,
+                address=self.client_address(),
+                peer=self.peer,
+            )
             bank = self.factory.chips
             state = None
             if bank is not None and bank.player_of(account.id) is None:
@@ -584,6 +670,7 @@ class BlackjackServerFactory(WebSocketServerFactory):
         bank: Bank | None = None,
         guests: bool = True,
         banner: str | None = "blackjackd",
+        metrics: Metrics | None = None,
     ) -> None:
         # ``banner``: the handshake's ``Server:`` header; None leaves
         # autobahn's own (with its version).
@@ -612,6 +699,10 @@ class BlackjackServerFactory(WebSocketServerFactory):
         self.clock = clock
         self.limits = limits
         self.clients: set[BlackjackServerProtocol] = set()
+        #: What is counted for ``/metrics``; None counts nothing.
+        self.metrics = metrics
+        if metrics is not None:
+            metrics.track(self)
         self.setProtocolOptions(
             maxFramePayloadSize=limits.max_payload,
             maxMessagePayloadSize=limits.max_payload,

@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.logger import Logger
 
 from blackjackd.errors import ActionRejected
 from blackjackd.interfaces import ITable
 from blackjackd.lobby import Lobby
 from blackjackd.timing import cancel_call
 from blackjackd.wire import Left, ServerMessage
+
+_logger = Logger(namespace="blackjackd.sessions")
 
 #: WebSocket close code (application range) for a connection whose seat was
 #: taken over by a sign-in elsewhere.
@@ -161,6 +164,14 @@ class Sessions:
         self._by_player[player_id] = session
         if account_id is not None:
             self._by_account[account_id] = session
+        _logger.info(
+            "{username} took a seat at table {table} from {address}",
+            username=username,
+            table=session.table.table_id,
+            player=player_id,
+            account_id=account_id,
+            address=address,
+        )
         return session
 
     def resume(self, token: str, connection: Connection) -> Session:
@@ -188,6 +199,13 @@ class Sessions:
         session.token = secrets.token_urlsafe(24)
         self._by_token[session.token] = session
         session.table.rejoin(session.player_id, session.deliver, session.token)
+        _logger.info(
+            "{username} is back at table {table}",
+            username=session.username,
+            table=session.table.table_id,
+            player=session.player_id,
+            account_id=session.account_id,
+        )
 
     def dropped(self, session: Session, connection: Connection) -> None:
         """``connection``, which held ``session``, closed."""
@@ -202,26 +220,34 @@ class Sessions:
                 self.grace, self._expired, session
             )
         else:
-            self._end(session)
+            self._end(session, "disconnected")
             self.lobby.leave(session.player_id)
 
     def _expired(self, session: Session) -> None:
         session.grace_timer = None
-        self._end(session)
+        self._end(session, "gone")
         self.lobby.leave(session.player_id, "gone")
 
     def _stood_up(self, session: Session, reason: str) -> None:
         # The table has freed the seat already (``left`` to the player).
         if session.token not in self._by_token:
             return  # over already: the seat's grace ran out
-        self._end(session)
+        self._end(session, reason)
         self.lobby.forget(session.player_id)
         connection, session.connection = session.connection, None
         if connection is not None:
             connection.seat_ended()
             connection.close_with(CLOSE_NORMAL, f"stood up: {reason}")
 
-    def _end(self, session: Session) -> None:
+    def _end(self, session: Session, reason: str) -> None:
+        _logger.info(
+            "{username} left table {table} ({reason})",
+            username=session.username,
+            table=session.table.table_id,
+            player=session.player_id,
+            account_id=session.account_id,
+            reason=reason,
+        )
         cancel_call(session.grace_timer)
         session.grace_timer = None
         self._by_token.pop(session.token, None)

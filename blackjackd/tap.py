@@ -20,6 +20,7 @@ from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig, parse_payout
 from blackjackd.guard import ConnectionGuard
 from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby
+from blackjackd.metrics import Metrics, RoundWatch, metrics_site
 from blackjackd.outbox import Outbox
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
 from blackjackd.service import LobbyService
@@ -115,7 +116,9 @@ class Options(usage.Options):
     synopsis = "[options]"
     longdesc = (
         "Serve multiplayer blackjack over WebSocket: the game at /websocket, "
-        "a JSON health check at /healthz, on one listening endpoint. "
+        "a JSON health check at /healthz, Prometheus metrics at /metrics, "
+        "on one listening endpoint (the metrics on their own with "
+        "--metrics-port). "
         "--game classic is the seed's game; --game casino deals the casino "
         "game, with bets, a hole card, double, split, insurance and "
         "surrender, and takes the casino options."
@@ -127,6 +130,13 @@ class Options(usage.Options):
             "tcp:8888",
             "Listening endpoint, as a Twisted endpoint string "
             "(e.g. tcp:8888:interface=127.0.0.1, ssl:8443:privateKey=key.pem).",
+        ],
+        [
+            "metrics-port",
+            None,
+            None,
+            "Serve /metrics on this endpoint alone, not on --port (e.g. "
+            "tcp:9100:interface=127.0.0.1) [default: on --port]",
         ],
         [
             "game",
@@ -370,25 +380,9 @@ class Options(usage.Options):
             self.table_config()
         except ValueError as bad_rules:
             raise usage.UsageError(str(bad_rules)) from None
-        # Parse the endpoint now, so a typo is a usage error and not a
-        # traceback at start-up. Parsing doesn't use the reactor, so none is
-        # passed (twistd installs its reactor after reading options).
-        try:
-            serverFromString(None, self["port"])
-        except Exception as parse_error:
-            # Parsing can fail in many ways: a typo (ValueError, KeyError),
-            # ssl: without pyOpenSSL (ImportError), a missing or unreadable
-            # key file (OSError, OpenSSL's errors). Each is the operator's
-            # mistake, so a usage message, not a traceback.
-            raise usage.UsageError(
-                f"--port: {self['port']!r} is not a server endpoint: {parse_error}"
-            ) from None
-        # A port number out of range would only fail at start-up.
-        port = _port_number(self["port"])
-        if port is not None and not 0 <= port <= 65535:
-            raise usage.UsageError(
-                f"--port: {self['port']!r}: port {port} is out of range (0 to 65535)"
-            )
+        for option in ("port", "metrics-port"):
+            if self[option] is not None:
+                _check_endpoint(option, self[option])
 
     def casino_option(self, name: str) -> Any:
         """A casino option's value: as given, else its default."""
@@ -448,6 +442,29 @@ def open_database(url: str, reactor: Any) -> Database:
     return Database.later(url, reactor)
 
 
+def _check_endpoint(option: str, description: str) -> None:
+    """``UsageError`` unless ``description`` is a server endpoint string."""
+    # Parse the endpoint now, so a typo is a usage error and not a traceback
+    # at start-up. Parsing doesn't use the reactor, so none is passed
+    # (twistd installs its reactor after reading options).
+    try:
+        serverFromString(None, description)
+    except Exception as parse_error:
+        # Parsing can fail in many ways: a typo (ValueError, KeyError), ssl:
+        # without pyOpenSSL (ImportError), a missing or unreadable key file
+        # (OSError, OpenSSL's errors). Each is the operator's mistake, so a
+        # usage message, not a traceback.
+        raise usage.UsageError(
+            f"--{option}: {description!r} is not a server endpoint: {parse_error}"
+        ) from None
+    # A port number out of range would only fail at start-up.
+    port = _port_number(description)
+    if port is not None and not 0 <= port <= 65535:
+        raise usage.UsageError(
+            f"--{option}: {description!r}: port {port} is out of range (0 to 65535)"
+        )
+
+
 def _port_number(description: str) -> int | None:
     """The port number a ``tcp:``, ``tcp6:`` or ``ssl:`` endpoint string
     names (first argument, or ``port=``), or None."""
@@ -471,7 +488,9 @@ def makeService(config: Options) -> IService:
     outbox = Outbox()
     clock = outbox.timed(reactor)
     table_config = config.table_config()
+    metrics = Metrics()
     database = open_database(config["db"], reactor)
+    database.observer = metrics.database_call
     bank = Bank(
         database,
         clock,
@@ -484,14 +503,16 @@ def makeService(config: Options) -> IService:
         if isinstance(table_config, CasinoConfig)
         else None,
     )
+    # Counts and logs each round on its way to the bank.
+    rounds = RoundWatch(clock, metrics, log=bank)
     lobby = Lobby.build(
         tables=config["tables"],
         config=table_config,
         clock=clock,
         rng=secrets.SystemRandom(),
         ledger=bank.ledger,
-        round_log=bank,
-        classic_log=bank,
+        round_log=rounds,
+        classic_log=rounds,
         max_watchers=config["watchers"],
     )
     sessions = Sessions(lobby, clock, config["seat-grace"])
@@ -514,6 +535,7 @@ def makeService(config: Options) -> IService:
         bank=bank,
         guests=bool(config["guests"]),
         banner=None if config["expose-version"] else "blackjackd",
+        metrics=metrics,
     )
     service = MultiService()
     LobbyService(
@@ -528,7 +550,13 @@ def makeService(config: Options) -> IService:
     # A strports service: a port that can't be listened on (taken, no
     # permission) stops twistd at start-up rather than leaving a server
     # running that nobody can reach.
-    site = build_site(factory, reactor, expose_version=bool(config["expose-version"]))
+    apart = config["metrics-port"] is not None
+    site = build_site(
+        factory,
+        reactor,
+        expose_version=bool(config["expose-version"]),
+        metrics=None if apart else metrics.registry,
+    )
     guarded = ConnectionGuard(
         site,
         reactor,
@@ -537,4 +565,8 @@ def makeService(config: Options) -> IService:
         max_pending_per_address=config["pending-per-address"],
     )
     strports.service(config["port"], guarded, reactor).setServiceParent(service)
+    if apart:
+        strports.service(
+            config["metrics-port"], metrics_site(metrics.registry), reactor
+        ).setServiceParent(service)
     return service

@@ -1,5 +1,5 @@
 """The one HTTP site: the web client, the game's WebSocket, the list of
-tables and a health check."""
+tables, a health check and (unless served apart) the metrics."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from autobahn.twisted.resource import WebSocketResource
+from prometheus_client import CollectorRegistry
 from twisted.internet.interfaces import IReactorTime
 from twisted.web.pages import notFound
 from twisted.web.resource import IResource, Resource
@@ -14,6 +15,7 @@ from twisted.web.server import Request, Site
 from twisted.web.static import File
 
 from blackjackd import PROTOCOL_VERSION, __version__
+from blackjackd.metrics import MetricsPage
 from blackjackd.protocol import BlackjackServerFactory
 
 WEBSOCKET_PATH = b"websocket"
@@ -128,15 +130,21 @@ class _PlainBannerRequest(_GuardedRequest):
 
 
 def build_site(
-    factory: BlackjackServerFactory, clock: IReactorTime, expose_version: bool = False
+    factory: BlackjackServerFactory,
+    clock: IReactorTime,
+    expose_version: bool = False,
+    metrics: CollectorRegistry | None = None,
 ) -> Site:
     """The site served on the listening port. Versions (in ``Server:`` and
-    ``/healthz``) only with ``expose_version``."""
+    ``/healthz``) only with ``expose_version``; ``/metrics`` only with a
+    ``metrics`` registry."""
     root = WebClientFiles(str(WEB_CLIENT))
     root.indexNames = ["index.html"]
     root.putChild(WEBSOCKET_PATH, WebSocketResource(factory))
     root.putChild(b"healthz", HealthResource(factory, clock, expose_version))
     root.putChild(b"tables", TablesResource(factory))
+    if metrics is not None:
+        root.putChild(b"metrics", MetricsPage(metrics))
     if expose_version:
         return Site(root, requestFactory=_GuardedRequest)
     return Site(root, requestFactory=_PlainBannerRequest)

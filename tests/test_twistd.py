@@ -101,6 +101,7 @@ OPTIONS = (
     "--sign-ins-per-address=",
     "--watchers=",
     "--drain-timeout=",
+    "--metrics-port=",
 )
 
 

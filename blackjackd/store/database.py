@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from time import perf_counter
 from typing import Concatenate, ParamSpec, TypeVar
 
 from twisted.internet import defer
@@ -130,6 +131,9 @@ class Database:
         self._conn = conn
         self._runner = runner
         self._closed: defer.Deferred[None] | None = None
+        #: Told of every call once it ends: the query's name, seconds from
+        #: asking to the answer (queue included), whether it failed.
+        self.observer: Callable[[str, float, bool], None] | None = None
         if isinstance(runner, (_ThreadRunner, _LazyThreadRunner)):
             runner.on_shutdown(self._close_connection)
 
@@ -214,7 +218,20 @@ class Database:
             assert self._conn is not None, "connected before any work"
             return function(self._conn, *args, **kwargs)
 
-        return self._runner.run(work)
+        observer = self.observer
+        if observer is None:
+            return self._runner.run(work)
+        started = perf_counter()
+
+        def ended(result: T | Failure) -> T | Failure:
+            observer(
+                function.__name__,
+                perf_counter() - started,
+                isinstance(result, Failure),
+            )
+            return result
+
+        return self._runner.run(work).addBoth(ended)
 
     def find_account(self, name_key: str) -> defer.Deferred[AccountRow | None]:
         """See ``blackjackd.store.find_account``."""

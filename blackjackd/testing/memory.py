@@ -18,6 +18,7 @@ from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig
 from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby, new_shoe
+from blackjackd.metrics import Metrics, RoundWatch
 from blackjackd.outbox import Outbox
 from blackjackd.passwords import TEST_COST
 from blackjackd.protocol import BlackjackServerFactory, ClientLimits
@@ -96,7 +97,8 @@ class MemoryServer:
     still the ``clock`` alone, and passwords are hashed cheaply. Casino
     tables then seat only accounts unless ``guests``. ``seat_grace`` holds a
     dropped player's seat, as ``--seat-grace`` does; ``max_watchers`` caps
-    each table's watchers, as ``--watchers`` does.
+    each table's watchers, as ``--watchers`` does. With ``metrics`` the
+    server counts what it does there, as ``twistd blackjack`` does.
     """
 
     def __init__(
@@ -112,6 +114,7 @@ class MemoryServer:
         seat_grace: float = 0.0,
         rebuy_interval: float = 3600.0,
         max_watchers: int = DEFAULT_WATCHERS,
+        metrics: Metrics | None = None,
     ) -> None:
         self.clock = Clock()
         self.config = config or TableConfig(seats=5, turn_timeout=30, round_delay=3)
@@ -128,6 +131,8 @@ class MemoryServer:
         outbox = Outbox()
         tables_clock = outbox.timed(self.clock)
         self.database = None if database is None else Database.inline(database)
+        if self.database is not None and metrics is not None:
+            self.database.observer = metrics.database_call
         self.bank = None
         if self.database is not None:
             self.bank = Bank(
@@ -142,6 +147,9 @@ class MemoryServer:
                 if isinstance(self.config, CasinoConfig)
                 else None,
             )
+        round_log: RoundWatch | Bank | None = self.bank
+        if metrics is not None:
+            round_log = RoundWatch(tables_clock, metrics, log=self.bank)
         self.lobby = Lobby.build(
             tables=tables,
             config=self.config,
@@ -149,8 +157,8 @@ class MemoryServer:
             rng=random.Random(0),
             shoe_factory=shoe_factory,
             ledger=None if self.bank is None else self.bank.ledger,
-            round_log=self.bank,
-            classic_log=self.bank,
+            round_log=round_log,
+            classic_log=round_log,
             max_watchers=max_watchers,
         )
         self.sessions = Sessions(self.lobby, tables_clock, seat_grace)
@@ -174,6 +182,7 @@ class MemoryServer:
             accounts=self.accounts,
             bank=self.bank,
             guests=self.database is None if guests is None else guests,
+            metrics=metrics,
         )
         self._pumps: list[iosim.IOPump] = []
 
