@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
+from urllib.parse import urlsplit
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
-from autobahn.websocket.types import ConnectionRequest
+from autobahn.websocket.types import ConnectionDeny, ConnectionRequest
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import (
     IConsumer,
@@ -110,10 +111,35 @@ class ClientLimits:
     seats_per_address: int = 0
     #: Proxies whose ``X-Forwarded-For`` names the client's address.
     trusted_proxies: frozenset[str] = frozenset()
+    #: Web pages that may open a connection, by origin
+    #: (``https://example.com``), beyond the server's own; ``*``: any.
+    #: Clients that send no ``Origin`` (not browsers) are always let in.
+    allowed_origins: frozenset[str] = frozenset()
     #: Password checks one address may ask for, a second and at once
     #: (a burst of 0: any number).
     password_rate: float = 0.5
     password_burst: int = 0
+
+
+def origin_allowed(origin: str, host: str, allowed: frozenset[str]) -> bool:
+    """Whether a browser page from ``origin`` may open a WebSocket to the
+    server it reached as ``host`` (the ``Host`` header): its own pages, and
+    those ``allowed`` names (``*``: any)."""
+    if "*" in allowed or origin in allowed:
+        return True
+    parsed = urlsplit(origin)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return False  # "null" (a file, a sandboxed frame) among others
+    try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    except ValueError:
+        return False
+    served = urlsplit(f"//{host}")
+    try:
+        served_port = served.port or port
+    except ValueError:
+        return False
+    return (parsed.hostname, port) == (served.hostname, served_port)
 
 
 @implementer(IPushProducer)
@@ -159,6 +185,12 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
     _refusals_unlogged = 0
 
     def onConnect(self, request: ConnectionRequest) -> None:
+        origin = request.headers.get("origin")
+        if origin is not None and not origin_allowed(
+            origin, request.headers.get("host", ""), self.factory.limits.allowed_origins
+        ):
+            # A page of another site must not play as the browser's user.
+            raise ConnectionDeny(ConnectionDeny.FORBIDDEN, "origin not allowed")
         # ``?table=N``: the client chose a table; a full server still lets
         # it in, to watch or to wait for a seat there.
         values = request.params.get("table") or [""]
@@ -717,9 +749,9 @@ class BlackjackServerFactory(WebSocketServerFactory):
             # which answers bad UTF-8 with a 400 like any other bad JSON;
             # autobahn checking it byte by byte first would be done twice.
             utf8validateIncoming=False,
-            # Browsers opening a page from a file send "Origin: null"; the
-            # game has no cookies or ambient credentials to protect, so any
-            # origin may play. Set explicitly: every call resets it.
+            # Origins are checked by ``onConnect`` (``allowed_origins``), so
+            # autobahn's own check lets all through. Set explicitly: every
+            # call resets it.
             allowNullOrigin=True,
         )
 

@@ -225,6 +225,15 @@ class Options(usage.Options):
             _seconds(minimum_exclusive=False),
         ],
         [
+            "allowed-origins",
+            None,
+            "",
+            "Web pages of other sites that may open a connection, by origin "
+            "(https://example.com,...; * for any). The server's own pages "
+            "and clients that send no Origin (the terminal and pygame "
+            "clients) always may.",
+        ],
+        [
             "watchers",
             None,
             DEFAULT_WATCHERS,
@@ -426,6 +435,11 @@ def client_limits(config: Options) -> ClientLimits:
             address.strip()
             for address in config["trusted-proxy"].split(",")
             if address.strip()
+        ),
+        allowed_origins=frozenset(
+            origin.strip().rstrip("/")
+            for origin in config["allowed-origins"].split(",")
+            if origin.strip()
         ),
     )
 

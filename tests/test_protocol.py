@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from twisted.trial.unittest import SynchronousTestCase
 from twisted.web.test.requesthelper import DummyChannel, DummyRequest
 
 from blackjackd import __version__
-from blackjackd.protocol import ClientLimits
+from blackjackd.protocol import ClientLimits, origin_allowed
 from blackjackd.table import TableConfig
 from blackjackd.testing import (
     CLASSIC_OPENING,
@@ -761,12 +762,54 @@ class ServerTests(SynchronousTestCase):
         self.assertEqual(defaults.autoPingTimeout, 10)
         self.assertEqual(defaults.openHandshakeTimeout, 10)
 
-    def test_a_browser_page_with_a_null_origin_may_play(self):
-        """``Origin: null`` (a page opened from a file) may connect."""
+    def test_the_server_s_own_pages_and_clients_without_origin_may_play(self):
         server = MemoryServer(["TS", "7H"])
-        client = server.connect(origin="null")
-        self.assertTrue(client.opened)
-        self.assertEqual(client.take(), [{"type": "auth"}])
+        for origin in (None, "http://127.0.0.1:8888"):
+            client = server.connect(origin=origin)
+            self.assertTrue(client.opened, origin)
+            self.assertEqual(client.take(), [{"type": "auth"}])
+
+    def test_other_sites_pages_are_refused_at_the_handshake(self):
+        """A page of another site (or ``Origin: null``, a file or a
+        sandboxed frame) gets 403 and no WebSocket."""
+        server = MemoryServer(["TS", "7H"])
+        for origin in ("https://evil.example", "null", "http://127.0.0.1:9999"):
+            with error_events() as logged:
+                client = server.connect(origin=origin)
+            self.assertFalse(client.opened, origin)
+            self.assertEqual(logged, [])
+        self.assertEqual(server.factory.clients, set())
+
+    def test_allowed_origins_let_named_sites_in(self):
+        limits = replace(QUIET_LIMITS, allowed_origins=frozenset({"https://a.example"}))
+        server = MemoryServer(["TS", "7H"], limits=limits)
+        self.assertTrue(server.connect(origin="https://a.example").opened)
+        self.assertFalse(server.connect(origin="https://b.example").opened)
+        anyone = replace(QUIET_LIMITS, allowed_origins=frozenset({"*"}))
+        server = MemoryServer(["TS", "7H"], limits=anyone)
+        self.assertTrue(server.connect(origin="null").opened)
+
+
+class OriginTests(SynchronousTestCase):
+    """``origin_allowed``: the page's origin against the ``Host`` reached."""
+
+    def test_own_origin_by_host_and_port(self):
+        cases = [
+            ("http://localhost:8888", "localhost:8888", True),
+            ("https://cards.example", "cards.example", True),
+            ("https://cards.example", "cards.example:443", True),
+            ("http://cards.example", "cards.example:8888", False),
+            ("https://cards.example:8443", "cards.example:8443", True),
+            ("https://evil.example", "cards.example", False),
+            ("null", "cards.example", False),
+            ("file://", "cards.example", False),
+            ("http://x:notaport", "x", False),
+            ("http://[::1]:8888", "[::1]:8888", True),
+        ]
+        for origin, host, expected in cases:
+            self.assertEqual(
+                origin_allowed(origin, host, frozenset()), expected, origin
+            )
 
     def test_the_server_may_send_more_than_clients_may(self):
         """The payload cap is on what clients send, not on the server."""

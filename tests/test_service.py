@@ -140,6 +140,20 @@ class ServiceTests(SynchronousTestCase):
             (0, frozenset({"10.0.0.1", "10.0.0.2"})),
         )
 
+    def test_allowed_origins(self):
+        """``--allowed-origins``: none but the server's own by default."""
+        options = Options()
+        options.parseOptions([])
+        self.assertEqual(client_limits(options).allowed_origins, frozenset())
+        options = Options()
+        options.parseOptions(
+            ["--allowed-origins", "https://a.example/, http://b.example:8080"]
+        )
+        self.assertEqual(
+            client_limits(options).allowed_origins,
+            frozenset({"https://a.example", "http://b.example:8080"}),
+        )
+
     def test_watchers(self):
         """``--watchers`` caps each table's watchers (50 by default)."""
         for argv, expected in (((), 50), (("--watchers", "0"), 0)):

@@ -102,6 +102,7 @@ OPTIONS = (
     "--watchers=",
     "--drain-timeout=",
     "--metrics-port=",
+    "--allowed-origins=",
 )
 
 
