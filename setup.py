@@ -11,6 +11,8 @@ VERSION = re.search(
 CLIENT_REQUIRES = ["pygame>=2.5,<3"]
 # Tested with psycopg 3.1 to 3.3.
 POSTGRESQL_REQUIRES = ["psycopg[binary]>=3.1,<4"]
+# ssl: endpoints (wss://), and clients that check certificates.
+TLS_REQUIRES = ["twisted[tls]>=24.7,<27"]
 TEST_REQUIRES = [
     "pytest>=8,<10",
     "pytest-twisted>=1.14,<2",
@@ -22,6 +24,7 @@ TEST_REQUIRES = [
     "mypy-zope==1.0.17",
     *CLIENT_REQUIRES,
     *POSTGRESQL_REQUIRES,
+    *TLS_REQUIRES,
 ]
 
 setup(
@@ -53,6 +56,7 @@ setup(
     extras_require={
         "client": CLIENT_REQUIRES,
         "postgresql": POSTGRESQL_REQUIRES,
+        "tls": TLS_REQUIRES,
         "test": TEST_REQUIRES,
     },
     entry_points={

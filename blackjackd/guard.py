@@ -26,9 +26,15 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from twisted.internet.interfaces import IAddress, IDelayedCall, IReactorTime
+from twisted.internet.interfaces import (
+    IAddress,
+    IDelayedCall,
+    IReactorTime,
+    ISSLTransport,
+)
 from twisted.protocols.policies import ProtocolWrapper, WrappingFactory
 from twisted.python.failure import Failure
+from zope.interface import directlyProvides, providedBy
 
 from blackjackd.timing import cancel_call
 
@@ -55,6 +61,17 @@ class HandshakeGuard(ProtocolWrapper):
             return
         self._start_pending(transport)
         super().makeConnection(transport)
+        self._declare(transport)
+
+    def _declare(self, transport: Any) -> None:
+        # What the wrapper says it provides: all the transport does but TLS.
+        # autobahn reads a TLS transport's channel binding from Twisted's
+        # own TLS protocol object, which this wrapper isn't; the connection
+        # is encrypted all the same, beneath it.
+        directlyProvides(
+            self,
+            *[i for i in providedBy(transport) if not i.isOrExtends(ISSLTransport)],
+        )
 
     def _start_pending(self, transport: Any) -> None:
         guard = self.factory

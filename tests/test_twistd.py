@@ -189,7 +189,7 @@ class _ServerProcess(protocol.ProcessProtocol):
 
     def outReceived(self, data: bytes) -> None:
         self.output += data
-        found = re.search(rb"Site starting on (\d+)", self.output)
+        found = re.search(rb"Site (?:\(TLS\) )?starting on (\d+)", self.output)
         if found and not self.listening.called:
             self.listening.callback(int(found.group(1)))
 

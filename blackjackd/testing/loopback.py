@@ -10,8 +10,13 @@ from typing import Any
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
 from twisted.internet.defer import Deferred, DeferredQueue
-from twisted.internet.endpoints import TCP4ClientEndpoint, connectProtocol
+from twisted.internet.endpoints import (
+    TCP4ClientEndpoint,
+    connectProtocol,
+    wrapClientTLS,
+)
 from twisted.internet.interfaces import (
+    IOpenSSLClientConnectionCreator,
     IReactorTCP,
     IReactorTime,
     IStreamClientEndpoint,
@@ -75,13 +80,22 @@ class QueueClient(WebSocketClientProtocol):
 
 
 async def open_client(
-    reactor: IReactorTCP, port: int, path: str = "/websocket"
+    reactor: IReactorTCP,
+    port: int,
+    path: str = "/websocket",
+    tls: IOpenSSLClientConnectionCreator | None = None,
 ) -> QueueClient:
-    """Connect to the server on 127.0.0.1:``port`` and finish the handshake."""
-    factory = _QueueClientFactory(f"ws://127.0.0.1:{port}{path}", reactor=reactor)
+    """Connect to the server on 127.0.0.1:``port`` and finish the handshake
+    (over TLS, ``wss:``, with the ``tls`` connection creator, such as
+    ``optionsForClientTLS``'s)."""
+    scheme = "ws" if tls is None else "wss"
+    factory = _QueueClientFactory(f"{scheme}://127.0.0.1:{port}{path}", reactor=reactor)
     factory.protocol = QueueClient
     factory.opened.addTimeout(TIMEOUT, IReactorTime(reactor))
-    await TCP4ClientEndpoint(reactor, "127.0.0.1", port).connect(factory)
+    endpoint: IStreamClientEndpoint = TCP4ClientEndpoint(reactor, "127.0.0.1", port)
+    if tls is not None:
+        endpoint = wrapClientTLS(tls, endpoint)
+    await endpoint.connect(factory)
     return await factory.opened
 
 
