@@ -16,6 +16,7 @@ from blackjackd.store import connect
 from blackjackd.testing import TIMEOUT
 from tests.scratch import scratch_directory
 from tests.test_crash import (
+    Player,
     Server,
     close_all,
     deal_a_waiting_round,
@@ -47,9 +48,7 @@ class DrainTests(TestCase):
             await gatherResults(
                 [Deferred.fromCoroutine(player.play_to_the_end()) for player in players]
             )
-            for player in players:
-                player.client.closed.addTimeout(TIMEOUT, reactor)
-                self.assertEqual(await player.client.closed, 1001)
+            await self._closed_going_away(players)
         finally:
             await close_all(players)
         self.assertEqual(await server.ended(), (0, None), server.log)
@@ -71,6 +70,11 @@ class DrainTests(TestCase):
         self.assertEqual(stored, told)
         self.assertEqual(open_rounds[0], 0)
 
+    async def _closed_going_away(self, players: list[Player]) -> None:
+        for player in players:
+            player.client.closed.addTimeout(TIMEOUT, reactor)
+            self.assertEqual(await player.client.closed, 1001)
+
     async def test_a_second_sigterm_stops_at_once(self) -> None:
         directory = scratch_directory(self)
         db = f"sqlite:{directory / 'chips.sqlite'}"
@@ -81,9 +85,7 @@ class DrainTests(TestCase):
             server.transport.signalProcess("TERM")
             await players[0].until_type("shutdown")
             server.transport.signalProcess("TERM")
-            for player in players:
-                player.client.closed.addTimeout(TIMEOUT, reactor)
-                self.assertEqual(await player.client.closed, 1001)
+            await self._closed_going_away(players)
         finally:
             await close_all(players)
         self.assertEqual(await server.ended(), (0, None), server.log)

@@ -42,20 +42,11 @@ class InstalledPackageTests(SynchronousTestCase):
             "    module = importlib.import_module(name)\n"
             f"    assert not module.__file__.startswith({sources!r}), name\n"
         )
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        result = subprocess.run(
-            [sys.executable, "-c", script, *modules],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=scratch_directory(self),
-            timeout=120,
-        )
-        self.assertEqual(
-            result.returncode,
-            0,
+        self._run_installed(
+            script,
+            modules,
             "a module is missing from the installed package (reinstall with "
-            f"pip install '.[test]' after adding one): {result.stderr}",
+            "pip install '.[test]' after adding one)",
         )
 
     def test_the_web_client_is_installed_with_the_server(self) -> None:
@@ -73,18 +64,23 @@ class InstalledPackageTests(SynchronousTestCase):
             "missing = [name for name in sys.argv[1:] if not (top / name).is_file()]\n"
             "assert not missing, missing\n"
         )
+        self._run_installed(
+            script,
+            shipped,
+            "a web client file is missing from the installed package (is it "
+            "in setup.py's package_data?)",
+        )
+
+    def _run_installed(self, script: str, arguments: list[str], failing: str) -> None:
+        """Run ``script`` with ``arguments`` where only the installed package
+        can be imported (a bare directory, no PYTHONPATH)."""
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         result = subprocess.run(
-            [sys.executable, "-c", script, *shipped],
+            [sys.executable, "-c", script, *arguments],
             capture_output=True,
             text=True,
             env=env,
             cwd=scratch_directory(self),
             timeout=120,
         )
-        self.assertEqual(
-            result.returncode,
-            0,
-            "a web client file is missing from the installed package (is it "
-            f"in setup.py's package_data?): {result.stderr}",
-        )
+        self.assertEqual(result.returncode, 0, f"{failing}: {result.stderr}")
