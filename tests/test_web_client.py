@@ -58,6 +58,11 @@ HOLE = "QH"
 CASINO_HOLE = deal(("TC", "7S"), up="9S", hole=HOLE)
 
 
+# Casino, ann alone: TC 6S (16) against an ace up, a nine down: she insures,
+# the dealer has no blackjack, and she surrenders.
+CASINO_INSURANCE = deal(("TC", "6S"), up="AS", hole="9D")
+
+
 def missing() -> str | None:
     """Why the browser tests can't run here, or None."""
     if sync_playwright is None:
@@ -225,6 +230,13 @@ class CasinoTests(BrowserCase):
             ["win (+200)", "win (+100)"]
         )
         self.assert_fits(page)
+        # Y shows the account's last rounds; Esc closes them.
+        page.keyboard.press("y")
+        expect(page.locator("#history li")).to_have_count(1)
+        expect(page.locator("#history li")).to_contain_text("net +150")
+        self.assert_fits(page)
+        page.keyboard.press("Escape")
+        expect(page.locator("#history")).to_be_hidden()
 
     def test_a_reload_mid_hand_comes_back_to_the_seat(self) -> None:
         server = self.serve(CASINO_HOLE, "--game", "casino", "--guests")
@@ -241,6 +253,69 @@ class CasinoTests(BrowserCase):
         expect(page.locator("#balance")).to_have_text("990 chips")
         page.keyboard.press("s")
         expect(page.locator("#status")).to_have_text("You lost 10")
+
+
+class CasinoMovesTests(BrowserCase):
+    """Insurance and surrender, by keys."""
+
+    def test_insurance_then_surrender(self) -> None:
+        server = self.serve(
+            CASINO_INSURANCE, "--game", "casino", "--guests", "--surrender"
+        )
+        page, _ = self.open(server)
+        self.sit(page, "ann")
+        page.get_by_role("button", name="Bet 10", exact=True).click()
+        expect(page.locator("#insure")).to_be_enabled()
+        expect(page.locator("#dealer .timer")).to_contain_text("Insurance costs 5")
+        page.keyboard.press("i")
+        expect(page.locator("#balance")).to_have_text("985 chips")
+        expect(page.locator("#status")).to_have_text("Dealer peeks: no blackjack")
+        expect(page.locator("#surrender")).to_be_enabled()
+        page.keyboard.press("u")
+        expect(page.locator(".seat.me .state")).to_have_text("surrendered")
+        expect(page.locator("#status")).to_have_text("You lost 10")
+        expect(page.locator("#balance")).to_have_text("990 chips")
+
+
+class ReconnectTests(BrowserCase):
+    """Coming back after the connection drops."""
+
+    def test_a_new_server_seats_you_again_by_name(self) -> None:
+        server = self.serve(CLASSIC_OPENING)
+        page, _ = self.open(server)
+        self.sit(page, "ann")
+        expect(cards(page)).to_have_count(2)
+        port = server.port
+        server.stop()
+        expect(page.locator("#status")).to_contain_text(
+            "Connection lost, reconnecting in"
+        )
+        expect(page.locator("#hit")).to_be_disabled()
+        # The new server on the same port doesn't know the resume token: the
+        # page signs in by name again.
+        self.serve(CLASSIC_OPENING, "--port", f"tcp:{port}:interface=127.0.0.1")
+        expect(page.locator("#status")).to_have_text("Seated at table 1")
+        expect(page.locator(".seat.me")).to_have_attribute("data-name", "ann")
+        expect(cards(page)).to_have_count(2)
+        expect(page.locator("#hit")).to_be_enabled()
+
+    def test_the_backoff_grows_with_jitter(self) -> None:
+        server = self.serve()
+        page, _ = self.open(server)
+        waits = page.evaluate(
+            """async () => {
+                const { backoff } = await import("/net.js");
+                const at = (r) => [0, 1, 2, 3, 4, 5, 9].map((n) => backoff(n, () => r));
+                return [at(0), at(0.999999)];
+            }"""
+        )
+        self.assertEqual(
+            waits,
+            [
+                [250, 500, 1000, 2000, 4000, 5000, 5000],
+                [500, 1000, 2000, 4000, 8000, 10000, 10000],
+            ],
+        )
 
 
 class WatchingTests(BrowserCase):

@@ -114,7 +114,7 @@ function onOpen() {
 }
 
 function onMessage(message) {
-  const before = state.notice;
+  const before = state.notices;
   if (message.type === "auth") {
     if (watchAsked || state.mode === "watching") return;
     const token = store.getItem(KEYS.token);
@@ -157,7 +157,7 @@ function onMessage(message) {
     default:
       break;
   }
-  if (state.notice !== before && state.notice) say(state.notice);
+  if (state.notices !== before) say(state.notice);
   draw();
 }
 
@@ -167,6 +167,7 @@ function onError(error) {
   if (signingIn === "token" && code === 401) {
     // The seat is gone (or the server restarted): sign in by name again.
     store.removeItem(KEYS.token);
+    state = initialState();
     if (ui.name) {
       say(`Your seat was not kept: signing in again as ${ui.name}`);
       signIn(Number(store.getItem(KEYS.table) || connection.table));

@@ -35,8 +35,14 @@ export function initialState() {
     insuranceOffer: null, // {amount, until}
     lastBet: null,
     history: null,
-    notice: "",
+    notice: "", // what the status line says, and
+    notices: 0, // how many were said: a notice may repeat
   };
+}
+
+function note(state, text) {
+  state.notice = text;
+  state.notices += 1;
 }
 
 function key(id, hand) {
@@ -110,7 +116,7 @@ function endTurn(state, id, index) {
 }
 
 function forgetTable(state) {
-  const kept = { history: state.history };
+  const kept = { history: state.history, notices: state.notices };
   Object.assign(state, initialState(), kept);
 }
 
@@ -137,7 +143,7 @@ export function reduce(previous, message, now) {
       const me = seatOf(state, m.client_id);
       me.username = m.username;
       me.seat = m.seat;
-      state.notice = `Seated at table ${m.table}`;
+      note(state, `Seated at table ${m.table}`);
       break;
     }
     case "watching":
@@ -148,7 +154,7 @@ export function reduce(previous, message, now) {
       state.seatsCount = m.seats;
       state.turnTimeout = m.turn_timeout;
       state.rules = m.rules || null;
-      state.notice = `Watching table ${m.table}`;
+      note(state, `Watching table ${m.table}`);
       break;
     case "snapshot":
       clearRound(state);
@@ -173,7 +179,7 @@ export function reduce(previous, message, now) {
         // The snapshot's offer is its cost; the phase's seconds are its time.
         state.insuranceOffer = { amount: m.insurance_offer, until: now + (m.seconds ?? 0) * 1000 };
       }
-      if (state.mode === "seated") state.notice = "Back at your seat";
+      if (state.mode === "seated") note(state, "Back at your seat");
       break;
     case "other_players":
       seatFrom(state, m);
@@ -189,7 +195,7 @@ export function reduce(previous, message, now) {
     case "wait":
       seatOf(state, state.myId).state = "waiting";
       if (Array.isArray(m.dealer)) state.dealer.cards = [...m.dealer];
-      state.notice = "You are dealt in at the next round";
+      note(state, "You are dealt in at the next round");
       break;
     case "restart":
       clearRound(state);
@@ -271,28 +277,25 @@ export function reduce(previous, message, now) {
       state.nextRoundAt = now + (m.next_round_in ?? 0) * 1000;
       const mine = m.results.filter((r) => r.id === state.myId);
       if (mine.length) {
-        state.notice = mine
-          .map((r) => `You ${RESULT_WORDS[r.result] || r.result}`)
-          .join(", ");
+        const words = mine.map((r) => `You ${RESULT_WORDS[r.result] || r.result}`);
+        note(state, words.join(", "));
       } else {
-        state.notice = `Dealer has ${m.dealer.points}`;
+        note(state, `Dealer has ${m.dealer.points}`);
       }
       break;
     }
     case "left": {
       if (m.id === state.myId) {
         forgetTable(state);
-        state.notice =
-          m.reason === "idle"
-            ? "You were stood up: too many rounds without a move"
-            : "You left the table";
+        const idle = m.reason === "idle";
+        note(state, idle ? "You were stood up: too many rounds without a move" : "You left the table");
       } else {
         const name = state.seats[m.id]?.username;
         delete state.seats[m.id];
         for (const k of Object.keys(state.turns)) {
           if (k.startsWith(`${m.id}:`)) delete state.turns[k];
         }
-        if (name) state.notice = `${name} left`;
+        if (name) note(state, `${name} left`);
       }
       break;
     }
@@ -303,7 +306,7 @@ export function reduce(previous, message, now) {
       seatOf(state, m.id).connected = true;
       break;
     case "shuffle":
-      state.notice = "The dealer shuffles the shoe";
+      note(state, "The dealer shuffles the shoe");
       break;
     case "betting":
       clearRound(state);
@@ -313,7 +316,7 @@ export function reduce(previous, message, now) {
         seat.bet = 0;
         seat.state = "betting";
       }
-      if (state.mode === "seated") state.notice = "Place your bet";
+      if (state.mode === "seated") note(state, "Place your bet");
       break;
     case "bet": {
       const seat = seatOf(state, m.id);
@@ -344,7 +347,7 @@ export function reduce(previous, message, now) {
       break;
     }
     case "peek":
-      state.notice = m.blackjack ? "Dealer has blackjack" : "Dealer peeks: no blackjack";
+      note(state, m.blackjack ? "Dealer has blackjack" : "Dealer peeks: no blackjack");
       break;
     case "insurance_result":
       if (m.id === state.myId) state.balance = m.balance;
@@ -379,12 +382,13 @@ export function reduce(previous, message, now) {
       state.balance = m.balance;
       state.net = m.net;
       if (state.myId !== null) seatOf(state, state.myId).balance = m.balance;
-      state.notice =
-        m.net > 0 ? `You won ${m.net}` : m.net < 0 ? `You lost ${-m.net}` : "Even this round";
+      if (m.net > 0) note(state, `You won ${m.net}`);
+      else if (m.net < 0) note(state, `You lost ${-m.net}`);
+      else note(state, "Even this round");
       break;
     case "rebuy":
       state.balance = m.balance;
-      state.notice = `Rebuy: ${m.amount} chips added`;
+      note(state, `Rebuy: ${m.amount} chips added`);
       break;
     case "history":
       state.history = m.rounds;
