@@ -9,15 +9,19 @@ Without Playwright or Debian's Chromium they skip, saying which is missing.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import struct
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.testing import CLASSIC_OPENING, deal
 from blackjackd.testing.webserver import WebServer
+from tests.scratch import scratch_directory
 
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -27,6 +31,7 @@ else:
     # The server and a browser share two busy cores with other jobs.
     expect.set_options(timeout=15_000)
 
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "web_screenshot.py"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # the tests run as root
@@ -269,7 +274,7 @@ class CasinoMovesTests(BrowserCase):
         expect(page.locator("#dealer .timer")).to_contain_text("Insurance costs 5")
         page.keyboard.press("i")
         expect(page.locator("#balance")).to_have_text("985 chips")
-        expect(page.locator("#status")).to_have_text("Dealer peeks: no blackjack")
+        expect(page.locator("#status")).to_have_text("Your turn")
         expect(page.locator("#surrender")).to_be_enabled()
         page.keyboard.press("u")
         expect(page.locator(".seat.me .state")).to_have_text("surrendered")
@@ -294,7 +299,7 @@ class ReconnectTests(BrowserCase):
         # The new server on the same port doesn't know the resume token: the
         # page signs in by name again.
         self.serve(CLASSIC_OPENING, "--port", f"tcp:{port}:interface=127.0.0.1")
-        expect(page.locator("#status")).to_have_text("Seated at table 1")
+        expect(page.locator("#status")).to_have_text("Your turn")
         expect(page.locator(".seat.me")).to_have_attribute("data-name", "ann")
         expect(cards(page)).to_have_count(2)
         expect(page.locator("#hit")).to_be_enabled()
@@ -386,3 +391,48 @@ class LobbyTests(BrowserCase):
         expect(other.locator(".table-entry").nth(1)).to_contain_text("1/5 seats taken")
         expect(other.locator(".table-entry").nth(1)).to_contain_text("ann")
         expect(other.locator(".table-entry").nth(0)).to_contain_text("nobody yet")
+
+
+class ScreenshotScriptTests(SynchronousTestCase):
+    """``docs/web_screenshot.py`` still makes the README's picture."""
+
+    def setUp(self) -> None:
+        reason = missing()
+        if reason is not None:
+            raise self.skipTest(reason)
+
+    def test_the_web_screenshot_script(self) -> None:
+        spec = importlib.util.spec_from_file_location("web_screenshot", SCREENSHOT)
+        assert spec is not None and spec.loader is not None
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        path = scratch_directory(self) / "screenshot-web.png"
+        script.make_screenshot(path)
+        header = path.read_bytes()[:24]
+        self.assertEqual(header[:8], b"\x89PNG\r\n\x1a\n")
+        size = struct.unpack(">II", header[16:24])
+        self.assertEqual(size, (script.SIZE["width"], script.SIZE["height"]))
+        self.assertLess(
+            SCREENSHOT.with_name("screenshot-web.png").stat().st_size, 200_000
+        )
+
+
+class ServerLimitsTests(BrowserCase):
+    """What the server's connection limits do to browsers."""
+
+    def test_three_browsers_on_one_address_load_the_client(self) -> None:
+        # Players behind one NAT (or one person with three browsers): each
+        # browser keeps up to six HTTP connections open after loading the
+        # page, and the server's guard counts every one as a WebSocket
+        # handshake still pending (--pending-per-address, 8), so the third
+        # browser's requests are reset. A server-side fix is needed (the
+        # guard could stop counting a connection once its first HTTP answer
+        # is sent); until then the test is expected to fail.
+        server = self.serve()
+        for _ in range(3):
+            page, _ = self.open(server)
+            expect(page.locator(".table-entry")).to_have_count(1, timeout=5_000)
+
+    test_three_browsers_on_one_address_load_the_client.todo = (  # type: ignore[attr-defined]
+        "the connection guard counts kept-alive HTTP connections as pending handshakes"
+    )

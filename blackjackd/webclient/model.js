@@ -229,11 +229,15 @@ export function reduce(previous, message, now) {
     case "hole_card":
       state.dealer.hole = true;
       break;
-    case "deadline":
+    case "deadline": {
+      const mine = m.id === state.myId && state.mode === "seated";
+      const waiting = Object.keys(state.turns).some((k) => k.startsWith(`${m.id}:`));
+      if (mine && !waiting) note(state, "Your turn");
       state.turns[key(m.id, m.hand)] = now + m.seconds * 1000;
       if (state.phase !== "playing") state.phase = "playing";
       state.insuranceOffer = null;
       break;
+    }
     case "stand": {
       const h = handOf(seatOf(state, m.id), m.hand);
       h.status = m.reason === "blackjack" ? "blackjack" : "stood";
@@ -326,6 +330,7 @@ export function reduce(previous, message, now) {
       if (m.id === state.myId) {
         state.balance = m.balance;
         state.lastBet = m.amount;
+        note(state, `You bet ${m.amount}`);
       }
       break;
     }
@@ -334,6 +339,7 @@ export function reduce(previous, message, now) {
       break;
     case "insurance_offer":
       state.phase = "insurance";
+      note(state, `Insurance? It costs ${m.amount}`);
       state.insuranceOffer = { amount: m.amount, until: now + m.seconds * 1000 };
       break;
     case "insurance": {

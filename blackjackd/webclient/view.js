@@ -107,7 +107,8 @@ function drawHand(state, seat, hand, active) {
       "p",
       { class: "about" },
       hand.cards.length ? h("span", { class: "points" }, String(hand.points)) : null,
-      casino && hand.bet ? h("span", { class: "bet" }, `bet ${hand.bet}${hand.doubled ? " ×2" : ""}`) : null,
+      casino && hand.bet ? h("span", { class: "bet" }, `bet ${hand.bet}`) : null,
+      hand.doubled ? h("span", { class: "state" }, "doubled") : null,
       done ? h("span", { class: "state" }, done) : null,
       result ? h("span", { class: "result" }, result) : null,
       turn && hand.status === "playing" ? timer(turn, "") : null,
@@ -133,7 +134,9 @@ function drawSeat(state, seat) {
   return h(
     "li",
     {
-      class: `seat${me ? " me" : ""}${seat.connected ? "" : " away"}`,
+      class: `seat${me ? " me" : ""}${seat.connected ? "" : " away"}${
+        seat.hands.length > 1 ? " split" : ""
+      }`,
       "data-id": seat.id,
       "data-name": seat.username,
     },
@@ -186,10 +189,17 @@ export function drawTable(state, ui, now = Date.now()) {
   const watching = state.mode === "watching";
   const can = moves(state);
   const down = ui.connection === "gave-up";
+  // Only the moves of the moment show: bets while betting is open, the
+  // insurance answers while it is offered, the rest while hands are played.
+  const betting = casino && state.phase === "betting";
+  const insuring = state.insuranceOffer !== null;
   for (const button of document.querySelectorAll("#moves button")) {
     const move = button.dataset.move;
-    const classicMove = move === "hit" || move === "stand";
-    button.hidden = !seated || (!casino && !classicMove);
+    const now =
+      move === "rebet" ? betting
+      : move === "insure" || move === "decline" ? insuring
+      : (casino || move === "hit" || move === "stand") && !betting && !insuring;
+    button.hidden = !seated || !now;
     button.disabled = !(move === "rebet" ? can.bet : can[move]) || !ui.online;
   }
   $("chips").replaceChildren(
@@ -202,7 +212,7 @@ export function drawTable(state, ui, now = Date.now()) {
       }, String(chip.amount), h("kbd", {}, String(index + 1))),
     ),
   );
-  show("chips", seated && casino);
+  show("chips", seated && betting);
   show("rebuy", seated && casino && can.rebuy);
   $("rebuy").disabled = !ui.online;
   show("reconnect", down);
