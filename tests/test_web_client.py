@@ -100,17 +100,27 @@ class BrowserCase(SynchronousTestCase):
         return server
 
     def open(
-        self, server: WebServer, viewport: dict[str, int] = DESKTOP
+        self,
+        server: WebServer,
+        viewport: dict[str, int] = DESKTOP,
+        network_errors: bool = False,
     ) -> tuple[Page, list[dict[str, Any]]]:
         """A page of its own (its own session storage) on the server's
         client, and every message its WebSockets receive, in order. A
-        script error on the page fails the test."""
+        script error on the page fails the test, and so does an error on
+        its console (a refused resource, a breach of the server's content
+        security policy) unless ``network_errors`` expects some."""
         context = self.browser.new_context(viewport=viewport)  # type: ignore[arg-type]
         self.addCleanup(context.close)
         page = context.new_page()
         received: list[dict[str, Any]] = []
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        if not network_errors:
+            page.on(
+                "console",
+                lambda line: line.type == "error" and errors.append(line.text),
+            )
         page.on(
             "websocket",
             lambda socket: socket.on(
@@ -157,6 +167,7 @@ class ClassicTests(BrowserCase):
         bob, _ = self.open(server)
         self.sit(ann, "ann")
         expect(cards(ann)).to_have_count(2)
+        expect(ann.locator("#status")).to_have_attribute("aria-live", "polite")
         self.sit(bob, "bob")
         expect(bob.locator("#status")).to_have_text(
             "You are dealt in at the next round"
@@ -193,6 +204,7 @@ class CasinoTests(BrowserCase):
         expect(page.locator("#signin-error")).to_have_text(
             "Casino tables need an account: sign in with a password"
         )
+        self.assert_fits(page)
         page.fill("#password", "correct horse")
         page.click("#signin-go")
         expect(page.locator("#balance")).to_have_text("1000 chips")
@@ -244,7 +256,9 @@ class CasinoTests(BrowserCase):
         expect(page.locator("#history")).to_be_hidden()
 
     def test_a_reload_mid_hand_comes_back_to_the_seat(self) -> None:
-        server = self.serve(CASINO_HOLE, "--game", "casino", "--guests")
+        server = self.serve(
+            CASINO_HOLE, "--game", "casino", "--guests", "--starting-chips", "10"
+        )
         page, _ = self.open(server)
         self.sit(page, "ann")
         page.get_by_role("button", name="Bet 10", exact=True).click()
@@ -255,9 +269,14 @@ class CasinoTests(BrowserCase):
         expect(cards(page)).to_have_count(2)
         expect(cards(page).first).to_have_attribute("data-card", "TC")
         expect(page.locator("#dealer .card[data-card='back']")).to_have_count(1)
-        expect(page.locator("#balance")).to_have_text("990 chips")
+        expect(page.locator("#balance")).to_have_text("0 chips")
         page.keyboard.press("s")
         expect(page.locator("#status")).to_have_text("You lost 10")
+        # Broke: a rebuy tops the chips up to the starting 10.
+        page.get_by_role("button", name="Rebuy").click()
+        expect(page.locator("#status")).to_have_text("Rebuy: 10 chips added")
+        expect(page.locator("#balance")).to_have_text("10 chips")
+        expect(page.locator("#rebuy")).to_be_hidden()
 
 
 class CasinoMovesTests(BrowserCase):
@@ -287,7 +306,7 @@ class ReconnectTests(BrowserCase):
 
     def test_a_new_server_seats_you_again_by_name(self) -> None:
         server = self.serve(CLASSIC_OPENING)
-        page, _ = self.open(server)
+        page, _ = self.open(server, network_errors=True)
         # The waits between attempts: doubling from half a second up to 10,
         # each cut at random by up to half.
         waits = page.evaluate(
@@ -428,7 +447,7 @@ class ServerLimitsTests(BrowserCase):
         # is sent); until then the test is expected to fail.
         server = self.serve()
         for _ in range(3):
-            page, _ = self.open(server)
+            page, _ = self.open(server, network_errors=True)
             expect(page.locator(".table-entry")).to_have_count(1, timeout=3_000)
 
     test_three_browsers_on_one_address_load_the_client.todo = (  # type: ignore[attr-defined]

@@ -198,9 +198,7 @@ function onError(error) {
 function onClose(code, reason) {
   ui.online = false;
   if (code === 4001) {
-    connection.keep = false;
-    store.removeItem(KEYS.token);
-    say("You signed in elsewhere: this page let the seat go");
+    return toLobby("You signed in elsewhere: the seat went with you");
   } else if (state.mode === null && !store.getItem(KEYS.token)) {
     // Never seated or watching: nothing to come back to.
     connection.keep = false;
