@@ -202,9 +202,9 @@ function onClose(code, reason) {
   } else if (state.mode === null && !store.getItem(KEYS.token)) {
     // Never seated or watching: nothing to come back to.
     connection.keep = false;
-    if (ui.screen !== "signin") {
-      say(reason ? words(reason) : "The server closed the connection");
-    }
+    const why = reason ? words(reason) : "The server closed the connection";
+    if (ui.screen === "signin") ui.signinError = ui.signinError || why;
+    say(why);
   }
   draw();
 }

@@ -45,11 +45,18 @@ function rulesText(rules) {
   return `bets ${rules.min_bet}–${rules.max_bet}${unit}, blackjack pays ${rules.blackjack_pays}`;
 }
 
+/** The tables the lobby shows now, as JSON. */
+let lobbyShown = "";
+
 /** The lobby: one entry per table, with Sit and Watch. */
 export function drawLobby(tables) {
   const list = $("tables");
   $("lobby-empty").hidden = Array.isArray(tables) && tables.length > 0;
   if (!Array.isArray(tables)) return;
+  // Redrawn only when something changed: a focused button keeps its focus.
+  const shown = JSON.stringify(tables);
+  if (shown === lobbyShown) return;
+  lobbyShown = shown;
   list.replaceChildren(
     ...tables.map((t) => {
       const full = t.taken >= t.seats;
@@ -154,6 +161,28 @@ function drawSeat(state, seat) {
   );
 }
 
+/** The chip buttons: made anew only when the chips change, so a button
+ * keeps the keyboard's focus while the table moves on. */
+function drawChips(chips, online) {
+  const row = $("chips");
+  const amounts = chips.map((chip) => chip.amount).join(",");
+  if (row.dataset.amounts !== amounts) {
+    row.dataset.amounts = amounts;
+    row.replaceChildren(
+      ...chips.map((chip, index) =>
+        h("button", {
+          type: "button", class: "chip", "data-amount": chip.amount,
+          "aria-keyshortcuts": String(index + 1),
+          "aria-label": `Bet ${chip.amount}`,
+        }, String(chip.amount), h("kbd", {}, String(index + 1))),
+      ),
+    );
+  }
+  chips.forEach((chip, index) => {
+    row.children[index].disabled = !chip.enabled || !online;
+  });
+}
+
 function show(id, visible) {
   $(id).hidden = !visible;
 }
@@ -195,23 +224,14 @@ export function drawTable(state, ui, now = Date.now()) {
   const insuring = state.insuranceOffer !== null;
   for (const button of document.querySelectorAll("#moves button")) {
     const move = button.dataset.move;
-    const now =
+    const timely =
       move === "rebet" ? betting
       : move === "insure" || move === "decline" ? insuring
       : (casino || move === "hit" || move === "stand") && !betting && !insuring;
-    button.hidden = !seated || !now;
+    button.hidden = !seated || !timely;
     button.disabled = !(move === "rebet" ? can.bet : can[move]) || !ui.online;
   }
-  $("chips").replaceChildren(
-    ...can.chips.map((chip, index) =>
-      h("button", {
-        type: "button", class: "chip", "data-amount": chip.amount,
-        disabled: !chip.enabled || !ui.online,
-        "aria-keyshortcuts": String(index + 1),
-        "aria-label": `Bet ${chip.amount}`,
-      }, String(chip.amount), h("kbd", {}, String(index + 1))),
-    ),
-  );
+  drawChips(can.chips, ui.online);
   show("chips", seated && betting);
   show("rebuy", seated && casino && can.rebuy);
   $("rebuy").disabled = !ui.online;
