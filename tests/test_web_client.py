@@ -43,6 +43,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 NARROW = {"width": 360, "height": 740}
+# A round's results stay on the page (and the status line) until the next
+# round: long enough for a test to read them, however busy the machine.
+SETTLED = ("--round-delay", "10")
 DESKTOP = {"width": 1100, "height": 800}
 
 # Classic, two players: ann opens alone (CLASSIC_OPENING) while bob waits;
@@ -162,7 +165,8 @@ class ClassicTests(BrowserCase):
     """Two pages play a classic round against each other."""
 
     def test_two_pages_play_a_round(self) -> None:
-        server = self.serve(CLASSIC_ROUND, "--round-delay", "0.5")
+        # Long enough for the result to be read before the next round.
+        server = self.serve(CLASSIC_ROUND, "--round-delay", "2")
         ann, _ = self.open(server)
         bob, _ = self.open(server)
         self.sit(ann, "ann")
@@ -196,7 +200,9 @@ class CasinoTests(BrowserCase):
     """Casino rounds, on a phone-sized page."""
 
     def test_a_bet_a_split_and_a_double(self) -> None:
-        server = self.serve(CASINO_SPLIT, "--game", "casino", "--bet-timeout", "60")
+        server = self.serve(
+            CASINO_SPLIT, "--game", "casino", "--bet-timeout", "60", *SETTLED
+        )
         page, _ = self.open(server, NARROW)
         self.assert_fits(page)
         # Without --guests a casino table wants a password: the form says so.
@@ -257,7 +263,8 @@ class CasinoTests(BrowserCase):
 
     def test_a_reload_mid_hand_comes_back_to_the_seat(self) -> None:
         server = self.serve(
-            CASINO_HOLE, "--game", "casino", "--guests", "--starting-chips", "10"
+            CASINO_HOLE,
+            *("--game", "casino", "--guests", "--starting-chips", "10", *SETTLED),
         )
         page, _ = self.open(server)
         self.sit(page, "ann")
@@ -284,7 +291,7 @@ class CasinoMovesTests(BrowserCase):
 
     def test_insurance_then_surrender(self) -> None:
         server = self.serve(
-            CASINO_INSURANCE, "--game", "casino", "--guests", "--surrender"
+            CASINO_INSURANCE, "--game", "casino", "--guests", "--surrender", *SETTLED
         )
         page, _ = self.open(server)
         self.sit(page, "ann")
@@ -344,7 +351,7 @@ class WatchingTests(BrowserCase):
     """A watcher sees the table but never the hole card before its turn."""
 
     def test_a_watcher_sees_the_round_but_not_the_hole_card(self) -> None:
-        server = self.serve(CASINO_HOLE, "--game", "casino", "--guests")
+        server = self.serve(CASINO_HOLE, "--game", "casino", "--guests", *SETTLED)
         watcher, received = self.open(server)
         watcher.get_by_role("button", name="Watch table 1").click()
         expect(watcher.locator("#where")).to_contain_text("Watching table 1")

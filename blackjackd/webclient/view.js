@@ -34,7 +34,7 @@ function timer(until, label) {
 export function tick(now = Date.now()) {
   for (const node of document.querySelectorAll("[data-until]")) {
     const left = Math.max(0, Math.ceil((Number(node.dataset.until) - now) / 1000));
-    node.textContent = `${node.dataset.label} ${left} s`;
+    node.textContent = `${node.dataset.label} ${left} s`.trim();
     node.classList.toggle("urgent", left <= 5);
   }
 }
