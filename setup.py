@@ -22,6 +22,9 @@ TEST_REQUIRES = [
     # Pinned: a newer checker can find new errors in unchanged code.
     "mypy==2.4.1",
     "mypy-zope==1.0.17",
+    # The web client's browser tests drive Debian's Chromium (never a
+    # browser Playwright downloads); tested with 1.65.
+    "playwright>=1.40,<2",
     *CLIENT_REQUIRES,
     *POSTGRESQL_REQUIRES,
     *TLS_REQUIRES,
