@@ -60,11 +60,10 @@ def mine(page: Page, hand: int) -> Locator:
 
 def make_screenshot(path: Path = DEFAULT_PATH) -> None:
     """Play into ann's second split hand and save her page to ``path``."""
-    # Three browsers on one address: more seats than the default allows,
-    # and more kept-alive HTTP connections than the guard lets be pending.
+    # Three browsers on one address: more seats than the default allows.
     options = [
         *("--game", "casino", "--guests", "--bet-timeout", "60"),
-        *("--seats-per-address", "0", "--pending-per-address", "0"),
+        *("--seats-per-address", "0"),
     ]
     with WebServer(CARDS, options) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(

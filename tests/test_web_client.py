@@ -448,13 +448,9 @@ class KeptAliveTests(SynchronousTestCase):
 
     def test_kept_alive_page_loads_leave_room_for_more(self) -> None:
         # A browser keeps up to six HTTP connections open after loading the
-        # page, and players behind one NAT share an address. The server's
-        # guard counts every kept-alive HTTP connection as a WebSocket
-        # handshake still pending (--pending-per-address, 8) until its
-        # handshake timeout drops it, so a third browser's requests on one
-        # address are reset. A server-side fix is needed (the guard could
-        # stop counting a connection once it has answered a plain HTTP
-        # request); until then the test is expected to fail.
+        # page, and players behind one NAT share an address: idle kept-alive
+        # connections must not count against --pending-per-address (8), or
+        # a third browser's requests on one address would be reset.
         server = WebServer()
         self.addCleanup(server.stop)
         for _ in range(9):
@@ -462,10 +458,6 @@ class KeptAliveTests(SynchronousTestCase):
             self.addCleanup(connection.close)
             connection.sendall(b"GET /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             self.assertTrue(read_answer(connection).startswith(b"HTTP/1.1 200 "))
-
-    test_kept_alive_page_loads_leave_room_for_more.todo = (  # type: ignore[attr-defined]
-        "the connection guard counts kept-alive HTTP connections as pending handshakes"
-    )
 
 
 def read_answer(connection: socket.socket) -> bytes:
