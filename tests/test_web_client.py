@@ -314,7 +314,9 @@ class ReconnectTests(BrowserCase):
     """Coming back after the connection drops."""
 
     def test_a_new_server_seats_you_again_by_name(self) -> None:
-        server = self.serve(CLASSIC_OPENING)
+        # Stopped, it tells the page (shutdown), lets the round run for a
+        # second, then closes: the page says the server is restarting.
+        server = self.serve(CLASSIC_OPENING, "--drain-timeout", "1")
         page, _ = self.open(server, network_errors=True)
         # The waits between attempts: doubling from half a second up to 10,
         # each cut at random by up to half.
@@ -337,7 +339,7 @@ class ReconnectTests(BrowserCase):
         port = server.port
         server.stop()
         expect(page.locator("#status")).to_contain_text(
-            "Connection lost, reconnecting in"
+            "The server is restarting, reconnecting in"
         )
         expect(page.locator("#hit")).to_be_disabled()
         # The new server on the same port doesn't know the resume token: the

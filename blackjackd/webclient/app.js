@@ -13,6 +13,8 @@ import { activeHand, initialState, moves, rebetAmount, reduce } from "./model.js
 import { drawLobby, drawScreen, drawTable, tick } from "./view.js";
 
 const LOBBY_REFRESH = 3000;
+/** After "shutdown", how long to keep trying: a restart may take minutes. */
+const RESTART_PATIENCE = 600000;
 const TICK = 250;
 const store = window.sessionStorage;
 const KEYS = { token: "blackjackd.token", table: "blackjackd.table", name: "blackjackd.name", watch: "blackjackd.watch" };
@@ -211,7 +213,14 @@ function onClose(code, reason) {
 
 function onDrop(delay) {
   ui.connection = "reconnecting";
-  say(`Connection lost, reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
+  const seconds = Math.max(1, Math.round(delay / 1000));
+  if (state.serverStopping) {
+    // A restart may take a while: keep trying for longer than after a drop.
+    connection.patience = RESTART_PATIENCE;
+    say(`The server is restarting, reconnecting in ${seconds} s`);
+  } else {
+    say(`Connection lost, reconnecting in ${seconds} s`);
+  }
   draw();
 }
 

@@ -35,6 +35,7 @@ export function initialState() {
     insuranceOffer: null, // {amount, until}
     lastBet: null,
     history: null,
+    serverStopping: false, // told "shutdown": it restarts soon
     notice: "", // what the status line says, and
     notices: 0, // how many were said: a notice may repeat
   };
@@ -128,6 +129,7 @@ export function reduce(previous, message, now) {
   const m = message;
   switch (m.type) {
     case "id": {
+      state.serverStopping = false;
       const resumed = state.mode === "seated" && state.myId === m.client_id;
       if (!resumed) forgetTable(state);
       state.mode = "seated";
@@ -398,6 +400,10 @@ export function reduce(previous, message, now) {
       break;
     case "history":
       state.history = m.rounds;
+      break;
+    case "shutdown":
+      state.serverStopping = true;
+      note(state, "The server is stopping: this round finishes, then it restarts");
       break;
     default:
       break; // newer servers may send more: ignore what isn't known

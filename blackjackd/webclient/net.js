@@ -40,6 +40,8 @@ export class Connection {
     this.droppedAt = null;
     this.socket = null;
     this.timer = null;
+    /** Milliseconds of trying again before giving up. */
+    this.patience = GIVE_UP_AFTER;
     this.open();
   }
 
@@ -51,6 +53,7 @@ export class Connection {
     socket.addEventListener("open", () => {
       this.attempt = 0;
       this.droppedAt = null;
+      this.patience = GIVE_UP_AFTER;
       this.handlers.onOpen?.();
     });
     socket.addEventListener("message", (event) => {
@@ -73,7 +76,7 @@ export class Connection {
   retry() {
     const now = Date.now();
     if (this.droppedAt === null) this.droppedAt = now;
-    if (now - this.droppedAt > GIVE_UP_AFTER) {
+    if (now - this.droppedAt > this.patience) {
       this.keep = false;
       this.handlers.onGiveUp?.();
       return;
