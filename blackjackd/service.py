@@ -125,11 +125,11 @@ class LobbyService(Service):
 
     async def _drain(self, factory: BlackjackServerFactory) -> None:
         clock = self._reactor()
-        self.sessions.draining = True
         factory.tell_everyone(Shutdown(seconds=self.drain_timeout))
         with factory.outbox.batch():
             for table in self.lobby.tables:
                 table.drain()
+            self.sessions.drain()
         deadline = clock.seconds() + self.drain_timeout
         while (
             any(table.round_in_progress for table in self.lobby.tables)

@@ -214,7 +214,7 @@ class Sessions:
         session.connection = None
         if self.stopping:
             return  # the seat stays as it is: nothing more is stored
-        if self.grace > 0:
+        if self.grace > 0 and not self.draining:
             session.table.away(session.player_id, self.grace)
             session.grace_timer = self.clock.callLater(
                 self.grace, self._expired, session
@@ -222,6 +222,17 @@ class Sessions:
         else:
             self._end(session, "disconnected")
             self.lobby.leave(session.player_id)
+
+    def drain(self) -> None:
+        """The server is draining: seats held for dropped players are given
+        up now (their hands stand), so the rounds under way end without
+        waiting on players who can't act; the server won't seat them again."""
+        self.draining = True
+        for session in list(self._by_player.values()):
+            if session.connection is None:
+                cancel_call(session.grace_timer)
+                session.grace_timer = None
+                self._expired(session)
 
     def _expired(self, session: Session) -> None:
         session.grace_timer = None

@@ -128,6 +128,29 @@ class CasinoDrainTests(SynchronousTestCase):
         self.assertEqual(ann.close_code, 1001)
         self.assertEqual(stopped, [None])
 
+    def test_a_held_seat_s_hand_stands_at_once(self) -> None:
+        # ann dropped mid-hand: her seat is held, but she can't act while
+        # the server drains, so her hand stands now, not at its turn timer.
+        self.url = "sqlite:" + self.mktemp() + ".sqlite"
+        server = MemoryServer(
+            deal(("TS", "QH"), up="7C", hole="KD"),
+            config=CasinoConfig(**RULES),
+            database=self.url,
+            seat_grace=30,
+        )
+        service = draining(server)
+        ann = server.seat("ann", PASSWORD)
+        ann.send({"type": "bet", "amount": 100})
+        server.flush()
+        server.drop(ann)
+        stopped: list[None] = []
+        service.stopService().addCallback(stopped.append)
+        run_for(server, 1)
+        self.assertEqual(stopped, [None])
+        stored = Database.inline(self.url)
+        self.addCleanup(stored.close)
+        self.assertEqual(account_state(stored._conn, 1).balance, 1100)
+
     def test_betting_without_bets_ends_and_takes_no_more(self) -> None:
         # Table 1 plays a round; at table 2 nobody has bet yet.
         server = MemoryServer(
