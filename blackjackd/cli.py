@@ -3,7 +3,7 @@
     python -m blackjackd.cli [URL] [--name NAME] [--password PASSWORD]
                              [--table N | --watch N]
                              [--auto] [--strategy basic] [--rounds N]
-                             [--history N]
+                             [--history N] [--cafile PATH]
 
 Type ``h`` to hit, ``s`` to stand and ``q`` to quit. At casino tables also
 ``b N`` to bet N chips, ``d`` to double, ``p`` to split, ``u`` to surrender,
@@ -26,7 +26,12 @@ the account's last N rounds and leaves. A dropped connection is not the
 end: it comes back to its seat by itself, as ``blackjackd.bots.Rejoin``
 says, and says what it does. It exits 1, with the reason on one line of
 stderr, when it can't play (no server, no such table, no free seat, a
-refused password), and 2 for an address that is none.
+refused password, a server's certificate it can't trust), and 2 for an
+address that is none.
+
+A ``wss://`` server's certificate must chain to a CA the system trusts, or
+to one in ``--cafile PATH``, and be for the URL's host name
+(``blackjackd.trust``); a refused one is said in plain words.
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ from blackjackd.bots import (
     table_url,
 )
 from blackjackd.strategy import DOUBLE, HIT, SPLIT, STAND, SURRENDER
+from blackjackd.trust import CAFILE_HELP, TLSCheck, TrustError, client_tls
 
 PROGRAM = "python -m blackjackd.cli"
 DEFAULT_URL = "ws://localhost:8888/websocket"
@@ -829,6 +835,14 @@ class TerminalPlayer(WebSocketClientProtocol):
             reason = "connection lost"
         self.factory.report_close(code, reason or "")
 
+    def connectionLost(self, reason: Failure) -> None:  # type: ignore[override]
+        check = self.factory.tls
+        problem = None if check is None else check.problem(reason)
+        if problem is not None:
+            # Before autobahn's 1006: a refused certificate is the reason.
+            self.factory.report_close(None, problem)
+        super().connectionLost(reason)
+
     def send(self, request: wire.Request) -> None:
         """Send one request."""
         if self.state == WebSocketProtocol.STATE_OPEN:
@@ -850,6 +864,8 @@ class _PlayerFactory(WebSocketClientFactory):
         super().__init__(session.url)
         self.session = session
         self._reported = False
+        #: How a wss:// server's certificate is checked (None: ws://).
+        self.tls: TLSCheck | None = None
 
     def report_close(self, code: int | None, reason: str) -> None:
         if not self._reported:
@@ -867,7 +883,13 @@ def connect_websocket(session: TerminalSession) -> None:
     except ValueError as bad:  # autobahn's word for an address it can't use
         session.closed(None, f"bad server address: {bad}")
         return
-    connectWS(factory)
+    if factory.isSecure:
+        try:
+            factory.tls = client_tls(factory.host, session.settings.cafile)
+        except TrustError as failed:
+            session.closed(None, str(failed))
+            return
+    connectWS(factory, factory.tls)
 
 
 class _Keyboard(Protocol):
@@ -922,6 +944,7 @@ def parse_args(
         metavar="N",
         help="watch table N without a seat; type sit to take one there",
     )
+    parser.add_argument("--cafile", metavar="PATH", help=CAFILE_HELP)
     parser.add_argument("--auto", action="store_true", help="play by itself")
     parser.add_argument(
         "--strategy",
