@@ -66,6 +66,7 @@ from blackjackd import wire
 from blackjackd.bots import (
     LEFT_REASONS,
     PASSWORD_VARIABLE,
+    STATUS_STOPPING,
     Backoff,
     BasicStrategyPolicy,
     Pace,
@@ -251,6 +252,8 @@ def describe(
             return "you are dealt in at the next round"
         case wire.Shuffle():
             return "the dealer shuffles the shoe"
+        case wire.Shutdown():
+            return "the server is stopping: finishing this round, back when it restarts"
         case wire.Betting() if my_id is None:
             return (
                 f"bets open: {message.min_bet} to {message.max_bet} chips, "
@@ -537,7 +540,17 @@ class TerminalSession:
             self._fail(self.rejoin.stopped or gone)
             self._finish()
             return
-        self.out(f"connection lost ({code}: {said}), reconnecting in {delay:.1f} s...")
+        if self.rejoin.server_stopping:
+            # A restart: the player waits longer, and knows why.
+            why = said if code is None else f"{code}: {said}"
+            self.out(
+                f"waiting for the server to come back ({why}), "
+                f"trying again in {delay:.1f} s..."
+            )
+        else:
+            self.out(
+                f"connection lost ({code}: {said}), reconnecting in {delay:.1f} s..."
+            )
         self._retry = self.clock.callLater(delay, self._come_back)
 
     def _come_back(self) -> None:
@@ -598,6 +611,8 @@ class TerminalSession:
             return
         if isinstance(message, wire.Unknown):
             return  # a newer server's: nothing this client knows to do
+        if isinstance(message, wire.Id) and self.rejoin.server_stopping:
+            self.out("the server is back")
         self._sign_in(message)
         self._learn_names(message)
         self._learn_splits(message)
@@ -639,15 +654,18 @@ class TerminalSession:
             return False
         if self._sign_in_refused():
             self._fail(f"not signed in: {self.rejoin.stopped}")
-        elif error.status_code not in (STATUS_NO_TABLE, STATUS_FULL):
+        elif error.status_code not in (STATUS_NO_TABLE, STATUS_FULL, STATUS_STOPPING):
             return False
         elif self.rejoin.seated:
-            # Coming back, to a full server or table: try again after a wait.
+            # Coming back, to a full server or table, or to a server still
+            # stopping: try again after a wait.
             if self.connection is not None:
                 self.connection.leave()
             return True
         elif error.status_code == STATUS_NO_TABLE:
             self._fail(f"there is no table {self.table}")
+        elif error.status_code == STATUS_STOPPING:
+            self._fail("the server is stopping: try again once it is back")
         else:
             self._fail(self._full())
         self.quit()
