@@ -13,7 +13,9 @@ auto-player act (``blackjackd.bots``) and draws the model (``view``).
 A dropped connection is not the end of the game: the app comes back to its
 seat by itself, as ``blackjackd.bots.Rejoin`` says (the seat's token after a
 growing wait, else the name and password), and the ``snapshot`` the server
-sends then draws the table afresh.
+sends then draws the table afresh. A server that stops says so
+(``shutdown``): the round under way finishes, and after its close (1001) the
+app waits for it to come back, for longer than after a drop.
 
 Before sitting down the player may choose a table in the lobby (the
 server's ``GET /tables``, fetched by ``net.fetch_tables``), to sit at or to
@@ -69,6 +71,7 @@ from blackjack_client.net import TableConnection, fetch_tables
 from blackjackd import wire
 from blackjackd.bots import (
     PASSWORD_VARIABLE,
+    STATUS_STOPPING,
     Backoff,
     BasicStrategyPolicy,
     Rejoin,
@@ -273,6 +276,10 @@ class ClientApp:
             self._send(again)
         elif isinstance(message, wire.Error) and self._sign_in_refused():
             self._refused(message)
+        elif isinstance(message, wire.Error) and self._not_back_yet(message):
+            # Coming back to a server still stopping: try again after a wait.
+            self._close()
+            self._lost(Disconnected(None, message.message))
         elif isinstance(message, wire.Error) and self._table_refused(message):
             table = self.table
             self.watch_table = self.table = self.rejoin.table = None
@@ -291,6 +298,14 @@ class ClientApp:
 
     def _sign_in_refused(self) -> bool:
         return self.rejoin.stopped is not None and self.model.connection != SEATED
+
+    def _not_back_yet(self, error: wire.Error) -> bool:
+        """A seat had before, asked for again of a server still stopping."""
+        return (
+            error.status_code == STATUS_STOPPING
+            and self.rejoin.seated
+            and self.model.connection != SEATED
+        )
 
     def _table_refused(self, error: wire.Error) -> bool:
         """The table chosen is none, or has no place: sitting down (not as
@@ -332,7 +347,8 @@ class ClientApp:
             if self.rejoin.stopped is not None and self.form is None:
                 self.model = reduce(self.model, GaveUp(self.rejoin.stopped), now)
             return
-        self.model = reduce(self.model, Retrying(at=now + delay), now)
+        retrying = Retrying(now + delay, server_stopping=self.rejoin.server_stopping)
+        self.model = reduce(self.model, retrying, now)
         self._retry = self.clock.callLater(delay, self._come_back)
 
     def _come_back(self) -> None:
