@@ -467,7 +467,11 @@ class SeatNotes:
 #: The close code of a connection whose seat was taken by signing in again
 #: elsewhere (docs/protocol.rst, ``auth``).
 CLOSE_SIGNED_IN_ELSEWHERE = 4001
+#: The close code of a server that is stopping (after ``shutdown``).
+CLOSE_GOING_AWAY = 1001
 STATUS_UNAUTHORIZED = 401
+#: A stopping server's answer to signing in by name (docs/protocol.rst).
+STATUS_STOPPING = 503
 
 #: What a player is told on being stood up, by ``left``'s ``reason``.
 LEFT_REASONS = {
@@ -482,12 +486,15 @@ class Backoff:
     """How long to wait between attempts to come back: ``first`` seconds,
     growing by ``factor`` up to ``cap``, each spread by jitter over its
     upper half (so clients dropped together don't come back together);
-    no more attempts once ``budget`` seconds have passed since the drop."""
+    no more attempts once ``budget`` seconds have passed since the drop,
+    or ``restart_budget`` when the server said it was stopping: a restart
+    (a deploy, a reboot) takes longer than a network's hiccup."""
 
     first: float = 0.5
     factor: float = 2.0
     cap: float = 10.0
     budget: float = 120.0
+    restart_budget: float = 600.0
 
     def delay(self, attempt: int, draw: float) -> float:
         """The wait before attempt ``attempt`` (0 for the first), with
@@ -541,7 +548,13 @@ class Rejoin:
     the caller's to report. It stops for good, ``stopped`` saying why, when
     it is stood up (``left`` naming it), signed in elsewhere (close code
     4001), refused its name or password, out of time, or when the player
-    leaves."""
+    leaves.
+
+    A server that is stopping says so (``shutdown``), closes with 1001 and
+    answers a sign-in by name with 503 until it has stopped:
+    ``server_stopping`` is then true until a seat is had again, and the
+    caller keeps trying for ``Backoff.restart_budget``. A restarted server
+    may not know the token: the name and password sit down anew."""
 
     def __init__(
         self,
@@ -569,6 +582,8 @@ class Rejoin:
         self.lost_at: float | None = None
         #: The kind of ``auth`` sent and not answered yet: "token", "name".
         self._asked: str | None = None
+        #: The server said it is stopping, and no seat was had since.
+        self.server_stopping = False
 
     @property
     def resuming(self) -> bool:
@@ -593,6 +608,17 @@ class Rejoin:
             self.my_id = message.client_id
             self.seated = True
             self.attempts, self.lost_at, self._asked = 0, None, None
+            self.server_stopping = False
+        elif isinstance(message, wire.Shutdown):
+            self.server_stopping = True
+        elif (
+            isinstance(message, wire.Error)
+            and message.status_code == STATUS_STOPPING
+            and self._asked is not None
+        ):
+            # Signing in to a server still stopping: try again once it's back.
+            self._asked = None
+            self.server_stopping = True
         elif (
             isinstance(message, wire.Error)
             and message.status_code == STATUS_UNAUTHORIZED
@@ -618,16 +644,29 @@ class Rejoin:
             self.stopped = self.stopped or "you left"
         elif code == CLOSE_SIGNED_IN_ELSEWHERE:
             self.stopped = "signed in elsewhere"
+        elif code == CLOSE_GOING_AWAY:
+            self.server_stopping = True
         if self.stopped is not None or not self.seated:
             return None
         if self.lost_at is None:
             self.lost_at = now
         delay = self.backoff.delay(self.attempts, self._draw())
-        if now + delay - self.lost_at > self.backoff.budget:
-            self.stopped = f"gave up coming back after {self.backoff.budget:g} s"
+        budget = self.budget
+        if now + delay - self.lost_at > budget:
+            if self.server_stopping:
+                self.stopped = f"the server did not come back within {budget:g} s"
+            else:
+                self.stopped = f"gave up coming back after {budget:g} s"
             return None
         self.attempts += 1
         return delay
+
+    @property
+    def budget(self) -> float:
+        """Seconds to keep trying to come back, from the drop."""
+        if self.server_stopping:
+            return self.backoff.restart_budget
+        return self.backoff.budget
 
     def restart(self) -> None:
         """The player asks to connect again: a fresh budget, and no reason

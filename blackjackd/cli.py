@@ -3,7 +3,7 @@
     python -m blackjackd.cli [URL] [--name NAME] [--password PASSWORD]
                              [--table N | --watch N]
                              [--auto] [--strategy basic] [--rounds N]
-                             [--history N]
+                             [--history N] [--cafile PATH]
 
 Type ``h`` to hit, ``s`` to stand and ``q`` to quit. At casino tables also
 ``b N`` to bet N chips, ``d`` to double, ``p`` to split, ``u`` to surrender,
@@ -26,7 +26,12 @@ the account's last N rounds and leaves. A dropped connection is not the
 end: it comes back to its seat by itself, as ``blackjackd.bots.Rejoin``
 says, and says what it does. It exits 1, with the reason on one line of
 stderr, when it can't play (no server, no such table, no free seat, a
-refused password), and 2 for an address that is none.
+refused password, a server's certificate it can't trust), and 2 for an
+address that is none.
+
+A ``wss://`` server's certificate must chain to a CA the system trusts, or
+to one in ``--cafile PATH``, and be for the URL's host name
+(``blackjackd.trust``); a refused one is said in plain words.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ from blackjackd import wire
 from blackjackd.bots import (
     LEFT_REASONS,
     PASSWORD_VARIABLE,
+    STATUS_STOPPING,
     Backoff,
     BasicStrategyPolicy,
     Pace,
@@ -75,6 +81,7 @@ from blackjackd.bots import (
     table_url,
 )
 from blackjackd.strategy import DOUBLE, HIT, SPLIT, STAND, SURRENDER
+from blackjackd.trust import CAFILE_HELP, TLSCheck, TrustError, client_tls
 
 PROGRAM = "python -m blackjackd.cli"
 DEFAULT_URL = "ws://localhost:8888/websocket"
@@ -245,6 +252,8 @@ def describe(
             return "you are dealt in at the next round"
         case wire.Shuffle():
             return "the dealer shuffles the shoe"
+        case wire.Shutdown():
+            return "the server is stopping: finishing this round, back when it restarts"
         case wire.Betting() if my_id is None:
             return (
                 f"bets open: {message.min_bet} to {message.max_bet} chips, "
@@ -531,7 +540,17 @@ class TerminalSession:
             self._fail(self.rejoin.stopped or gone)
             self._finish()
             return
-        self.out(f"connection lost ({code}: {said}), reconnecting in {delay:.1f} s...")
+        if self.rejoin.server_stopping:
+            # A restart: the player waits longer, and knows why.
+            why = said if code is None else f"{code}: {said}"
+            self.out(
+                f"waiting for the server to come back ({why}), "
+                f"trying again in {delay:.1f} s..."
+            )
+        else:
+            self.out(
+                f"connection lost ({code}: {said}), reconnecting in {delay:.1f} s..."
+            )
         self._retry = self.clock.callLater(delay, self._come_back)
 
     def _come_back(self) -> None:
@@ -592,6 +611,8 @@ class TerminalSession:
             return
         if isinstance(message, wire.Unknown):
             return  # a newer server's: nothing this client knows to do
+        if isinstance(message, wire.Id) and self.rejoin.server_stopping:
+            self.out("the server is back")
         self._sign_in(message)
         self._learn_names(message)
         self._learn_splits(message)
@@ -633,15 +654,18 @@ class TerminalSession:
             return False
         if self._sign_in_refused():
             self._fail(f"not signed in: {self.rejoin.stopped}")
-        elif error.status_code not in (STATUS_NO_TABLE, STATUS_FULL):
+        elif error.status_code not in (STATUS_NO_TABLE, STATUS_FULL, STATUS_STOPPING):
             return False
         elif self.rejoin.seated:
-            # Coming back, to a full server or table: try again after a wait.
+            # Coming back, to a full server or table, or to a server still
+            # stopping: try again after a wait.
             if self.connection is not None:
                 self.connection.leave()
             return True
         elif error.status_code == STATUS_NO_TABLE:
             self._fail(f"there is no table {self.table}")
+        elif error.status_code == STATUS_STOPPING:
+            self._fail("the server is stopping: try again once it is back")
         else:
             self._fail(self._full())
         self.quit()
@@ -829,6 +853,14 @@ class TerminalPlayer(WebSocketClientProtocol):
             reason = "connection lost"
         self.factory.report_close(code, reason or "")
 
+    def connectionLost(self, reason: Failure) -> None:  # type: ignore[override]
+        check = self.factory.tls
+        problem = None if check is None else check.problem(reason)
+        if problem is not None:
+            # Before autobahn's 1006: a refused certificate is the reason.
+            self.factory.report_close(None, problem)
+        super().connectionLost(reason)
+
     def send(self, request: wire.Request) -> None:
         """Send one request."""
         if self.state == WebSocketProtocol.STATE_OPEN:
@@ -850,6 +882,8 @@ class _PlayerFactory(WebSocketClientFactory):
         super().__init__(session.url)
         self.session = session
         self._reported = False
+        #: How a wss:// server's certificate is checked (None: ws://).
+        self.tls: TLSCheck | None = None
 
     def report_close(self, code: int | None, reason: str) -> None:
         if not self._reported:
@@ -867,7 +901,13 @@ def connect_websocket(session: TerminalSession) -> None:
     except ValueError as bad:  # autobahn's word for an address it can't use
         session.closed(None, f"bad server address: {bad}")
         return
-    connectWS(factory)
+    if factory.isSecure:
+        try:
+            factory.tls = client_tls(factory.host, session.settings.cafile)
+        except TrustError as failed:
+            session.closed(None, str(failed))
+            return
+    connectWS(factory, factory.tls)
 
 
 class _Keyboard(Protocol):
@@ -922,6 +962,7 @@ def parse_args(
         metavar="N",
         help="watch table N without a seat; type sit to take one there",
     )
+    parser.add_argument("--cafile", metavar="PATH", help=CAFILE_HELP)
     parser.add_argument("--auto", action="store_true", help="play by itself")
     parser.add_argument(
         "--strategy",

@@ -374,20 +374,25 @@ class PasswordTests(SynchronousTestCase):
         self.assertEqual(t.attempts, 1)
 
 
+def _seated(*argv):
+    """ann, signed in and seated at a casino table with bob, bets open."""
+    t = Terminal("--password", "pw", *argv)
+    t.open()
+    t.hear(
+        CASINO_ID,
+        {"type": "other_players", "hand": [], "id": 5, "points": 0,
+         "username": "bob", "seat": 1, "state": "betting", "balance": 500},
+        {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
+    )  # fmt: skip
+    t.printed()
+    return t
+
+
 class ComingBackTests(SynchronousTestCase):
     """Dropped mid-hand, the terminal player comes back to its seat."""
 
     def seated(self, *argv):
-        t = Terminal("--password", "pw", *argv)
-        t.open()
-        t.hear(
-            CASINO_ID,
-            {"type": "other_players", "hand": [], "id": 5, "points": 0,
-             "username": "bob", "seat": 1, "state": "betting", "balance": 500},
-            {"type": "betting", "min_bet": 10, "max_bet": 500, "seconds": 15},
-        )  # fmt: skip
-        t.printed()
-        return t
+        return _seated(*argv)
 
     def test_dropped_mid_hand_it_comes_back_and_plays_on(self):
         t = self.seated("--auto")
@@ -520,6 +525,97 @@ class ComingBackTests(SynchronousTestCase):
         self.assertTrue(t.session.done.called)
         t.clock.advance(600)
         self.assertEqual(t.attempts, 1)
+
+
+SHUTDOWN = {"type": "shutdown", "seconds": 60.0}
+STOPPING = {"type": "error", "status_code": 503,
+            "message": "the server is stopping: try again soon"}  # fmt: skip
+
+
+class ServerRestartTests(SynchronousTestCase):
+    """The server stops (``shutdown``, then 1001): the terminal player says
+    so, waits longer than after a drop, and sits back down once it's back."""
+
+    def stopped(self):
+        t = _seated()
+        t.hear(SHUTDOWN)
+        self.assertEqual(
+            t.printed(),
+            ["the server is stopping: finishing this round, back when it restarts"],
+        )
+        t.session.closed(1001, "the server is stopping")
+        self.assertEqual(
+            t.printed(),
+            [
+                "waiting for the server to come back (1001: the server is "
+                "stopping), trying again in 0.5 s..."
+            ],
+        )
+        return t
+
+    def fail_until(self, t, seconds):
+        """Every attempt fails, until ``seconds`` after now."""
+        until = t.clock.seconds() + seconds
+        while not t.session.done.called and t.clock.seconds() < until:
+            [call] = t.clock.getDelayedCalls()
+            t.clock.advance(call.getTime() - t.clock.seconds())
+            t.session.closed(None, "cannot connect: Connection refused")
+
+    def test_it_comes_back_to_a_restarted_server(self):
+        t = self.stopped()
+        # Longer than the 120 s after a drop.
+        self.fail_until(t, 300)
+        self.assertFalse(t.session.done.called)
+        self.assertEqual(
+            t.printed()[-1],
+            "waiting for the server to come back (cannot connect: Connection "
+            "refused), trying again in 10.0 s...",
+        )
+        t.clock.advance(10)
+        # The restarted server doesn't know the token: the name sits down.
+        t.open()
+        t.hear({"type": "error", "status_code": 401, "message": "unknown token"})
+        self.assertEqual(t.connection.sent, [AUTH_TOKEN, AUTH_NAME])
+        t.hear({**CASINO_ID, "client_id": 9})
+        lines = t.printed()
+        self.assertIn("the server is back", lines)
+        self.assertIn("seated at table 1 as ann", lines[-1])
+        self.assertFalse(t.session.rejoin.server_stopping)
+        # A drop now is a drop again: the short budget.
+        self.assertEqual(t.session.rejoin.budget, 120)
+
+    def test_a_server_still_stopping_is_tried_again(self):
+        t = self.stopped()
+        t.clock.advance(0.5)
+        t.open()
+        t.hear({"type": "error", "status_code": 401, "message": "unknown token"})
+        t.hear(STOPPING)
+        self.assertTrue(t.connection.left)
+        t.session.closed(1000, "")
+        self.assertFalse(t.session.done.called)
+        self.assertIn("waiting for the server to come back", t.printed()[-1])
+
+    def test_it_gives_up_after_ten_minutes(self):
+        t = self.stopped()
+        self.fail_until(t, 700)
+        self.assertTrue(t.session.done.called)
+        self.assertLessEqual(t.clock.seconds(), 600)
+        self.assertEqual(
+            t.printed()[-1],
+            "not coming back: the server did not come back within 600 s",
+        )
+        self.assertEqual(t.session.problem, "the server did not come back within 600 s")
+
+    def test_a_first_sign_in_to_a_stopping_server_ends(self):
+        t = Terminal("--password", "pw")
+        t.open()
+        t.hear(STOPPING)
+        self.assertTrue(t.connection.left)
+        t.session.closed(1000, "")
+        self.assertTrue(t.session.done.called)
+        self.assertEqual(
+            t.session.problem, "the server is stopping: try again once it is back"
+        )
 
 
 class RebuyAndHistoryTests(SynchronousTestCase):

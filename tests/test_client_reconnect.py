@@ -410,3 +410,97 @@ class DrawingTests(AppTestCase):
             overlay = view.draw_history(surface, listed)
             self.assertTrue(surface.get_rect().contains(overlay), size)
             view.draw_start(surface, form, 0.0)
+
+
+SHUTDOWN = {"type": "shutdown", "seconds": 60.0}
+STOPPING_NOTICE = "The server is stopping: finishing this round, back when it restarts"
+
+
+class ServerRestartTests(AppTestCase):
+    """The server stops (``shutdown``, then 1001): the app says so, waits
+    longer than after a drop, and sits back down once it is back."""
+
+    # ann seated mid-hand, as ReconnectTests seats her.
+    seated = ReconnectTests.seated
+
+    def stopped(self):
+        h = self.seated()
+        h.connection.hear(SHUTDOWN)
+        self.assertTrue(h.app.model.server_stopping)
+        self.assertEqual(
+            view.status_text(h.app.model),
+            (f"Table 1, seat 1 as ann  ·  {STOPPING_NOTICE}", True),
+        )
+        # The round under way goes on.
+        self.assertTrue(h.app.model.can_act())
+        h.app.frame()
+        self.assertEqual(h.app.frame_errors, 0)
+        h.connection.hear(Disconnected(1001, "the server is stopping"))
+        self.assertEqual(h.app.model.connection, RECONNECTING)
+        self.assertEqual(
+            view.status_text(h.app.model, h.clock.seconds()),
+            ("Waiting for the server to come back: trying again in 1 s …  (R: now)",
+             True),
+        )  # fmt: skip
+        return h
+
+    def fail_for(self, h, seconds):
+        until = h.clock.seconds() + seconds
+        while h.app.model.connection == RECONNECTING and h.clock.seconds() < until:
+            h.clock.advance(h.app.model.retry_at - h.clock.seconds())
+            self.assertTrue(
+                view.status_text(h.app.model)[0].startswith(
+                    "Waiting for the server to come back: connecting to"
+                )
+            )
+            h.connection.hear(Disconnected(None, "cannot connect: refused"))
+
+    def test_it_sits_back_down_when_the_server_is_back(self):
+        h = self.stopped()
+        self.fail_for(h, 300)
+        self.assertEqual(h.app.model.connection, RECONNECTING)
+        h.clock.advance(h.app.model.retry_at - h.clock.seconds())
+        # The restarted server doesn't know the token: the name sits down.
+        h.connection.hear(Connected(), {"type": "auth"})
+        h.connection.hear({"type": "error", "status_code": 401, "message": "gone"})
+        self.assertEqual(h.connection.sent, [AUTH_TOKEN, AUTH_NAME])
+        h.connection.hear({**SEATED_ID, "client_id": 9})
+        model = h.app.model
+        self.assertEqual(model.connection, SEATED)
+        self.assertFalse(model.server_stopping)
+        self.assertNotIn("stopping", view.status_text(model)[0])
+        self.assertFalse(h.app.rejoin.server_stopping)
+
+    def test_a_server_still_stopping_is_tried_again(self):
+        h = self.stopped()
+        h.clock.advance(h.app.model.retry_at - h.clock.seconds())
+        h.connection.hear(Connected(), {"type": "auth"})
+        h.connection.hear({"type": "error", "status_code": 401, "message": "gone"})
+        h.connection.hear(
+            {"type": "error", "status_code": 503,
+             "message": "the server is stopping: try again soon"}
+        )  # fmt: skip
+        self.assertIsNotNone(h.connection.closing)
+        self.assertEqual(h.app.model.connection, RECONNECTING)
+        attempts = len(h.connections)
+        h.clock.advance(h.app.model.retry_at - h.clock.seconds())
+        self.assertEqual(len(h.connections), attempts + 1)
+
+    def test_a_close_going_away_alone_waits_as_long(self):
+        h = self.seated()
+        h.connection.hear(Disconnected(1001, "the server is stopping"))
+        self.assertTrue(h.app.model.server_stopping)
+        self.fail_for(h, 300)
+        self.assertEqual(h.app.model.connection, RECONNECTING)
+
+    def test_it_gives_up_after_ten_minutes(self):
+        h = self.stopped()
+        start = h.clock.seconds()
+        self.fail_for(h, 700)
+        self.assertLessEqual(h.clock.seconds() - start, 600)
+        self.assertEqual(h.app.model.connection, DISCONNECTED)
+        self.assertEqual(
+            view.status_text(h.app.model)[0],
+            "Disconnected: the server did not come back within 600 s. "
+            "Press R to reconnect.",
+        )

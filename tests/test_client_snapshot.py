@@ -380,7 +380,8 @@ class RebuyAndHistoryTests(SynchronousTestCase):
 
     def test_the_account_types(self):
         self.assertEqual(
-            ACCOUNT_TYPES, {"snapshot", "away", "back", "rebuy", "history"}
+            ACCOUNT_TYPES,
+            {"snapshot", "away", "back", "rebuy", "history", "shutdown"},
         )
 
 

@@ -3,7 +3,7 @@
     blackjack-client [URL] [--name NAME] [--password PASSWORD]
                      [--table N | --watch N | --lobby]
                      [--autoplay [--strategy basic]] [--rounds N]
-                     [--screenshot PATH]
+                     [--screenshot PATH] [--cafile PATH]
 
 One thread: Twisted's reactor runs everything. The WebSocket (``net``) feeds
 the model's reducer; a ``LoopingCall`` about 60 times a second (``window``)
@@ -13,11 +13,17 @@ auto-player act (``blackjackd.bots``) and draws the model (``view``).
 A dropped connection is not the end of the game: the app comes back to its
 seat by itself, as ``blackjackd.bots.Rejoin`` says (the seat's token after a
 growing wait, else the name and password), and the ``snapshot`` the server
-sends then draws the table afresh.
+sends then draws the table afresh. A server that stops says so
+(``shutdown``): the round under way finishes, and after its close (1001) the
+app waits for it to come back, for longer than after a drop.
 
 Before sitting down the player may choose a table in the lobby (the
 server's ``GET /tables``, fetched by ``net.fetch_tables``), to sit at or to
 watch; a watcher sits down on the same connection.
+
+A ``wss://`` server's certificate is checked against the system's CAs, or
+those of ``--cafile`` (``blackjackd.trust``); the status line says in plain
+words why one is refused.
 
 ``ClientApp`` is the whole client but the window: it draws on whatever
 surface it is given and reads events from whatever source it is given, so
@@ -65,6 +71,7 @@ from blackjack_client.net import TableConnection, fetch_tables
 from blackjackd import wire
 from blackjackd.bots import (
     PASSWORD_VARIABLE,
+    STATUS_STOPPING,
     Backoff,
     BasicStrategyPolicy,
     Rejoin,
@@ -73,6 +80,7 @@ from blackjackd.bots import (
     table_url,
 )
 from blackjackd.casino import CasinoConfig
+from blackjackd.trust import CAFILE_HELP
 
 DEFAULT_URL = "ws://localhost:8888/websocket"
 #: The least often the screen is redrawn when nothing happens (countdowns).
@@ -99,12 +107,18 @@ Fetch = Callable[[str], defer.Deferred[wire.Tables]]
 TABLE_REFUSALS = (404, 507)
 
 
-def _new_connection(url: str, listener: Callable[[Message], None]) -> TableConnection:
-    return TableConnection(url, listener)
+def _connector(cafile: str | None) -> Connect:
+    def connect(url: str, listener: Callable[[Message], None]) -> TableConnection:
+        return TableConnection(url, listener, cafile=cafile)
+
+    return connect
 
 
-def _fetch_tables(url: str) -> defer.Deferred[wire.Tables]:
-    return fetch_tables(url)
+def _fetcher(cafile: str | None) -> Fetch:
+    def fetch(url: str) -> defer.Deferred[wire.Tables]:
+        return fetch_tables(url, cafile=cafile)
+
+    return fetch
 
 
 @lru_cache(maxsize=8)
@@ -133,13 +147,14 @@ class ClientApp:
         on_resize: Callable[[tuple[int, int]], None] = lambda size: None,
         config_file: Path | None = None,
         autoplay_delay: float = AUTOPLAY_DELAY,
-        connect: Connect = _new_connection,
+        connect: Connect | None = None,
         backoff: Backoff | None = None,
         draw: Callable[[], float] = random.random,
         table: int | None = None,
         watch: int | None = None,
         lobby: bool = False,
-        fetch: Fetch = _fetch_tables,
+        fetch: Fetch | None = None,
+        cafile: str | None = None,
     ) -> None:
         self.clock = clock
         self.surface = surface
@@ -152,7 +167,8 @@ class ClientApp:
         self.rounds = rounds
         self.screenshot = screenshot
         self.config_file = config_file
-        self._connect = connect
+        # wss:// servers are checked against cafile's CAs, else the system's.
+        self._connect = connect or _connector(cafile)
         self.url = url or DEFAULT_URL
         self.name = name or ""
         self._backoff = backoff
@@ -162,7 +178,7 @@ class ClientApp:
         #: The table to watch on connecting, until seated.
         self.watch_table = watch
         self._show_lobby = lobby
-        self._fetch = fetch
+        self._fetch = fetch or _fetcher(cafile)
         #: The lobby, while it is shown.
         self.lobby: Lobby | None = None
         self._lobby_asked = 0
@@ -260,6 +276,10 @@ class ClientApp:
             self._send(again)
         elif isinstance(message, wire.Error) and self._sign_in_refused():
             self._refused(message)
+        elif isinstance(message, wire.Error) and self._not_back_yet(message):
+            # Coming back to a server still stopping: try again after a wait.
+            self._close()
+            self._lost(Disconnected(None, message.message))
         elif isinstance(message, wire.Error) and self._table_refused(message):
             table = self.table
             self.watch_table = self.table = self.rejoin.table = None
@@ -278,6 +298,14 @@ class ClientApp:
 
     def _sign_in_refused(self) -> bool:
         return self.rejoin.stopped is not None and self.model.connection != SEATED
+
+    def _not_back_yet(self, error: wire.Error) -> bool:
+        """A seat had before, asked for again of a server still stopping."""
+        return (
+            error.status_code == STATUS_STOPPING
+            and self.rejoin.seated
+            and self.model.connection != SEATED
+        )
 
     def _table_refused(self, error: wire.Error) -> bool:
         """The table chosen is none, or has no place: sitting down (not as
@@ -319,7 +347,8 @@ class ClientApp:
             if self.rejoin.stopped is not None and self.form is None:
                 self.model = reduce(self.model, GaveUp(self.rejoin.stopped), now)
             return
-        self.model = reduce(self.model, Retrying(at=now + delay), now)
+        retrying = Retrying(now + delay, server_stopping=self.rejoin.server_stopping)
+        self.model = reduce(self.model, retrying, now)
         self._retry = self.clock.callLater(delay, self._come_back)
 
     def _come_back(self) -> None:
@@ -672,6 +701,7 @@ def parse_args(
     parser.add_argument(
         "--rounds", type=_positive, metavar="N", help="quit after N rounds"
     )
+    parser.add_argument("--cafile", metavar="PATH", help=CAFILE_HELP)
     parser.add_argument(
         "--screenshot",
         type=Path,

@@ -26,11 +26,18 @@ from twisted.internet.interfaces import (
 )
 from twisted.internet.protocol import Protocol
 from twisted.python.failure import Failure
-from twisted.web.client import Agent, readBody
-from twisted.web.iweb import UNKNOWN_LENGTH
+from twisted.web.client import (
+    Agent,
+    ResponseFailed,
+    ResponseNeverReceived,
+    readBody,
+)
+from twisted.web.iweb import UNKNOWN_LENGTH, IPolicyForHTTPS
+from zope.interface import implementer
 
 from blackjack_client.model import Connected, Disconnected, Message
 from blackjackd.bots import MAX_TABLES_BODY, decode_tables, tables_url
+from blackjackd.trust import TLSCheck, TrustError, client_tls
 from blackjackd.wire import Request, Tables, encode
 
 Listener = Callable[[Message], None]
@@ -96,6 +103,11 @@ class TableClientProtocol(WebSocketClientProtocol):
         self.factory.connection._closed(code, reason or "")
 
     def connectionLost(self, reason: Failure) -> None:  # type: ignore[override]
+        check = self.factory.connection._tls
+        problem = None if check is None else check.problem(reason)
+        if problem is not None:
+            # Before autobahn's 1006: a refused certificate is the reason.
+            self.factory.connection._closed(None, problem)
         super().connectionLost(reason)
         # The TCP connection is gone: only now is a close complete.
         self.factory.connection._closed(None, "connection lost")
@@ -112,7 +124,11 @@ class TableConnection:
     """One WebSocket connection to a blackjackd server."""
 
     def __init__(
-        self, url: str, listener: Listener, reactor: IReactorCore | None = None
+        self,
+        url: str,
+        listener: Listener,
+        reactor: IReactorCore | None = None,
+        cafile: str | None = None,
     ) -> None:
         if reactor is None:
             from twisted.internet import reactor as default_reactor
@@ -120,6 +136,10 @@ class TableConnection:
             reactor = default_reactor
         self._reactor = reactor
         self.url = url
+        #: The CA certificates a wss:// server's must chain to (None: the
+        #: system's).
+        self.cafile = cafile
+        self._tls: TLSCheck | None = None
         self._listener = listener
         self._protocol: TableClientProtocol | None = None
         self._attempt: Deferred[Any] | None = None
@@ -149,11 +169,15 @@ class TableConnection:
                 self._reactor, factory.host, factory.port, timeout=CONNECT_TIMEOUT
             )
             if factory.isSecure:
-                from twisted.internet.ssl import optionsForClientTLS
-
-                # Verified against the system's CAs, for the URL's host name.
-                endpoint = wrapClientTLS(optionsForClientTLS(factory.host), endpoint)
-        except Exception as failed:  # e.g. wss:// without TLS support installed
+                # Verified against the system's CAs (or --cafile's), for the
+                # URL's host name.
+                self._tls = client_tls(factory.host, self.cafile)
+                endpoint = wrapClientTLS(self._tls, endpoint)
+        except TrustError as failed:  # no TLS support, or a bad --cafile
+            self._closed(None, str(failed))
+            self._gone()
+            return
+        except Exception as failed:
             self._closed(None, f"cannot connect: {failed}")
             self._gone()
             return
@@ -232,22 +256,58 @@ class TablesUnavailable(Exception):
     """The server's list of tables couldn't be had; the message says why."""
 
 
-def fetch_tables(url: str, reactor: IReactorCore | None = None) -> Deferred[Tables]:
+def fetch_tables(
+    url: str, reactor: IReactorCore | None = None, cafile: str | None = None
+) -> Deferred[Tables]:
     """The tables of the server whose WebSocket address is ``url``, from
-    ``GET /tables`` on its host and port; fails with ``TablesUnavailable``
+    ``GET /tables`` on its host and port (over HTTPS for wss://, trusting
+    ``cafile``'s CAs or the system's); fails with ``TablesUnavailable``
     saying why not (never anything else)."""
     if reactor is None:
         from twisted.internet import reactor as default_reactor
 
         reactor = default_reactor
-    asked = Deferred.fromCoroutine(_fetch(url, reactor))
+    asked = Deferred.fromCoroutine(_fetch(url, reactor, _Trust(cafile)))
     asked.addTimeout(FETCH_TIMEOUT, IReactorTime(reactor))
     return asked.addErrback(_unavailable)
 
 
-async def _fetch(url: str, reactor: IReactorCore) -> Tables:
-    agent = Agent(reactor, connectTimeout=CONNECT_TIMEOUT)
-    response = await agent.request(b"GET", tables_url(url).encode("ascii"))
+@implementer(IPolicyForHTTPS)
+class _Trust:
+    """HTTPS checked as the WebSocket is (``blackjackd.trust``), keeping
+    each check to explain a refused certificate."""
+
+    def __init__(self, cafile: str | None) -> None:
+        self.cafile = cafile
+        self.checks: list[TLSCheck] = []
+
+    def creatorForNetloc(self, hostname: bytes, port: int) -> TLSCheck:
+        check = client_tls(hostname.decode("ascii"), self.cafile)
+        self.checks.append(check)
+        return check
+
+    def problem(self, failed: Exception) -> str | None:
+        """What was wrong with the server's certificate, if that is why
+        ``failed``."""
+        for reason in getattr(failed, "reasons", None) or []:
+            for check in self.checks:
+                problem = check.problem(reason)
+                if problem is not None:
+                    return problem
+        return None
+
+
+async def _fetch(url: str, reactor: IReactorCore, trust: _Trust) -> Tables:
+    agent = Agent(reactor, contextFactory=trust, connectTimeout=CONNECT_TIMEOUT)
+    try:
+        response = await agent.request(b"GET", tables_url(url).encode("ascii"))
+    except TrustError as failed:
+        raise TablesUnavailable(str(failed)) from None
+    except (ResponseNeverReceived, ResponseFailed) as failed:
+        problem = trust.problem(failed)
+        if problem is None:
+            raise
+        raise TablesUnavailable(problem) from None
     if response.code != HTTP_OK:
         response.deliverBody(_Discard())
         raise TablesUnavailable(f"no list of tables here ({response.code})")

@@ -64,6 +64,7 @@ def run(reactor: IReactorCore, argv: list[str]) -> defer.Deferred[Any]:
         table=args.table,
         watch=args.watch,
         lobby=args.lobby,
+        cafile=args.cafile,
         config_file=config.config_path(),
     )
     # Ctrl-C stops the reactor: close the WebSocket properly first.

@@ -1,6 +1,7 @@
 """The messages of accounts and kept seats, at either kind of table: the
 table afresh after coming back (``snapshot``), players away and back, the
-rebuy and the history."""
+rebuy and the history; and the server stopping (``shutdown``), after which
+the client waits for it to come back."""
 
 from __future__ import annotations
 
@@ -58,6 +59,10 @@ def on_history(model: Model, message: wire.History, now: float) -> Model:
     return replace(model, history=message.rounds)
 
 
+def on_shutdown(model: Model, message: wire.Shutdown, now: float) -> Model:
+    return replace(model, server_stopping=True)
+
+
 #: The messages of accounts and kept seats, by class.
 ACCOUNT_HANDLERS: dict[type[wire.ServerMessage], Handler] = {
     wire.Snapshot: on_snapshot,
@@ -65,4 +70,5 @@ ACCOUNT_HANDLERS: dict[type[wire.ServerMessage], Handler] = {
     wire.Back: on_back,
     wire.Rebuy: on_rebuy,
     wire.History: on_history,
+    wire.Shutdown: on_shutdown,
 }

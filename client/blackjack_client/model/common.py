@@ -66,6 +66,7 @@ def on_id(model: Model, message: wire.Id, now: float) -> Model:
         connection=SEATED,
         resuming=False,
         watching=None,
+        server_stopping=False,
         my_id=my_id,
         my_name=username,
         table=message.table,

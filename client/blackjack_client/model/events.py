@@ -52,9 +52,12 @@ class Sent:
 @dataclass(frozen=True)
 class Retrying:
     """The connection dropped; the client connects again at ``at`` (on the
-    reducer's clock) to come back to its seat."""
+    reducer's clock) to come back to its seat; ``server_stopping``: the
+    server went away to restart (it said ``shutdown``, or closed with 1001),
+    and the client waits longer for it."""
 
     at: float
+    server_stopping: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,12 @@ def reduce_local(model: Model, event: LocalEvent) -> Model:
     if isinstance(event, Sent):
         return replace(model, awaiting=event.action, error=None)
     if isinstance(event, Retrying):
-        return replace(model, connection=RECONNECTING, retry_at=event.at)
+        return replace(
+            model,
+            connection=RECONNECTING,
+            retry_at=event.at,
+            server_stopping=model.server_stopping or event.server_stopping,
+        )
     if isinstance(event, GaveUp):
         return replace(
             model, connection=DISCONNECTED, close_reason=event.reason, retry_at=None

@@ -232,6 +232,9 @@ class Model:
     history: tuple[wire.HistoryRound, ...] | None = None
     #: The table watched without a seat (``watching``), until seated.
     watching: int | None = None
+    #: The server said it is stopping (``shutdown``): the round finishes,
+    #: then the client waits for it to come back, until seated again.
+    server_stopping: bool = False
 
     def cleared(self) -> Model:
         """This model with the table forgotten: only what the client keeps

@@ -42,6 +42,9 @@ from blackjack_client.view.theme import (
 )
 from blackjackd import wire
 
+#: The status line's word once the server says it is stopping.
+SERVER_STOPPING = "The server is stopping: finishing this round, back when it restarts"
+
 
 def status_text(model: Model, now: float = 0.0) -> tuple[str, bool]:
     """The status line at ``now``, and whether it reports a problem."""
@@ -50,8 +53,19 @@ def status_text(model: Model, now: float = 0.0) -> tuple[str, bool]:
         return "Not connected", False
     if model.connection == RECONNECTING:
         left = seconds_left(model.retry_at, now) or 0
+        if model.server_stopping:
+            return (
+                f"Waiting for the server to come back: trying again in {left} s "
+                "…  (R: now)",
+                True,
+            )
         return f"Connection lost, reconnecting in {left} s …  (R: now)", True
     if model.connection == CONNECTING:
+        if model.resuming and model.server_stopping:
+            return (
+                f"Waiting for the server to come back: connecting to {model.url} …",
+                True,
+            )
         if model.resuming:
             return f"Connection lost, reconnecting to {model.url} …", True
         return f"Connecting to {model.url} …", False
@@ -77,6 +91,8 @@ def status_text(model: Model, now: float = 0.0) -> tuple[str, bool]:
     if me is not None and me.seat is not None:
         where += f", seat {me.seat + 1}"
     text = f"{where} as {model.my_name or 'you'}"
+    if model.server_stopping:
+        return f"{text}  ·  {SERVER_STOPPING}", True
     if error:
         return f"{text}  ·  Server says: {error}", True
     if model.notice:
