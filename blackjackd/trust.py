@@ -9,7 +9,7 @@ the handshake fails, ``problem(reason)`` can say in a player's words what
 was wrong with the certificate ("the server's certificate is for
 evil.example, not localhost").
 
-TLS needs pyOpenSSL and service_identity (``pip install 'twisted[tls]'``);
+TLS needs pyOpenSSL and service_identity (``pip install 'blackjackd[tls]'``);
 without them ``client_tls`` raises ``TrustError`` saying so, and this
 module still imports.
 """
@@ -35,7 +35,8 @@ try:
     )
 except ImportError:  # pragma: no cover - the tests run with TLS installed
     TLS_MISSING: str | None = (
-        "wss:// needs TLS support, which is not installed: pip install 'twisted[tls]'"
+        "wss:// needs TLS support, which is not installed: "
+        "pip install 'blackjackd[tls]'"
     )
 else:
     TLS_MISSING = None

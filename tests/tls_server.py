@@ -9,8 +9,6 @@ and a self-signed one for ``evil.example``. ``TLSLiveServer`` is
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,56 +17,13 @@ from twisted.protocols.policies import WrappingFactory
 from twisted.protocols.tls import TLSMemoryBIOFactory
 
 from blackjackd.testing import LiveServer
+from blackjackd.testing.certificates import issue, pem
 from blackjackd.trust import TLS_MISSING
 
 if TLS_MISSING is None:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
     from twisted.internet.ssl import PrivateCertificate
 
 SKIP = None if TLS_MISSING is None else f"TLS is not installed ({TLS_MISSING})"
-
-
-def _certificate(
-    common_name: str,
-    names: list[Any],
-    issuer: tuple[Any, Any] | None = None,
-    ca: bool = False,
-) -> tuple[Any, Any]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    signer, signer_name = (
-        (key, subject) if issuer is None else (issuer[1], issuer[0].subject)
-    )
-    now = datetime.datetime.now(datetime.timezone.utc)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(signer_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if names:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName(names), critical=False
-        )
-    return builder.sign(signer, hashes.SHA256()), key
-
-
-def _pem(certificate: Any, key: Any = None) -> bytes:
-    pem = certificate.public_bytes(serialization.Encoding.PEM)
-    if key is not None:
-        pem += key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    return pem
 
 
 class Certificates:
@@ -77,23 +32,11 @@ class Certificates:
     def __init__(self) -> None:
         self._directory = tempfile.TemporaryDirectory(prefix="blackjackd-tls-")
         self.directory = Path(self._directory.name)
-        ca = _certificate("blackjackd test CA", [], ca=True)
-        self.cafile = self._write("ca.pem", _pem(ca[0]))
-        local = _certificate(
-            "localhost",
-            [
-                x509.DNSName("localhost"),
-                x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-            ],
-            issuer=ca,
-        )
-        self.localhost = _pem(*local)
-        self.evil_signed = _pem(
-            *_certificate("evil.example", [x509.DNSName("evil.example")], issuer=ca)
-        )
-        self.evil_self_signed = _pem(
-            *_certificate("evil.example", [x509.DNSName("evil.example")])
-        )
+        ca = issue("blackjackd test CA", authority=True)
+        self.cafile = self._write("ca.pem", pem(ca[0]))
+        self.localhost = pem(*issue("localhost", ("localhost", "127.0.0.1"), ca))
+        self.evil_signed = pem(*issue("evil.example", ("evil.example",), ca))
+        self.evil_self_signed = pem(*issue("evil.example", ("evil.example",)))
 
     def _write(self, name: str, pem: bytes) -> str:
         path = self.directory / name
