@@ -460,8 +460,8 @@ def _check_endpoint(option: str, description: str) -> None:
         ) from None
     except Exception as parse_error:
         # Parsing can fail in many ways: a typo (ValueError, KeyError), a
-        # missing or unreadable key file (OSError, OpenSSL's errors). Each is the operator's mistake, so a
-        # usage message, not a traceback.
+        # missing or unreadable key file (OSError, OpenSSL's errors). Each
+        # is the operator's mistake, so a usage message, not a traceback.
         raise usage.UsageError(
             f"--{option}: {description!r} is not a server endpoint: {parse_error}"
         ) from None
