@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from twisted.application import strports
+from twisted.application.internet import StreamServerEndpointService
 from twisted.application.service import IService, MultiService
 from twisted.internet.endpoints import serverFromString
+from twisted.internet.error import CannotListenError
 from twisted.internet.threads import deferToThread
 from twisted.logger import Logger
 from twisted.python import usage
@@ -129,7 +131,8 @@ class Options(usage.Options):
             "p",
             "tcp:8888",
             "Listening endpoint, as a Twisted endpoint string "
-            "(e.g. tcp:8888:interface=127.0.0.1, ssl:8443:privateKey=key.pem).",
+            "(e.g. tcp:8888:interface=127.0.0.1, "
+            "ssl:8443:privateKey=key.pem:certKey=cert.pem).",
         ],
         [
             "metrics-port",
@@ -463,11 +466,16 @@ def _check_endpoint(option: str, description: str) -> None:
     # (twistd installs its reactor after reading options).
     try:
         serverFromString(None, description)
+    except ImportError as no_tls:
+        # ssl: without pyOpenSSL (or service_identity).
+        raise usage.UsageError(
+            f"--{option}: {description!r} is not a server endpoint without "
+            f"TLS support: install blackjackd[tls] ({no_tls})"
+        ) from None
     except Exception as parse_error:
-        # Parsing can fail in many ways: a typo (ValueError, KeyError), ssl:
-        # without pyOpenSSL (ImportError), a missing or unreadable key file
-        # (OSError, OpenSSL's errors). Each is the operator's mistake, so a
-        # usage message, not a traceback.
+        # Parsing can fail in many ways: a typo (ValueError, KeyError), a
+        # missing or unreadable key file (OSError, OpenSSL's errors). Each
+        # is the operator's mistake, so a usage message, not a traceback.
         raise usage.UsageError(
             f"--{option}: {description!r} is not a server endpoint: {parse_error}"
         ) from None
@@ -492,6 +500,54 @@ def _port_number(description: str) -> int | None:
         return None if number is None else int(number)
     except ValueError:
         return None
+
+
+class CannotListen(Exception):
+    """An endpoint the server can't listen on (taken, no permission)."""
+
+
+class Listening(StreamServerEndpointService):
+    """Listens on an endpoint string's endpoint as the service starts. One
+    that can't be listened on stops the start, with one line rather than a
+    traceback: a server nobody can reach must not run on."""
+
+    def __init__(self, description: str, factory: Any, reactor: Any) -> None:
+        super().__init__(serverFromString(reactor, description), factory)
+        self.description = description
+        # Fail in privilegedStartService, before the reactor runs, rather
+        # than in a log line of a server that runs on.
+        self._raiseSynchronously = True
+
+    def privilegedStartService(self) -> None:
+        try:
+            super().privilegedStartService()
+        except CannotListenError as failure:
+            # An exception, not SystemExit: a daemonizing twistd tells its
+            # waiting parent of exceptions only (and removes its pid file).
+            # The hook keeps the traceback out of the log and the terminal.
+            sys.excepthook = _one_line(sys.excepthook)
+            raise CannotListen(
+                f"cannot listen on {self.description}: {_why(failure.socketError)}"
+            ) from None
+
+
+def _why(error: object) -> str:
+    """``address already in use``, from ``[Errno 98] Address already in use``."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror[0].lower() + error.strerror[1:]
+    return str(error)
+
+
+def _one_line(previous: Callable[..., Any]) -> Callable[..., Any]:
+    """An exception hook that prints ``CannotListen`` as one line."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        if isinstance(value, CannotListen):
+            print(f"blackjackd: {value}", file=sys.stderr)
+        else:
+            previous(kind, value, tb)
+
+    return hook
 
 
 def makeService(config: Options) -> IService:
@@ -552,18 +608,6 @@ def makeService(config: Options) -> IService:
         metrics=metrics,
     )
     service = MultiService()
-    LobbyService(
-        lobby,
-        sessions,
-        bank,
-        database,
-        factory=factory,
-        drain_timeout=config["drain-timeout"],
-        signals=True,
-    ).setServiceParent(service)
-    # A strports service: a port that can't be listened on (taken, no
-    # permission) stops twistd at start-up rather than leaving a server
-    # running that nobody can reach.
     apart = config["metrics-port"] is not None
     site = build_site(
         factory,
@@ -578,9 +622,21 @@ def makeService(config: Options) -> IService:
         max_connections=config["max-connections"],
         max_pending_per_address=config["pending-per-address"],
     )
-    strports.service(config["port"], guarded, reactor).setServiceParent(service)
+    # The ports first: one that can't be listened on stops the start before
+    # the lobby starts the database's threads (which would keep ``twist``
+    # from exiting).
+    Listening(config["port"], guarded, reactor).setServiceParent(service)
     if apart:
-        strports.service(
+        Listening(
             config["metrics-port"], metrics_site(metrics.registry), reactor
         ).setServiceParent(service)
+    LobbyService(
+        lobby,
+        sessions,
+        bank,
+        database,
+        factory=factory,
+        drain_timeout=config["drain-timeout"],
+        signals=True,
+    ).setServiceParent(service)
     return service

@@ -59,6 +59,13 @@ class HealthResource(Resource):
         request.setHeader(b"cache-control", b"no-store")
         return json.dumps(body).encode() + b"\n"
 
+    def render_HEAD(self, request: Request) -> bytes:
+        # GET's headers and length without its body: a body returned for
+        # HEAD costs a warning in the log at each check.
+        body = self.render_GET(request)
+        request.setHeader(b"content-length", b"%d" % len(body))
+        return b""
+
 
 class TablesResource(Resource):
     """``/tables``: every table, its seats, watchers and rules, as JSON

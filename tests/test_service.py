@@ -13,6 +13,7 @@ from twisted.internet.endpoints import UNIXClientEndpoint
 from twisted.python import usage
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
+from blackjackd import tap
 from blackjackd.casino import CasinoConfig
 from blackjackd.casino_table import CasinoTable
 from blackjackd.service import LobbyService
@@ -176,6 +177,20 @@ class ServiceTests(SynchronousTestCase):
             case = " ".join(args)
             refused = self.assertRaises(usage.UsageError, Options().parseOptions, args)
             self.assertIn(complaint, str(refused), f"{case}: says {complaint!r}")
+
+    def test_ssl_without_tls_support_names_the_extra(self):
+        """``ssl:`` without pyOpenSSL: the usage error says what to install."""
+
+        def no_tls(reactor: object, description: str) -> None:
+            raise ModuleNotFoundError("No module named 'OpenSSL'")
+
+        self.patch(tap, "serverFromString", no_tls)
+        port = "ssl:8443:privateKey=key.pem:certKey=cert.pem"
+        refused = self.assertRaises(
+            usage.UsageError, Options().parseOptions, ["--port", port]
+        )
+        self.assertIn("install blackjackd[tls]", str(refused))
+        self.assertIn(f"--port: {port!r}", str(refused))
 
 
 class DatabaseStartTests(SynchronousTestCase):

@@ -151,32 +151,50 @@ class CommandLineTests(SynchronousTestCase):
             self.assertIn(complaint, output, f"{case}: says {complaint!r}")
             self.assertNotIn("Traceback", output, f"{case}: no traceback")
 
-    def test_a_port_that_cannot_be_listened_on_stops_twistd(self):
-        """A port that is taken stops twistd at once, with an error."""
-        # Hold a loopback port, then ask twistd for it: it must exit with an
-        # error at once, not run on without a listening socket.
+    def _listen_where_taken(self, *command: str) -> tuple[int, str, str]:
+        """Run ``command`` (twistd or twist, up to ``blackjack``) on a
+        loopback port that is taken: its exit code, stdout and stderr."""
         with socket.socket() as taken:
             taken.bind(("127.0.0.1", 0))
             taken.listen()
             port = taken.getsockname()[1]
             result = subprocess.run(
-                [
-                    *_command("twistd"),
-                    "--nodaemon",
-                    "--pidfile=",
-                    "--logfile=-",
-                    "blackjack",
-                    f"--port=tcp:{port}:interface=127.0.0.1",
-                ],
+                [*command, f"--port=tcp:{port}:interface=127.0.0.1"],
                 capture_output=True,
                 text=True,
                 env=_environment(),
                 cwd=scratch_directory(self),
                 timeout=60,
             )
-        output = result.stdout + result.stderr
-        self.assertNotEqual(result.returncode, 0, output)
-        self.assertIn("Couldn't listen on 127.0.0.1:", output, "twistd says why")
+        line = (
+            f"blackjackd: cannot listen on tcp:{port}:interface=127.0.0.1: "
+            "address already in use"
+        )
+        return result.returncode, result.stdout + result.stderr, line
+
+    def test_a_port_that_cannot_be_listened_on_stops_twistd(self):
+        """A port that is taken stops twistd at once, with one line."""
+        # It must exit with an error at once, not run on without a listening
+        # socket, and say why in one line rather than a traceback.
+        directory = scratch_directory(self)
+        code, output, line = self._listen_where_taken(
+            *_command("twistd"),
+            "--nodaemon",
+            f"--pidfile={directory / 'twistd.pid'}",
+            "--logfile=-",
+            "blackjack",
+        )
+        self.assertNotEqual(code, 0, output)
+        self.assertIn(line, output)
+        self.assertNotIn("Traceback", output)
+        self.assertFalse((directory / "twistd.pid").exists(), "no pid file left")
+
+    def test_a_port_that_cannot_be_listened_on_stops_twist(self):
+        """``twist`` too: one line on stderr, and it exits (the database's
+        threads haven't started)."""
+        code, output, line = self._listen_where_taken(*_command("twist"), "blackjack")
+        self.assertNotEqual(code, 0, output)
+        self.assertEqual(output.strip(), line)
 
 
 class _ServerProcess(protocol.ProcessProtocol):
