@@ -633,7 +633,11 @@ class TerminalSession:
         if isinstance(message, wire.Error) and not self._seated:
             if self._refused(message):
                 return
-        if isinstance(message, wire.RoundOver) and self._seated:
+        if isinstance(message, wire.RoundOver) and any(
+            result.id == self.notes.my_id for result in message.results
+        ):
+            # A round counts once you were dealt into it, not one you
+            # watched from your seat while waiting for the next deal.
             self.rounds += 1
             if self.settings.rounds and self.rounds >= self.settings.rounds:
                 self.quit()

@@ -966,9 +966,17 @@ class EndingTests(SynchronousTestCase):
         session.opened(FakeConnection())
         session.received({"type": "auth"})
         session.received(CASINO_ID)
+        # A round played without you (you waited for the next deal) doesn't
+        # count; the one you were dealt into does.
         session.received(
             {"type": "round_over", "dealer": {"hand": ["TS"], "points": 10},
              "results": []}
+        )  # fmt: skip
+        self.assertFalse(session.connection.left)
+        session.received(
+            {"type": "round_over", "dealer": {"hand": ["TS", "7C"], "points": 17},
+             "results": [{"id": 7, "hand": ["TC", "9D"], "points": 19,
+                          "result": "win"}]}
         )  # fmt: skip
         self.assertTrue(session.connection.left)
         session.closed(1000, "")
