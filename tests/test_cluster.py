@@ -288,8 +288,41 @@ class ClusterTests(TestCase):
         self.assertLessEqual({row[0] for row in refunds}, open_rounds)
         await self._finish(cluster, bots)
 
+    async def _sign_in(self, cluster: Cluster, name: str, table: int) -> Any:
+        client = await open_client(reactor, cluster.port, f"/websocket?table={table}")
+        self.assertEqual(await client.next(), {"type": "auth"})
+        client.send({"type": "auth", "data": {"username": name, "password": PASSWORD}})
+        hello = (await client.until("id"))[-1]
+        return client, hello
+
+    async def _one_seat_an_account(self, cluster: Cluster) -> None:
+        """Signing in at a table of another node moves the account there:
+        the first node closes its connection with 4001."""
+        holders = self._holders(cluster)
+        first_table = 1
+        other_table = next(t for t, n in holders.items() if n != holders[1])
+        first, hello = await self._sign_in(cluster, "zed", first_table)
+        try:
+            self.assertEqual(hello["balance"], STARTING_CHIPS)
+            second, again = await self._sign_in(cluster, "zed", other_table)
+            try:
+                first.closed.addTimeout(PATIENCE, reactor)
+                self.assertEqual(await first.closed, 4001)
+                self.assertEqual(again["balance"], STARTING_CHIPS)
+                seats = self._query(
+                    cluster,
+                    "SELECT node, table_no FROM account_seats s"
+                    " JOIN accounts a ON a.id = s.account_id WHERE a.name_key = 'zed'",
+                )
+                self.assertEqual(seats, [(holders[other_table], other_table)])
+            finally:
+                await second.close()
+        finally:
+            await first.close()
+
     async def test_a_drained_node_s_tables_move_without_a_refund(self) -> None:
         cluster, bots = await self._start()
+        await self._one_seat_an_account(cluster)
         holders = self._holders(cluster)
         victim = holders[1]
         moving = [bot for bot in bots if holders[bot.table] == victim]
