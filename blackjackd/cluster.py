@@ -121,7 +121,12 @@ class ClusterNode:
         self._loop.start(self.renew_every, now=True)
 
     def _renew(self) -> Deferred[None] | None:
-        if self._renewing or self.stopped:
+        if self.stopped:
+            return None
+        # Also while a renewal hangs (a database that doesn't answer):
+        # the leases run out all the same.
+        self._check_deadline()
+        if self._renewing:
             return None
         self._renewing = True
         started = self.clock.seconds()

@@ -6,7 +6,10 @@ stopping at once when their leases are lost."""
 from __future__ import annotations
 
 import random
+import subprocess
+from pathlib import Path
 from typing import Any
+from unittest import SkipTest
 
 from twisted.internet.defer import Deferred
 from twisted.internet.task import Clock
@@ -18,6 +21,7 @@ from blackjackd.lobby import Lobby
 from blackjackd.sessions import CLOSE_SIGNED_IN_ELSEWHERE, Sessions
 from blackjackd.store import Batch, Database, Movement, register
 from blackjackd.table import TableConfig
+from blackjackd.testing.cluster import haproxy_binary, haproxy_config
 from tests.scratch import scratch_directory
 from tests.test_store import HASH, new_round
 
@@ -151,6 +155,18 @@ class NodeTests(SynchronousTestCase):
         self.assertEqual(len(self.halted), 1)
         self.assertIn("lost its leases on tables [1]", self.halted[0][1])
 
+    def test_a_renewal_that_never_answers_stops_the_node_in_time(self) -> None:
+        self.a.start()
+        self.place(self.a, 1)
+        hung: Deferred[Any] = Deferred()
+        self.a.database.renew = lambda *args: hung  # type: ignore[method-assign]
+        self.clock.advance(LEASE / 4)
+        self.clock.advance(LEASE / 4)
+        self.assertEqual(self.halted, [])
+        self.clock.advance(LEASE / 4)
+        self.assertEqual([name for name, _ in self.halted], ["a"])
+        self.assertIn("could not renew its leases in time", self.halted[0][1])
+
     def test_tables_lists_the_whole_cluster(self) -> None:
         self.a.start()
         self.b.start()
@@ -213,3 +229,40 @@ class NodeTests(SynchronousTestCase):
         self.successResultOf(Deferred.fromCoroutine(self.a.leave()))
         self.assertEqual(self.place(self.b, 1), 1)
         self.assertEqual(self.place(self.b, 3), 3)
+
+
+class ScaleDocumentTests(SynchronousTestCase):
+    """docs/scale.rst shows the HAProxy configuration the cluster's tests
+    run, and HAProxy takes it."""
+
+    DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "scale.rst"
+
+    def documented(self) -> str:
+        text = self.DOCUMENT.read_text()
+        block = text.split(".. code-block:: text\n\n", 1)[1]
+        lines = []
+        for line in block.splitlines():
+            if line and not line.startswith("    "):
+                break
+            lines.append(line[4:])
+        return "\n".join(lines).strip() + "\n"
+
+    def test_the_documented_config_is_the_tested_one(self) -> None:
+        expected = haproxy_config(
+            ":80",
+            [("node1", 8001), ("node2", 8002), ("node3", 8003)],
+            check_every="1s",
+            maxconn=50000,
+        )
+        self.assertEqual(self.documented(), expected)
+
+    def test_haproxy_takes_it(self) -> None:
+        binary = haproxy_binary()
+        if binary is None:
+            raise SkipTest("HAProxy is not installed (apt-get install haproxy)")
+        config = scratch_directory(self) / "haproxy.cfg"
+        config.write_text(self.documented())
+        checked = subprocess.run(
+            [binary, "-c", "-f", str(config)], capture_output=True, text=True
+        )
+        self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)

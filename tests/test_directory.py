@@ -8,7 +8,15 @@ import threading
 
 from twisted.trial.unittest import SynchronousTestCase
 
-from blackjackd.store import Batch, Connection, Movement, apply, connect, migrate
+from blackjackd.store import (
+    Batch,
+    BatchRejected,
+    Connection,
+    Movement,
+    apply,
+    connect,
+    migrate,
+)
 from blackjackd.store.directory import (
     claim_account,
     claim_table,
@@ -94,6 +102,19 @@ class DirectoryTestsMixin:
         statuses = dict(conn.execute("SELECT id, status FROM rounds").rows)
         self.assertEqual(statuses[elsewhere.round_id], "open")
         self.assertEqual(statuses[opened.round_id], "refunded")
+
+    def test_a_late_write_of_a_table_taken_over_is_refused_whole(self) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        claim_table(conn, 1, "a", 100.0, LEASE)
+        opened = new_round(table_no=1)
+        apply(conn, Batch([opened], [Movement(ann, -10, "bet", opened.round_id, 1)]))
+        claim_table(conn, 1, "b", 200.0, LEASE)  # a's lease ran out
+        late = Batch([opened], [Movement(ann, -20, "double", opened.round_id, 2)])
+        with self.assertRaises(BatchRejected):
+            apply(conn, late)
+        balance = conn.execute("SELECT balance FROM accounts WHERE id = ?", (ann,))
+        self.assertEqual(balance.scalar(), 1000)
 
     def test_a_released_table_moves_without_a_refund(self) -> None:
         conn = self.open(self.new_url())

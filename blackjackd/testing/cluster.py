@@ -55,14 +55,15 @@ def cluster_skip_reason() -> str | None:
 
 
 def haproxy_config(
-    port: int,
+    bind: str,
     nodes: Sequence[tuple[str, int]],
     host: str = "127.0.0.1",
     check_every: str = "500ms",
     maxconn: int = 4000,
 ) -> str:
     """The HAProxy 2.6 configuration of docs/scale.rst for ``nodes``
-    (``(name, port)`` on ``host``), listening on ``port``."""
+    (``(name, port)`` on ``host``), listening on ``bind`` (``ADDRESS:PORT``
+    or ``:PORT``)."""
     servers = "\n".join(
         f"    server {name} {host}:{node_port} check" for name, node_port in nodes
     )
@@ -86,7 +87,7 @@ defaults
     default-server inter {check_every} fall 2 rise 2
 
 frontend players
-    bind {host}:{port}
+    bind {bind}
     acl game path /websocket
     acl chose_a_table urlp(table) -m found
     use_backend by_table if game chose_a_table
@@ -237,7 +238,9 @@ class Cluster:
             self.port = free_port()
             config = self.directory / "haproxy.cfg"
             config.write_text(
-                haproxy_config(self.port, [(n.name, n.port) for n in self.nodes])
+                haproxy_config(
+                    f"127.0.0.1:{self.port}", [(n.name, n.port) for n in self.nodes]
+                )
             )
             binary = haproxy_binary()
             assert binary is not None, "HAProxy is installed"
