@@ -29,7 +29,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IReactorTime
 from twisted.internet.task import LoopingCall, deferLater
 from twisted.logger import Logger
@@ -39,7 +39,7 @@ from blackjackd.bank import Bank
 from blackjackd.errors import ActionRejected
 from blackjackd.lobby import Lobby
 from blackjackd.sessions import CLOSE_SIGNED_IN_ELSEWHERE, Session, Sessions
-from blackjackd.store import Database
+from blackjackd.store import Database, Refund
 from blackjackd.store.directory import Lease, TableClaim
 from blackjackd.wire import Tables, TableView
 from blackjackd.wire.hardened import _decode_object
@@ -91,6 +91,8 @@ class ClusterNode:
         self._halt = halt
         #: The tables this node plays.
         self.held: set[int] = set()
+        #: Tables it has let go of, until the database has them free.
+        self._releasing_tables: set[int] = set()
         #: Claims under way, by table: a second player waits for the first.
         self._claims: dict[int, list[Deferred[TableClaim]]] = {}
         #: Accounts being signed in here: not to be let go meanwhile.
@@ -146,7 +148,7 @@ class ClusterNode:
             for account_id in result.accounts_wanted:
                 self._let_account_go(account_id)
             for number in result.tables_wanted:
-                self._hand_over_if_idle(number)
+                self._hand_over(number)
             return self.database.live_leases(started)
 
         def read(leases: list[Lease]) -> None:
@@ -180,23 +182,34 @@ class ClusterNode:
     def _view_json(self, number: int) -> str:
         return json.dumps(self.lobby.table(number).view().as_dict())
 
-    def _hand_over_if_idle(self, number: int) -> None:
+    def _hand_over(self, number: int) -> None:
         """Another node is now where HAProxy sends table ``number``'s
-        players: let it have the table once nobody plays it here."""
+        players (this one was down when they came, say): let it have the
+        table once nobody sits, watches or plays there."""
         table = self.lobby.table(number)
-        if table.seats_taken or table.watchers or table.round_in_progress:
+        if number not in self.held or (
+            table.seats_taken or table.watchers or table.round_in_progress
+        ):
             return
-        if number not in self.held:
-            return
+        self._release(number)
+
+    def _release(self, number: int) -> None:
         self.held.discard(number)
+        # Not to be taken back here before the database has let it go.
+        self._releasing_tables.add(number)
         _logger.info(
             "handing table {table} over to the node that asks for it", table=number
         )
-        self.database.release_tables(self.name, frozenset({number})).addErrback(
+        # Once every chip its rounds moved is stored: the next node reads
+        # them, and refunds nothing.
+        stored = self.bank.written() if self.bank is not None else succeed(None)
+        stored.addCallback(
+            lambda _: self.database.release_tables(self.name, frozenset({number}))
+        ).addErrback(
             lambda failure: _logger.failure(
                 "releasing table {table}", failure, table=number
             )
-        )
+        ).addBoth(lambda _: self._releasing_tables.discard(number))
 
     # -- tables ----------------------------------------------------------------------
 
@@ -221,25 +234,30 @@ class ClusterNode:
             if number in self.held or number in elsewhere:
                 continue
             try:
-                await self.claim(number)
+                # Only looking: a table another node plays stays there.
+                await self.claim(number, want=False)
             except ActionRejected:
                 continue
             if candidate.has_free_seat:
                 return number
         raise ActionRejected(507, "all busy")
 
-    async def claim(self, number: int) -> None:
+    async def claim(self, number: int, want: bool = True) -> None:
         """Hold table ``number`` (``ActionRejected`` 503 if a live node
-        holds it)."""
+        holds it, which is asked to hand it over if ``want``)."""
         if number in self.held:
             return
+        if number in self._releasing_tables:
+            raise ActionRejected(
+                503, f"table {number} moves to another node: try again in a moment"
+            )
         mine: Deferred[TableClaim] = Deferred()
         waiting = self._claims.get(number)
         if waiting is None:
             self._claims[number] = [mine]
             now = self.clock.seconds()
             self.database.claim_table(
-                number, self.name, now, self.lease_seconds
+                number, self.name, now, self.lease_seconds, want
             ).addBoth(self._claimed, number)
         else:
             waiting.append(mine)
@@ -271,7 +289,10 @@ class ClusterNode:
         _logger.info(
             "node {node} plays table {table} now", node=self.name, table=number
         )
-        for refund in claim.refunds:
+        self._log_refunds(claim.refunds)
+
+    def _log_refunds(self, refunds: list[Refund]) -> None:
+        for refund in refunds:
             _logger.info(
                 "refunded {amount} chips of round {round_id} to account "
                 "{account_id}: the table's last node stopped before the "
@@ -279,7 +300,6 @@ class ClusterNode:
                 amount=refund.amount,
                 round_id=refund.round_id,
                 account_id=refund.account_id,
-                table=number,
             )
 
     def tables_view(self) -> Tables:
@@ -313,10 +333,12 @@ class ClusterNode:
         self._signing_in[account_id] = self._signing_in.get(account_id, 0) + 1
         deadline = self.clock.seconds() + self.account_wait
         while True:
-            holder = await self.database.claim_account(
+            claim = await self.database.claim_account(
                 account_id, self.name, table or 0, self.clock.seconds()
             )
+            holder = claim.holder
             if holder is None:
+                self._log_refunds(claim.refunds)
                 return
             if self.clock.seconds() >= deadline:
                 raise ActionRejected(

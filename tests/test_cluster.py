@@ -30,7 +30,8 @@ from blackjackd.testing import open_client, wait_for
 from blackjackd.testing.cluster import Cluster, _environment, cluster_skip_reason
 
 PASSWORD = "correct horse"
-STARTING_CHIPS = 500
+#: Enough that no bot goes broke (and sits out, and is stood up for it).
+STARTING_CHIPS = 100_000
 BET = 10
 TABLES = 4
 BOTS_PER_TABLE = 2
@@ -72,6 +73,8 @@ class Bot:
         self.done = False
         self.connections = 0
         self.close_codes: list[int | None] = []
+        #: Every balance it was told, and how.
+        self.heard: list[tuple[str, int]] = []
         self.my_id: int | None = None
         self._client: Any = None
 
@@ -109,6 +112,7 @@ class Bot:
         kind = message["type"]
         if kind == "_closed":
             self.close_codes.append(message["code"])
+            self.heard.append(("closed", message["code"]))
             return False
         if kind == "auth":
             client.send(
@@ -122,12 +126,15 @@ class Bot:
         elif kind == "id":
             self.my_id = message["client_id"]
             self.balance = message["balance"]
+            self.heard.append(("id", self.balance))
         elif kind == "balance":
             self.balance = message["balance"]
+            self.heard.append(("balance", self.balance))
         elif kind == "betting":
             if self.leaving:
                 return False
             client.send({"type": "bet", "amount": BET})
+            self.heard.append(("bet", BET))
         elif kind == "insurance_offer":
             client.send({"type": "insurance", "take": False})
         elif kind == "deadline" and message["id"] == self.my_id and not self.stall:
@@ -164,11 +171,12 @@ class ClusterTests(TestCase):
         runs = [bot.start() for bot in bots]
 
         async def leave() -> None:
+            # Each leaves when betting opens, before it bets: its chips as
+            # it last heard them are final.
             for bot in bots:
                 bot.leaving = True
-                if bot._client is not None and not bot._client.closed.called:
-                    bot._client.sendClose()
-            for run in runs:
+            while runs:
+                run = runs.pop()
                 run.addTimeout(60, reactor)
                 await run
 
@@ -192,6 +200,18 @@ class ClusterTests(TestCase):
         finally:
             conn.close()
 
+    def _story(self, cluster: Cluster, bot: Bot) -> str:
+        """What the database and the bot say of its chips, for a failure."""
+        rows = self._query(
+            cluster,
+            "SELECT l.amount, l.reason, r.table_no, r.round_no, r.status FROM ledger l"
+            " JOIN accounts a ON a.id = l.account_id"
+            " LEFT JOIN rounds r ON r.id = l.round_id"
+            " WHERE a.name_key = ? ORDER BY l.id",
+            (bot.name,),
+        )
+        return f"ledger {rows[-12:]}\nheard {bot.heard[-30:]}"
+
     def _holders(self, cluster: Cluster) -> dict[int, str]:
         return dict(self._query(cluster, "SELECT table_no, node FROM table_leases"))
 
@@ -209,7 +229,11 @@ class ClusterTests(TestCase):
             self.assertNotIn("Traceback", node.process.log, node.name)
         balances = dict(self._query(cluster, "SELECT name_key, balance FROM accounts"))
         for bot in bots:
-            self.assertEqual(balances[bot.name], bot.balance, bot.name)
+            self.assertEqual(
+                balances[bot.name],
+                bot.balance,
+                f"{bot.name}: {self._story(cluster, bot)}",
+            )
         # No account ever played two rounds at once (one seat a player).
         overlapping = self._query(
             cluster,

@@ -113,6 +113,14 @@ class NodeTests(SynchronousTestCase):
         self.assertEqual(self.a.held, set())
         self.assertEqual(self.place(self.b, 2), 2)
 
+    def test_a_look_for_a_free_table_moves_nothing(self) -> None:
+        self.a.start()
+        self.b.start()
+        self.place(self.a, 1)
+        self.place(self.b, None)  # finds table 1 taken, takes 2
+        self.clock.advance(LEASE / 4)
+        self.assertEqual(self.a.held, {1})
+
     def test_a_player_without_a_table_gets_a_free_one(self) -> None:
         self.a.start()
         self.b.start()

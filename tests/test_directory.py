@@ -138,16 +138,52 @@ class DirectoryTestsMixin:
         ann = self.account(conn, "ann")
         renew(conn, "a", {}, 100.0, LEASE)
         renew(conn, "b", {}, 100.0, LEASE)
-        self.assertIsNone(claim_account(conn, ann, "a", 1, 100.0))
-        self.assertIsNone(claim_account(conn, ann, "a", 2, 100.5))
-        self.assertEqual(claim_account(conn, ann, "b", 3, 101.0), "a")
+        self.assertIsNone(claim_account(conn, ann, "a", 1, 100.0).holder)
+        self.assertIsNone(claim_account(conn, ann, "a", 2, 100.5).holder)
+        self.assertEqual(claim_account(conn, ann, "b", 3, 101.0).holder, "a")
         self.assertEqual(renew(conn, "a", {}, 101.5, LEASE).accounts_wanted, {ann})
         self.assertFalse(release_account(conn, ann, "b"))
         self.assertTrue(release_account(conn, ann, "a"))
-        self.assertIsNone(claim_account(conn, ann, "b", 3, 102.0))
+        self.assertIsNone(claim_account(conn, ann, "b", 3, 102.0).holder)
         # Node b dies: once its life runs out, a takes the account back.
-        self.assertEqual(claim_account(conn, ann, "a", 1, 105.0), "b")
-        self.assertIsNone(claim_account(conn, ann, "a", 1, 106.5))
+        self.assertEqual(claim_account(conn, ann, "a", 1, 105.0).holder, "b")
+        self.assertIsNone(claim_account(conn, ann, "a", 1, 106.5).holder)
+
+    def test_an_account_taken_from_a_dead_node_gets_its_open_round_back(
+        self,
+    ) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        bob = self.account(conn, "bob")
+        renew(conn, "a", {}, 100.0, LEASE)
+        claim_table(conn, 1, "a", 100.0, LEASE)
+        claim_table(conn, 2, "a", 100.0, LEASE)
+        self.assertIsNone(claim_account(conn, ann, "a", 1, 100.0).holder)
+        dead = new_round(table_no=1)
+        apply(
+            conn,
+            Batch(
+                [dead],
+                [
+                    Movement(ann, -30, "bet", dead.round_id, 1),
+                    Movement(bob, -20, "bet", dead.round_id, 1),
+                ],
+            ),
+        )
+        # a dies; b renews table 2's lease meanwhile (it took it over).
+        claim_table(conn, 2, "b", 110.0, LEASE)
+        live = new_round(table_no=2)
+        apply(conn, Batch([live], [Movement(ann, -5, "bet", live.round_id, 1)]))
+        seated = claim_account(conn, ann, "b", 2, 110.0)
+        self.assertIsNone(seated.holder)
+        self.assertEqual(
+            sorted((r.account_id, r.amount) for r in seated.refunds),
+            [(ann, 30), (bob, 20)],
+        )
+        statuses = dict(conn.execute("SELECT id, status FROM rounds").rows)
+        self.assertEqual(statuses[dead.round_id], "refunded")
+        self.assertEqual(statuses[live.round_id], "open")
+        self.assertEqual(claim_table(conn, 1, "b", 111.0, LEASE).refunds, [])
 
 
 class SQLiteDirectoryTests(DirectoryTestsMixin, SynchronousTestCase):
@@ -201,7 +237,7 @@ class PostgresDirectoryTests(DirectoryTestsMixin, SynchronousTestCase):
             ]
             self.assertEqual(len(winners), 1, f"table {table}")
             self.assertEqual(len(winners[0].refunds), 1, f"table {table}")  # type: ignore[attr-defined]
-        seated = [node for node in nodes if results[node][-1] is None]
+        seated = [node for node in nodes if results[node][-1].holder is None]  # type: ignore[attr-defined]
         self.assertEqual(len(seated), 1, results)
         refunds = setup.execute(
             "SELECT COUNT(*) FROM ledger WHERE reason = 'refund'"

@@ -258,10 +258,10 @@ class Database:
         return self._call(queries.refund_open_rounds, at)
 
     def claim_table(
-        self, table_no: int, node: str, at: float, seconds: float
+        self, table_no: int, node: str, at: float, seconds: float, want: bool = True
     ) -> defer.Deferred[directory.TableClaim]:
         """See ``blackjackd.store.directory.claim_table``."""
-        return self._call(directory.claim_table, table_no, node, at, seconds)
+        return self._call(directory.claim_table, table_no, node, at, seconds, want)
 
     def renew(
         self, node: str, views: dict[int, str | None], at: float, seconds: float
@@ -285,7 +285,7 @@ class Database:
 
     def claim_account(
         self, account_id: int, node: str, table_no: int, at: float
-    ) -> defer.Deferred[str | None]:
+    ) -> defer.Deferred[directory.SeatClaim]:
         """See ``blackjackd.store.directory.claim_account``."""
         return self._call(directory.claim_account, account_id, node, table_no, at)
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from blackjackd.store.connection import Connection
-from blackjackd.store.queries import _refund_open_rounds
+from blackjackd.store.queries import _refund_open_rounds, _refund_round
 from blackjackd.store.rows import Refund
 
 
@@ -56,14 +56,19 @@ class Lease:
 
 
 def claim_table(
-    conn: Connection, table_no: int, node: str, at: float, seconds: float
+    conn: Connection,
+    table_no: int,
+    node: str,
+    at: float,
+    seconds: float,
+    want: bool = True,
 ) -> TableClaim:
     """Take table ``table_no``'s lease for ``node`` until ``at + seconds``,
     if nobody holds it, its holder's lease ran out, or ``node`` holds it
     already (a restart under the same name). Taken, the rounds the table
     has open (its last holder died in their middle) are refunded, once, in
     the same transaction. Refused, the holder is asked for the table
-    (``wanted_by``): it hands it over once its players have gone."""
+    (``wanted_by``), with ``want``: it hands it over between rounds."""
     with conn.transaction():
         changed = conn.execute(
             "INSERT INTO table_leases (table_no, node, expires_at, view, wanted_by)"
@@ -74,10 +79,11 @@ def claim_table(
             (table_no, node, at + seconds, at),
         ).rowcount
         if changed != 1:
-            conn.execute(
-                "UPDATE table_leases SET wanted_by = ? WHERE table_no = ?",
-                (node, table_no),
-            )
+            if want:
+                conn.execute(
+                    "UPDATE table_leases SET wanted_by = ? WHERE table_no = ?",
+                    (node, table_no),
+                )
             holder = conn.execute(
                 "SELECT node FROM table_leases WHERE table_no = ?", (table_no,)
             ).scalar()
@@ -176,12 +182,27 @@ def live_leases(conn: Connection, at: float) -> list[Lease]:
     return [Lease(int(row[0]), str(row[1]), float(row[2]), row[3]) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class SeatClaim:
+    """What a node signing an account in got: the seat (``holder`` None),
+    with the refunds of the rounds the account's last node died in the
+    middle of; or else the live node that holds it."""
+
+    holder: str | None
+    refunds: list[Refund] = field(default_factory=list)
+
+
 def claim_account(
     conn: Connection, account_id: int, node: str, table_no: int, at: float
-) -> str | None:
+) -> SeatClaim:
     """Seat ``account_id`` on ``node`` (at ``table_no``), unless a live
     other node holds its seat or its chips: then that node's name, and the
-    node is asked to let the account go (``wanted_by``). None: seated."""
+    node is asked to let the account go (``wanted_by``).
+
+    Seated, every open round the account has chips in at a table no live
+    node holds is refunded first (its node died and nobody has taken the
+    table over yet): the balance the node then reads is the account's
+    whole, and the table's next holder finds the round refunded already."""
     with conn.transaction():
         changed = conn.execute(
             "INSERT INTO account_seats (account_id, node, table_no, since, wanted_by)"
@@ -194,7 +215,19 @@ def claim_account(
             (account_id, node, table_no, at, at),
         ).rowcount
         if changed == 1:
-            return None
+            orphans = conn.execute(
+                "SELECT DISTINCT r.id FROM rounds r JOIN ledger l"
+                " ON l.round_id = r.id"
+                " WHERE l.account_id = ? AND r.status = 'open' AND NOT EXISTS ("
+                "  SELECT 1 FROM table_leases t"
+                "  WHERE t.table_no = r.table_no AND t.expires_at >= ?)"
+                " ORDER BY r.id",
+                (account_id, at),
+            ).rows
+            refunds: list[Refund] = []
+            for (round_id,) in orphans:
+                refunds += _refund_round(conn, round_id, at)
+            return SeatClaim(None, refunds)
         conn.execute(
             "UPDATE account_seats SET wanted_by = ? WHERE account_id = ?",
             (node, account_id),
@@ -202,7 +235,7 @@ def claim_account(
         holder = conn.execute(
             "SELECT node FROM account_seats WHERE account_id = ?", (account_id,)
         ).scalar()
-    return str(holder)
+    return SeatClaim(str(holder))
 
 
 def release_account(conn: Connection, account_id: int, node: str) -> bool:

@@ -234,32 +234,40 @@ def _refund_open_rounds(
             (table_no,),
         ).rows
     for (round_id,) in open_rounds:
-        claimed = conn.execute(
-            "UPDATE rounds SET status = 'refunded', closed_at = ?"
-            " WHERE id = ? AND status = 'open'",
-            (at, round_id),
-        ).rowcount
-        if claimed != 1:
-            continue  # Another process refunded it first.
-        nets = conn.execute(
-            "SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM ledger"
-            " WHERE round_id = ? GROUP BY account_id ORDER BY account_id",
-            (round_id,),
-        ).rows
-        for account_id, net in nets:
-            if net >= 0:
-                continue
-            refund = Refund(round_id, int(account_id), -int(net))
-            conn.execute(
-                "UPDATE accounts SET balance = balance + ? WHERE id = ?",
-                (refund.amount, refund.account_id),
-            )
-            conn.execute(
-                "INSERT INTO ledger (account_id, amount, reason, round_id, at)"
-                " VALUES (?, ?, 'refund', ?, ?)",
-                (refund.account_id, refund.amount, round_id, at),
-            )
-            refunds.append(refund)
+        refunds += _refund_round(conn, round_id, at)
+    return refunds
+
+
+def _refund_round(conn: Connection, round_id: str, at: float) -> list[Refund]:
+    """Refund round ``round_id`` if it is open (within the caller's
+    transaction): each player gets back what it took from them net."""
+    claimed = conn.execute(
+        "UPDATE rounds SET status = 'refunded', closed_at = ?"
+        " WHERE id = ? AND status = 'open'",
+        (at, round_id),
+    ).rowcount
+    if claimed != 1:
+        return []  # Another process refunded it first.
+    refunds = []
+    nets = conn.execute(
+        "SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM ledger"
+        " WHERE round_id = ? GROUP BY account_id ORDER BY account_id",
+        (round_id,),
+    ).rows
+    for account_id, net in nets:
+        if net >= 0:
+            continue
+        refund = Refund(round_id, int(account_id), -int(net))
+        conn.execute(
+            "UPDATE accounts SET balance = balance + ? WHERE id = ?",
+            (refund.amount, refund.account_id),
+        )
+        conn.execute(
+            "INSERT INTO ledger (account_id, amount, reason, round_id, at)"
+            " VALUES (?, ?, 'refund', ?, ?)",
+            (refund.account_id, refund.amount, round_id, at),
+        )
+        refunds.append(refund)
     return refunds
 
 

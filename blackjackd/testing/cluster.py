@@ -287,12 +287,24 @@ class Cluster:
 
             await deferLater(clock, 0.1, lambda: None)
 
-    def _spawn_node(self, reactor: Any, name: str) -> Node:
+    async def restart(self, reactor: Any, name: str) -> Node:
+        """Start node ``name`` again (it has ended), on its port: HAProxy
+        sends it players again once its health checks pass."""
+        old = self.node(name)
+        if old.process.running:
+            raise RuntimeError(f"{name} still runs")
+        fresh = self._spawn_node(reactor, name, old.port)
+        self.nodes[self.nodes.index(old)] = fresh
+        fresh.process.ready.addTimeout(TIMEOUT * 4, reactor)
+        fresh.port = int(await fresh.process.ready)
+        return fresh
+
+    def _spawn_node(self, reactor: Any, name: str, port: int = 0) -> Node:
         import sys
 
         twistd = str(Path(sys.executable).parent / "twistd")
         directory = self.directory / name
-        directory.mkdir()
+        directory.mkdir(exist_ok=True)
         process = Process(rb"Site starting on (\d+)")
         argv = [
             twistd,
@@ -300,7 +312,7 @@ class Cluster:
             "--pidfile=",
             "--logfile=-",
             "blackjack",
-            "--port=tcp:0:interface=127.0.0.1",
+            f"--port=tcp:{port}:interface=127.0.0.1",
             f"--node={name}",
             f"--db={self.db}",
             f"--lease-seconds={self.lease_seconds}",
