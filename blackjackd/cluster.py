@@ -384,9 +384,7 @@ class ClusterNode:
         if self._in_use(account_id) or account_id in self._releasing or self.stopped:
             return
         self._releasing.add(account_id)
-        stored = self.bank.written() if self.bank is not None else Deferred()
-        if self.bank is None:
-            stored.callback(None)
+        stored = self.bank.written() if self.bank is not None else succeed(None)
 
         def release(result: object) -> Deferred[bool] | None:
             self._releasing.discard(account_id)

@@ -10,7 +10,6 @@ message once however many players it goes to.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -483,17 +482,15 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             # A node of a cluster plays only the tables it holds: hold the
             # table first (or learn which node plays it).
             self._signing_in = True
-            Deferred.fromCoroutine(
-                self._placed(factory.cluster.place, request)
-            ).addErrback(self._sign_in_failed)
+            Deferred.fromCoroutine(self._placed(factory.cluster, request)).addErrback(
+                self._sign_in_failed
+            )
             return
         self._authorize_seat(request)
 
-    async def _placed(
-        self, place: Callable[[int | None], Awaitable[int]], request: AuthRequest
-    ) -> None:
+    async def _placed(self, cluster: ClusterNode, request: AuthRequest) -> None:
         try:
-            self._asked_table = await place(self._asked_table)
+            self._asked_table = await cluster.place(self._asked_table)
         finally:
             self._signing_in = False
         if self.state != WebSocketProtocol.STATE_OPEN:
