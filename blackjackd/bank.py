@@ -156,6 +156,8 @@ class Bank:
         self._retry_delay = 0.0
         #: Told when an event is stored: ``(event, waiter)``.
         self._waiters: list[tuple[int, Deferred[None]]] = []
+        #: Told of each account whose chips are no longer in play.
+        self.on_account_released: Callable[[int], None] | None = None
 
     # -- accounts in play -------------------------------------------------------
 
@@ -190,6 +192,8 @@ class Bank:
         if account_id is not None:
             del self._player_of[account_id]
         self._last_rebuy.pop(player_id, None)
+        if account_id is not None and self.on_account_released is not None:
+            self.on_account_released(account_id)
 
     # -- rebuys --------------------------------------------------------------------
 

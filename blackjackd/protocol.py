@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from autobahn.twisted.websocket import WebSocketServerFactory, WebSocketServerProtocol
@@ -54,6 +54,9 @@ from blackjackd.wire import (
     decode_request,
     encode,
 )
+
+if TYPE_CHECKING:
+    from blackjackd.cluster import ClusterNode
 
 # Module level on purpose: autobahn protocols and factories have a ``log``
 # attribute of their own.
@@ -475,6 +478,28 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if request.token is not None:
             self._seated(factory.sessions.resume(request.token, self))
             return
+        if factory.cluster is not None:
+            # A node of a cluster plays only the tables it holds: hold the
+            # table first (or learn which node plays it).
+            self._signing_in = True
+            Deferred.fromCoroutine(self._placed(factory.cluster, request)).addErrback(
+                self._sign_in_failed
+            )
+            return
+        self._authorize_seat(request)
+
+    async def _placed(self, cluster: ClusterNode, request: AuthRequest) -> None:
+        try:
+            self._asked_table = await cluster.place(self._asked_table)
+        finally:
+            self._signing_in = False
+        if self.state != WebSocketProtocol.STATE_OPEN:
+            return
+        with self.factory.outbox.batch():
+            self._authorize_seat(request)
+
+    def _authorize_seat(self, request: AuthRequest) -> None:
+        factory = self.factory
         assert request.username is not None, "auth has a username or a token"
         if request.password is None:
             if factory.lobby.game == "casino" and not factory.guests:
@@ -498,6 +523,20 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         ).addErrback(self._sign_in_failed)
 
     async def _sign_in(self, accounts: Accounts, username: str, password: str) -> None:
+        # The accounts this sign-in claimed in a cluster's directory: the
+        # node may let them go again once the sign-in is over.
+        claimed: list[int] = []
+        try:
+            await self._sign_in_here(accounts, username, password, claimed)
+        finally:
+            cluster = self.factory.cluster
+            for account_id in claimed:
+                if cluster is not None:
+                    cluster.signed_in(account_id)
+
+    async def _sign_in_here(
+        self, accounts: Accounts, username: str, password: str, claiming: list[int]
+    ) -> None:
         try:
             try:
                 account = await accounts.sign_in(username, password)
@@ -518,6 +557,15 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 address=self.client_address(),
                 peer=self.peer,
             )
+            cluster = self.factory.cluster
+            if (
+                cluster is not None
+                and self.factory.sessions.for_account(account.id) is None
+            ):
+                # One seat an account in the whole cluster: another node
+                # that holds it lets it go, and stores its chips first.
+                claiming.append(account.id)
+                await cluster.claim_account(account.id, self._asked_table)
             bank = self.factory.chips
             state = None
             if bank is not None and bank.player_of(account.id) is None:
@@ -626,6 +674,27 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             )
         if self.factory.sessions.draining:
             raise ActionRejected(503, "the server is stopping: try again soon")
+        cluster = self.factory.cluster
+        if cluster is not None and table not in cluster.held:
+            self._signing_in = True
+            Deferred.fromCoroutine(self._claimed_then_watch(table)).addErrback(
+                self._sign_in_failed
+            )
+            return
+        self._watch_here(table)
+
+    async def _claimed_then_watch(self, table: int) -> None:
+        assert self.factory.cluster is not None, "only a cluster's nodes claim"
+        try:
+            self.factory.lobby.table(table)  # 404 for no such table
+            await self.factory.cluster.claim(table)
+        finally:
+            self._signing_in = False
+        if self.state == WebSocketProtocol.STATE_OPEN:
+            with self.factory.outbox.batch():
+                self._watch_here(table)
+
+    def _watch_here(self, table: int) -> None:
         lobby = self.factory.lobby
         watcher_id = self._watcher_id or lobby.new_player_id()
         lobby.watch(watcher_id, table, self.send_message)
@@ -689,6 +758,8 @@ class BlackjackServerFactory(WebSocketServerFactory):
     protocol = BlackjackServerProtocol  # type: ignore[assignment]
     _last_message: ServerMessage | None = None
     _last_prepared: PreparedMessage
+    #: This server's part in a cluster (``--node``); None alone.
+    cluster: ClusterNode | None = None
 
     def __init__(
         self,

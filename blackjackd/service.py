@@ -15,6 +15,7 @@ from twisted.internet.task import deferLater
 from twisted.logger import Logger
 
 from blackjackd.bank import Bank
+from blackjackd.cluster import ClusterNode
 from blackjackd.lobby import Lobby
 from blackjackd.protocol import CLOSE_GOING_AWAY, BlackjackServerFactory
 from blackjackd.sessions import Sessions
@@ -54,6 +55,7 @@ class LobbyService(Service):
         drain_timeout: float = 0.0,
         clock: Any = None,
         signals: bool = False,
+        cluster: ClusterNode | None = None,
     ) -> None:
         self.lobby = lobby
         self.sessions = sessions
@@ -67,6 +69,9 @@ class LobbyService(Service):
         self._signals = signals
         self._cut_short = False
         self._tick: Deferred[None] | None = None
+        #: This server's part in a cluster (``--node``): it refunds a
+        #: table's open rounds as it takes the table, not all at start.
+        self.cluster = cluster
 
     def _reactor(self) -> Any:
         if self._clock is None:
@@ -81,7 +86,9 @@ class LobbyService(Service):
             # Once running: the reactor installs its own handlers as it
             # starts, after twistd has started the services.
             self._reactor().callWhenRunning(self._handle_stop_signals)
-        if self.database is not None:
+        if self.cluster is not None:
+            self.cluster.start()
+        elif self.database is not None:
             # First in the database's queue: before any player's chips are
             # read, every round a crash left open has its stakes back.
             self.database.refund_open_rounds(self._reactor().seconds()).addCallbacks(
@@ -180,19 +187,38 @@ class LobbyService(Service):
         signal.signal(signal.SIGINT, stop)
 
     async def _store_and_close(self) -> None:
+        stored_all = True
         if self.bank is not None:
             stored = self.bank.written()
             stored.addTimeout(STORE_AT_STOP_SECONDS, self._reactor())
             try:
                 await stored
             except defer.TimeoutError:
+                stored_all = False
                 _logger.error(
                     "the database didn't store everything within {seconds} s "
                     "of stopping: rounds left open are refunded at the next start",
                     seconds=STORE_AT_STOP_SECONDS,
                 )
+        if self.cluster is not None:
+            # The rounds are over and stored: the tables move without a
+            # refund.
+            await _leave_cluster_of(self.cluster, stored_all)
         if self.database is not None:
             await self.database.close()
+
+
+async def _leave_cluster_of(cluster: ClusterNode, stored_all: bool) -> None:
+    if not stored_all:
+        # A late write could land after another node took a table over:
+        # the leases run out instead, with this process gone.
+        cluster.stop_renewing()
+        return
+    try:
+        await cluster.leave()
+    except Exception:
+        cluster.stop_renewing()
+        _logger.failure("leaving the cluster: the leases run out instead")
 
 
 def _log_refunds(refunds: list[Refund]) -> None:

@@ -97,6 +97,9 @@ class Sessions:
         self.draining = False
         #: The server is stopping: players no longer leave their seats.
         self.stopping = False
+        #: Told of every session that ends (a cluster's node releases the
+        #: account once its chips are stored).
+        self.on_end: Callable[[Session], None] | None = None
 
     def __len__(self) -> int:
         return len(self._by_player)
@@ -250,6 +253,18 @@ class Sessions:
             connection.seat_ended()
             connection.close_with(CLOSE_NORMAL, f"stood up: {reason}")
 
+    def let_go(self, session: Session, code: int, reason: str) -> None:
+        """End ``session`` for good: the player leaves the seat (the hands
+        in play stand) and the connection, if any, closes with ``code``."""
+        if session.token not in self._by_token:
+            return
+        self._end(session, reason)
+        self.lobby.leave(session.player_id)
+        connection, session.connection = session.connection, None
+        if connection is not None:
+            connection.seat_ended()
+            connection.close_with(code, reason)
+
     def _end(self, session: Session, reason: str) -> None:
         _logger.info(
             "{username} left table {table} ({reason})",
@@ -265,6 +280,8 @@ class Sessions:
         self._by_player.pop(session.player_id, None)
         if session.account_id is not None:
             self._by_account.pop(session.account_id, None)
+        if self.on_end is not None:
+            self.on_end(session)
 
     def close(self) -> None:
         """Stop every grace timer: the server is stopping."""

@@ -20,6 +20,7 @@ from blackjackd import __version__
 from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig, parse_payout
+from blackjackd.cluster import ClusterNode
 from blackjackd.guard import ConnectionGuard
 from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby
 from blackjackd.metrics import Metrics, RoundWatch, metrics_site
@@ -177,6 +178,23 @@ class Options(usage.Options):
             "Where accounts, chips and hand history are kept: sqlite:PATH "
             "(relative to the working directory) or "
             "postgresql://user:password@host/database.",
+        ],
+        [
+            "node",
+            None,
+            None,
+            "Run as this node of a cluster: several servers on one PostgreSQL "
+            "--db, behind HAProxy, each table played by one node at a time "
+            "(docs/scale.rst). A name unique in the cluster: letters, digits, "
+            "'.', '_' and '-'.",
+        ],
+        [
+            "lease-seconds",
+            None,
+            10.0,
+            "With --node: seconds a node's hold on a table lasts unless "
+            "renewed; a dead node's tables move after this long.",
+            _seconds(minimum_exclusive=True),
         ],
         [
             "seat-grace",
@@ -385,9 +403,20 @@ class Options(usage.Options):
                 "--guests: only for casino tables (classic tables seat anyone)"
             )
         try:
-            parse_url(self["db"])
+            parsed_db = parse_url(self["db"])
         except ValueError as bad_url:
             raise usage.UsageError(f"--db: {bad_url}") from None
+        if self["node"] is not None:
+            if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", self["node"]):
+                raise usage.UsageError(
+                    f"--node: {self['node']!r} is not a node name (letters, "
+                    "digits, '.', '_' and '-', at most 64)"
+                )
+            if parsed_db.dialect != "postgresql":
+                raise usage.UsageError(
+                    "--node: the nodes of a cluster share a PostgreSQL database "
+                    "(--db postgresql://...)"
+                )
         try:
             self.table_config()
         except ValueError as bad_rules:
@@ -607,6 +636,18 @@ def makeService(config: Options) -> IService:
         banner=None if config["expose-version"] else "blackjackd",
         metrics=metrics,
     )
+    cluster = None
+    if config["node"] is not None:
+        cluster = ClusterNode(
+            config["node"],
+            database,
+            lobby,
+            sessions,
+            reactor,
+            bank=bank,
+            lease_seconds=config["lease-seconds"],
+        )
+        factory.cluster = cluster
     service = MultiService()
     apart = config["metrics-port"] is not None
     site = build_site(
@@ -638,5 +679,6 @@ def makeService(config: Options) -> IService:
         factory=factory,
         drain_timeout=config["drain-timeout"],
         signals=True,
+        cluster=cluster,
     ).setServiceParent(service)
     return service

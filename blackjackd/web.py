@@ -43,7 +43,14 @@ class HealthResource(Resource):
 
     def render_GET(self, request: Request) -> bytes:
         lobby = self._factory.lobby
+        cluster = self._factory.cluster
         body: dict[str, object] = {"status": "ok"}
+        if cluster is not None:
+            body["node"] = cluster.name
+            if self._factory.sessions.draining:
+                # HAProxy sends no new player to a node that is stopping.
+                body["status"] = "draining"
+                request.setResponseCode(503)
         if self._expose_version:
             body["version"] = __version__
         body |= {
@@ -80,7 +87,13 @@ class TablesResource(Resource):
     def render_GET(self, request: Request) -> bytes:
         request.setHeader(b"content-type", b"application/json")
         request.setHeader(b"cache-control", b"no-store")
-        tables = self._factory.lobby.tables_view()
+        cluster = self._factory.cluster
+        # A cluster's node lists every node's tables.
+        tables = (
+            self._factory.lobby.tables_view()
+            if cluster is None
+            else cluster.tables_view()
+        )
         return json.dumps(tables.as_dict()).encode() + b"\n"
 
 

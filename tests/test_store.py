@@ -53,7 +53,16 @@ from blackjackd.testing.postgres import (
 )
 from tests.scratch import scratch_directory
 
-TABLES = {"schema_version", "accounts", "rounds", "round_players", "ledger"}
+TABLES = {
+    "schema_version",
+    "accounts",
+    "rounds",
+    "round_players",
+    "ledger",
+    "cluster_nodes",
+    "table_leases",
+    "account_seats",
+}
 HASH = "scrypt$16$8$1$c2FsdA==$aGFzaA=="
 
 

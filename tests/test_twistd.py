@@ -63,6 +63,11 @@ BAD_OPTIONS = [
     # Without pyOpenSSL, or with it and no key file: a usage error either way.
     (["--port", "ssl:8443:privateKey=absent.pem"], "is not a server endpoint"),
     (["--min-bet", "5"], "--min-bet: only for casino tables (--game casino)"),
+    (["--node", "n1"], "--node: the nodes of a cluster share a PostgreSQL"),
+    (
+        ["--node", "a b", "--db", "postgresql:///bj"],
+        "--node: 'a b' is not a node name",
+    ),
     (
         ["--game", "casino", "--max-bet", "5"],
         "--min-bet (10) is above --max-bet (5)",

@@ -13,7 +13,7 @@ from twisted.logger import Logger
 from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
-from blackjackd.store import queries
+from blackjackd.store import directory, queries
 from blackjackd.store.connection import Connection, connect
 from blackjackd.store.errors import StoreClosed
 from blackjackd.store.rows import AccountRow, Batch, HistoryRow, Refund
@@ -256,6 +256,42 @@ class Database:
     def refund_open_rounds(self, at: float) -> defer.Deferred[list[Refund]]:
         """See ``blackjackd.store.refund_open_rounds``."""
         return self._call(queries.refund_open_rounds, at)
+
+    def claim_table(
+        self, table_no: int, node: str, at: float, seconds: float, want: bool = True
+    ) -> defer.Deferred[directory.TableClaim]:
+        """See ``blackjackd.store.directory.claim_table``."""
+        return self._call(directory.claim_table, table_no, node, at, seconds, want)
+
+    def renew(
+        self, node: str, views: dict[int, str | None], at: float, seconds: float
+    ) -> defer.Deferred[directory.Renewal]:
+        """See ``blackjackd.store.directory.renew``."""
+        return self._call(directory.renew, node, views, at, seconds)
+
+    def release_tables(
+        self, node: str, tables: frozenset[int] | None = None
+    ) -> defer.Deferred[int]:
+        """See ``blackjackd.store.directory.release_tables``."""
+        return self._call(directory.release_tables, node, tables)
+
+    def leave_cluster(self, node: str) -> defer.Deferred[None]:
+        """See ``blackjackd.store.directory.leave_cluster``."""
+        return self._call(directory.leave_cluster, node)
+
+    def live_leases(self, at: float) -> defer.Deferred[list[directory.Lease]]:
+        """See ``blackjackd.store.directory.live_leases``."""
+        return self._call(directory.live_leases, at)
+
+    def claim_account(
+        self, account_id: int, node: str, table_no: int, at: float
+    ) -> defer.Deferred[directory.SeatClaim]:
+        """See ``blackjackd.store.directory.claim_account``."""
+        return self._call(directory.claim_account, account_id, node, table_no, at)
+
+    def release_account(self, account_id: int, node: str) -> defer.Deferred[bool]:
+        """See ``blackjackd.store.directory.release_account``."""
+        return self._call(directory.release_account, account_id, node)
 
     def last_round_numbers(self) -> defer.Deferred[dict[int, int]]:
         """See ``blackjackd.store.last_round_numbers``."""

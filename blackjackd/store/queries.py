@@ -127,6 +127,7 @@ def _apply(conn: Connection, batch: Batch, records: list[str]) -> None:
             )
         if movement.round_id is not None:
             _check_round(conn, movement.round_id, "a movement")
+            _check_open(conn, movement.round_id)
             conn.execute(
                 "INSERT INTO round_players (round_id, account_id) VALUES (?, ?)"
                 " ON CONFLICT (round_id, account_id) DO NOTHING",
@@ -187,52 +188,86 @@ def _apply(conn: Connection, batch: Batch, records: list[str]) -> None:
             )
 
 
+def _check_open(conn: Connection, round_id: str) -> None:
+    # Chips move only in a round under way: a late write of a round that
+    # was refunded meanwhile (its node lost the table to another, in a
+    # cluster) is refused whole, not added to its settled books.
+    status = conn.execute("SELECT status FROM rounds WHERE id = ?", (round_id,)).one()
+    if status is not None and status[0] != "open":
+        raise BatchRejected(f"a movement names round {round_id}, which is {status[0]}")
+
+
 def _check_round(conn: Connection, round_id: str, what: str) -> None:
     if conn.execute("SELECT 1 FROM rounds WHERE id = ?", (round_id,)).one() is None:
         raise BatchRejected(f"{what} names round {round_id}, which was never opened")
 
 
-def refund_open_rounds(conn: Connection, at: float) -> list[Refund]:
+def refund_open_rounds(
+    conn: Connection, at: float, table_no: int | None = None
+) -> list[Refund]:
     """Give back the stakes of every round still open (the server stopped
-    in its middle) and mark them refunded; the refunds made.
+    in its middle), or of table ``table_no``'s only (a node of a cluster
+    taking the table over), and mark them refunded; the refunds made.
 
     Exactly once: a round is refunded by the transaction that turns it from
     'open' to 'refunded', so a second call, or another process calling at
     the same time, refunds nothing twice. Each player gets back what the
     round took from them net (stakes less any payout already made).
     """
-    refunds: list[Refund] = []
     with conn.transaction():
+        return _refund_open_rounds(conn, at, table_no)
+
+
+def _refund_open_rounds(
+    conn: Connection, at: float, table_no: int | None
+) -> list[Refund]:
+    """``refund_open_rounds`` within a transaction of the caller's."""
+    refunds: list[Refund] = []
+    if table_no is None:
         open_rounds = conn.execute(
             "SELECT id FROM rounds WHERE status = 'open' ORDER BY opened_at, id"
         ).rows
-        for (round_id,) in open_rounds:
-            claimed = conn.execute(
-                "UPDATE rounds SET status = 'refunded', closed_at = ?"
-                " WHERE id = ? AND status = 'open'",
-                (at, round_id),
-            ).rowcount
-            if claimed != 1:
-                continue  # Another process refunded it first.
-            nets = conn.execute(
-                "SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM ledger"
-                " WHERE round_id = ? GROUP BY account_id ORDER BY account_id",
-                (round_id,),
-            ).rows
-            for account_id, net in nets:
-                if net >= 0:
-                    continue
-                refund = Refund(round_id, int(account_id), -int(net))
-                conn.execute(
-                    "UPDATE accounts SET balance = balance + ? WHERE id = ?",
-                    (refund.amount, refund.account_id),
-                )
-                conn.execute(
-                    "INSERT INTO ledger (account_id, amount, reason, round_id, at)"
-                    " VALUES (?, ?, 'refund', ?, ?)",
-                    (refund.account_id, refund.amount, round_id, at),
-                )
-                refunds.append(refund)
+    else:
+        open_rounds = conn.execute(
+            "SELECT id FROM rounds WHERE status = 'open' AND table_no = ?"
+            " ORDER BY opened_at, id",
+            (table_no,),
+        ).rows
+    for (round_id,) in open_rounds:
+        refunds += _refund_round(conn, round_id, at)
+    return refunds
+
+
+def _refund_round(conn: Connection, round_id: str, at: float) -> list[Refund]:
+    """Refund round ``round_id`` if it is open (within the caller's
+    transaction): each player gets back what it took from them net."""
+    claimed = conn.execute(
+        "UPDATE rounds SET status = 'refunded', closed_at = ?"
+        " WHERE id = ? AND status = 'open'",
+        (at, round_id),
+    ).rowcount
+    if claimed != 1:
+        return []  # Another process refunded it first.
+    refunds = []
+    nets = conn.execute(
+        "SELECT account_id, CAST(SUM(amount) AS BIGINT) FROM ledger"
+        " WHERE round_id = ? GROUP BY account_id ORDER BY account_id",
+        (round_id,),
+    ).rows
+    for account_id, net in nets:
+        if net >= 0:
+            continue
+        refund = Refund(round_id, int(account_id), -int(net))
+        conn.execute(
+            "UPDATE accounts SET balance = balance + ? WHERE id = ?",
+            (refund.amount, refund.account_id),
+        )
+        conn.execute(
+            "INSERT INTO ledger (account_id, amount, reason, round_id, at)"
+            " VALUES (?, ?, 'refund', ?, ?)",
+            (refund.account_id, refund.amount, round_id, at),
+        )
+        refunds.append(refund)
     return refunds
 
 

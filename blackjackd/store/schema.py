@@ -68,13 +68,56 @@ MIGRATIONS: tuple[Migration, ...] = (
             "INSERT INTO schema_version (version) VALUES (0)",
         ),
     ),
+    Migration(
+        2,
+        "a cluster's directory: its nodes, who plays each table, where each "
+        "account sits",
+        (
+            # Times are the nodes' clocks (seconds since the epoch).
+            """CREATE TABLE cluster_nodes (
+                node TEXT PRIMARY KEY,
+                expires_at DOUBLE PRECISION NOT NULL
+            )""",
+            # ``view``: the table as GET /tables lists it (JSON), as of the
+            # holder's last renewal; ``wanted_by``: a node HAProxy now sends
+            # the table's players to, which asks for it.
+            """CREATE TABLE table_leases (
+                table_no INTEGER PRIMARY KEY,
+                node TEXT NOT NULL,
+                expires_at DOUBLE PRECISION NOT NULL,
+                view TEXT NULL,
+                wanted_by TEXT NULL
+            )""",
+            # One row while an account is seated, or its chips are in play,
+            # on a node; ``wanted_by``: another node it is signing in on.
+            """CREATE TABLE account_seats (
+                account_id BIGINT PRIMARY KEY REFERENCES accounts(id),
+                node TEXT NOT NULL,
+                table_no INTEGER NOT NULL,
+                since DOUBLE PRECISION NOT NULL,
+                wanted_by TEXT NULL
+            )""",
+            "CREATE INDEX account_seats_node ON account_seats (node)",
+        ),
+    ),
 )
 
 #: The version this blackjackd writes.
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Tables of ours: a database with any of them but no schema_version is not
 #: one to create the schema in.
-TABLES = frozenset({"schema_version", "accounts", "rounds", "round_players", "ledger"})
+TABLES = frozenset(
+    {
+        "schema_version",
+        "accounts",
+        "rounds",
+        "round_players",
+        "ledger",
+        "cluster_nodes",
+        "table_leases",
+        "account_seats",
+    }
+)
 
 
 def schema_version(conn: Connection) -> int:
