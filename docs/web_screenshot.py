@@ -25,19 +25,9 @@ sys.path[:0] = [str(REPO)]
 from playwright.sync_api import Locator, Page, expect, sync_playwright  # noqa: E402
 
 from blackjackd.testing import deal  # noqa: E402
-from blackjackd.testing.webserver import WebServer  # noqa: E402
+from blackjackd.testing.webserver import CHROMIUM, CHROMIUM_ARGS, WebServer  # noqa: E402
 
 DEFAULT_PATH = REPO / "docs" / "screenshot-web.png"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SIZE = {"width": 1024, "height": 720}
 
 # Seat order, and the chip key each presses (1-4: 10, 50, 100, 500).

@@ -22,7 +22,7 @@ from typing import Any
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.testing import CLASSIC_OPENING, deal
-from blackjackd.testing.webserver import WebServer
+from blackjackd.testing.webserver import CHROMIUM, CHROMIUM_ARGS, WebServer
 from tests.scratch import scratch_directory
 
 try:
@@ -34,16 +34,6 @@ else:
     expect.set_options(timeout=15_000)
 
 SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "web_screenshot.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # the tests run as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NARROW = {"width": 360, "height": 740}
 # A round's results stay on the page (and the status line) until the next
 # round: long enough for a test to read them, however busy the machine.

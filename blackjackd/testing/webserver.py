@@ -33,6 +33,21 @@ FILLER_DECKS = 6
 #: Seconds a test waits for the server to listen.
 START_TIMEOUT = 30.0
 
+#: Debian's Chromium, which the browser tests and the screenshot script drive.
+CHROMIUM = "/usr/bin/chromium"
+#: Headless as root on a machine with no network beyond loopback: no
+#: sandbox (root), no GPU, and none of the background connections that
+#: a closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def stacked_cards(cards: Sequence[str], seed: int = 0) -> list[str]:
     """``cards``, then ``FILLER_DECKS`` decks shuffled by ``seed``."""
