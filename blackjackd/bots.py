@@ -31,6 +31,7 @@ that list as a client that trusts no server must.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -528,6 +529,35 @@ class Pace:
 
 #: Where both clients look for the password when ``--password`` isn't given.
 PASSWORD_VARIABLE = "BLACKJACK_PASSWORD"
+
+
+def table_number(text: str) -> int:
+    """A table number on a command line (``--table``, ``--watch``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a table number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("tables are numbered from 1")
+    return value
+
+
+def add_seat_options(
+    parser: argparse.ArgumentParser, watch_help: str
+) -> argparse._MutuallyExclusiveGroup:
+    """Both clients' ``--password`` and their ``--table N`` / ``--watch N``;
+    the group the two belong to, for a client's own choice besides them."""
+    parser.add_argument(
+        "--password",
+        help="sign in to the account of --name (or register it) with this "
+        f"password; by default ${PASSWORD_VARIABLE}, else as a guest",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--table", type=table_number, metavar="N", help="sit at table N (from 1)"
+    )
+    where.add_argument("--watch", type=table_number, metavar="N", help=watch_help)
+    return where
 
 
 def password_from(given: str | None, environ: Mapping[str, str]) -> str | None:

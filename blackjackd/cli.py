@@ -65,7 +65,6 @@ from twisted.python.failure import Failure
 from blackjackd import wire
 from blackjackd.bots import (
     LEFT_REASONS,
-    PASSWORD_VARIABLE,
     STATUS_STOPPING,
     Backoff,
     BasicStrategyPolicy,
@@ -75,6 +74,7 @@ from blackjackd.bots import (
     SeatNotes,
     StandOn17,
     Turn,
+    add_seat_options,
     next_move,
     password_from,
     smallest_bet,
@@ -933,16 +933,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _table(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a table number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("tables are numbered from 1")
-    return value
-
-
 def parse_args(
     argv: list[str], environ: Mapping[str, str] | None = None
 ) -> argparse.Namespace:
@@ -951,21 +941,7 @@ def parse_args(
     parser = argparse.ArgumentParser(prog=PROGRAM, description=__doc__.split("\n\n")[0])
     parser.add_argument("url", nargs="?", default=DEFAULT_URL)
     parser.add_argument("--name", default="player")
-    parser.add_argument(
-        "--password",
-        help="sign in to the account of --name (or register it) with this "
-        f"password; by default ${PASSWORD_VARIABLE}, else as a guest",
-    )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--table", type=_table, metavar="N", help="sit at table N (from 1)"
-    )
-    where.add_argument(
-        "--watch",
-        type=_table,
-        metavar="N",
-        help="watch table N without a seat; type sit to take one there",
-    )
+    add_seat_options(parser, "watch table N without a seat; type sit to take one there")
     parser.add_argument("--cafile", metavar="PATH", help=CAFILE_HELP)
     parser.add_argument("--auto", action="store_true", help="play by itself")
     parser.add_argument(

@@ -70,11 +70,11 @@ from blackjack_client.model.reducer import decode
 from blackjack_client.net import TableConnection, fetch_tables
 from blackjackd import wire
 from blackjackd.bots import (
-    PASSWORD_VARIABLE,
     STATUS_STOPPING,
     Backoff,
     BasicStrategyPolicy,
     Rejoin,
+    add_seat_options,
     next_move,
     password_from,
     table_url,
@@ -665,20 +665,8 @@ def parse_args(
     parser.add_argument(
         "--name", help="sit down at once with this name (else a start screen asks)"
     )
-    parser.add_argument(
-        "--password",
-        help="sign in to the account of --name (or register it) with this "
-        f"password; by default ${PASSWORD_VARIABLE}, else as a guest",
-    )
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--table", type=_positive, metavar="N", help="sit at table N (from 1)"
-    )
-    where.add_argument(
-        "--watch",
-        type=_positive,
-        metavar="N",
-        help="watch table N without a seat (Enter then sits down there)",
+    where = add_seat_options(
+        parser, "watch table N without a seat (Enter then sits down there)"
     )
     where.add_argument(
         "--lobby",
