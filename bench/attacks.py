@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
-from load import Bot, auth_message
+from load import Bot, auth_message, new_stats
 from processes import describe_checkout, has_option, start_game_server
 from twisted.internet import defer, task, threads
 from twisted.internet.endpoints import TCP4ClientEndpoint
@@ -465,18 +465,7 @@ async def run(reactor, args: argparse.Namespace) -> None:
             fd_limit=args.server_fd_limit,
         )
         port = await server.port
-        stats: dict[str, Any] = {
-            "connected": 0,
-            "seated": 0,
-            "refused": 0,
-            "messages": 0,
-            "actions": 0,
-            "rounds": 0,
-            "errors": 0,
-            "closed_by_server": 0,
-            "latencies": [],
-            "gone": False,
-        }
+        stats: dict[str, Any] = {**new_stats(), "gone": False}
         factory = WebSocketClientFactory(f"ws://127.0.0.1:{port}/websocket")
         factory.protocol = Bystander
         factory.stats = stats

@@ -54,6 +54,21 @@ SETTLE_SECONDS = 1.0
 PASSWORD = "load benchmark"
 
 
+def new_stats() -> dict[str, Any]:
+    """The counts the bots keep together, all at zero."""
+    return {
+        "connected": 0,
+        "seated": 0,
+        "refused": 0,
+        "messages": 0,
+        "actions": 0,
+        "rounds": 0,
+        "errors": 0,
+        "closed_by_server": 0,
+        "latencies": [],
+    }
+
+
 class Bot(WebSocketClientProtocol):
     """Sits down, then plays by ``blackjackd.bots`` as fast as it can: hits
     below 17 and stands otherwise; at casino tables, which seat accounts, it
@@ -128,17 +143,7 @@ async def run(reactor, args: argparse.Namespace) -> None:
         port = await server.port
         url = f"ws://127.0.0.1:{port}/websocket"
 
-    stats = {
-        "connected": 0,
-        "seated": 0,
-        "refused": 0,
-        "messages": 0,
-        "actions": 0,
-        "rounds": 0,
-        "errors": 0,
-        "closed_by_server": 0,
-        "latencies": [],
-    }
+    stats = new_stats()
     factory = WebSocketClientFactory(url)
     factory.protocol = Bot
     factory.stats = stats
