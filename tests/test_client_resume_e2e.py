@@ -89,18 +89,7 @@ class TerminalClientComesBackTests(LiveTestCase):
             answer(protocol, message)
 
         server = ScriptedServer(refuse_the_first_token)
-        lines: list[str] = []
-        settings = cli.parse_args(
-            [server.address, "--name", "ann", "--password", "pw"], {}
-        )
-        session = cli.TerminalSession(
-            settings,
-            clock=reactor,
-            connect=cli.connect_websocket,
-            backoff=QUICK,
-            out=lines.append,
-        )
-        session.start()
+        session, lines = _terminal(server.address)
         try:
             await wait_for(lambda: "your move: h(it) or s(tand) within 30 s" in lines,
                            "the deal")  # fmt: skip
@@ -175,18 +164,7 @@ class RealServerTests(LiveTestCase):
 
     async def test_the_terminal_client_comes_back_to_its_seat(self):
         server = AccountsServer(ROUND)
-        lines: list[str] = []
-        settings = cli.parse_args(
-            [server.address, "--name", "ann", "--password", "pw"], {}
-        )
-        session = cli.TerminalSession(
-            settings,
-            clock=reactor,
-            connect=cli.connect_websocket,
-            backoff=QUICK,
-            out=lines.append,
-        )
-        session.start()
+        session, lines = _terminal(server.address)
         try:
             await wait_for(lambda: "you drew 2S: 12" in lines, "the deal")
             me = session.notes.my_id
@@ -211,3 +189,18 @@ class RealServerTests(LiveTestCase):
             session.quit()
             await wait_for(lambda: session.done.called, "the session's end")
             await server.stop()
+
+
+def _terminal(address: str) -> tuple[cli.TerminalSession, list[str]]:
+    """ann's terminal session at ``address``, started, and what it prints."""
+    lines: list[str] = []
+    settings = cli.parse_args([address, "--name", "ann", "--password", "pw"], {})
+    session = cli.TerminalSession(
+        settings,
+        clock=reactor,
+        connect=cli.connect_websocket,
+        backoff=QUICK,
+        out=lines.append,
+    )
+    session.start()
+    return session, lines
