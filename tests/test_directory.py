@@ -18,17 +18,25 @@ from blackjackd.store import (
     migrate,
 )
 from blackjackd.store.directory import (
+    SeatToken,
     claim_account,
     claim_table,
+    end_token,
+    find_token,
+    forget_stale_tokens,
     leave_cluster,
     live_leases,
+    record_token,
     release_account,
     release_tables,
     renew,
+    take_token,
 )
 from tests.test_store import HASH, new_round, played, postgres_url, sqlite_file_url
 
 LEASE = 6.0
+#: Seconds a token outlives its node's last renewal, or its seat.
+TOKEN_SECONDS = 60.0
 
 
 class DirectoryTestsMixin:
@@ -149,6 +157,54 @@ class DirectoryTestsMixin:
         self.assertEqual(claim_account(conn, ann, "a", 1, 105.0).holder, "b")
         self.assertIsNone(claim_account(conn, ann, "a", 1, 106.5).holder)
 
+    def test_a_token_is_good_on_any_node_and_spent_once(self) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        renew(conn, "a", {}, 100.0, LEASE)
+        record_token(conn, "h1", ann, 3, "a")
+        named = SeatToken(ann, 3, "a")
+        self.assertEqual(find_token(conn, "h1", 101.0, TOKEN_SECONDS), named)
+        self.assertIsNone(find_token(conn, "h2", 101.0, TOKEN_SECONDS))
+        # A resume on its own node rotates it: the old one is worthless.
+        record_token(conn, "h2", ann, 3, "a", replaces="h1")
+        self.assertIsNone(find_token(conn, "h1", 101.0, TOKEN_SECONDS))
+        self.assertEqual(take_token(conn, "h2", 101.0, TOKEN_SECONDS), named)
+        self.assertIsNone(take_token(conn, "h2", 101.0, TOKEN_SECONDS))
+
+    def test_a_dead_node_s_tokens_stay_good_for_a_while(self) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        renew(conn, "a", {}, 100.0, LEASE)
+        record_token(conn, "h1", ann, 1, "a")
+        # a's life ran out at 106: its tokens are good until 166.
+        self.assertIsNotNone(find_token(conn, "h1", 165.0, TOKEN_SECONDS))
+        self.assertEqual(forget_stale_tokens(conn, 165.0, TOKEN_SECONDS), 0)
+        self.assertIsNone(find_token(conn, "h1", 167.0, TOKEN_SECONDS))
+        self.assertEqual(forget_stale_tokens(conn, 167.0, TOKEN_SECONDS), 1)
+
+    def test_a_seat_that_ended_or_moved_ends_or_keeps_its_token(self) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        renew(conn, "a", {}, 100.0, LEASE)
+        record_token(conn, "left", ann, 1, "a")
+        record_token(conn, "moved", ann, 1, "a")
+        end_token(conn, "left")
+        end_token(conn, "moved", until=130.0)
+        self.assertIsNone(find_token(conn, "left", 101.0, TOKEN_SECONDS))
+        # Its node lives on, but the seat moved off it: good until 130.
+        renew(conn, "a", {}, 125.0, LEASE)
+        self.assertIsNotNone(find_token(conn, "moved", 129.0, TOKEN_SECONDS))
+        self.assertIsNone(find_token(conn, "moved", 131.0, TOKEN_SECONDS))
+
+    def test_a_node_that_leaves_keeps_its_tokens_good_for_a_while(self) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        renew(conn, "a", {}, 100.0, LEASE)
+        record_token(conn, "h1", ann, 1, "a")
+        leave_cluster(conn, "a", 102.0, TOKEN_SECONDS)
+        self.assertIsNotNone(find_token(conn, "h1", 161.0, TOKEN_SECONDS))
+        self.assertIsNone(find_token(conn, "h1", 163.0, TOKEN_SECONDS))
+
     def test_an_account_taken_from_a_dead_node_gets_its_open_round_back(
         self,
     ) -> None:
@@ -243,3 +299,31 @@ class PostgresDirectoryTests(DirectoryTestsMixin, SynchronousTestCase):
             "SELECT COUNT(*) FROM ledger WHERE reason = 'refund'"
         ).scalar()
         self.assertEqual(refunds, 8)
+
+    def test_racing_nodes_spend_a_token_once(self) -> None:
+        url = self.new_url()
+        setup = self.open(url)
+        ann = self.account(setup, "ann")
+        renew(setup, "a", {}, 100.0, LEASE)
+        tokens = [f"h{i}" for i in range(20)]
+        for token in tokens:
+            record_token(setup, token, ann, 1, "a")
+        nodes = [f"n{i}" for i in range(4)]
+        connections = {node: self.open(url) for node in nodes}
+        spent: dict[str, list[str]] = {node: [] for node in nodes}
+        start = threading.Barrier(len(nodes))
+
+        def race(node: str) -> None:
+            start.wait()
+            for token in tokens:
+                if take_token(connections[node], token, 101.0, TOKEN_SECONDS):
+                    spent[node].append(token)
+
+        threads = [threading.Thread(target=race, args=(node,)) for node in nodes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual(
+            sorted(t for node in nodes for t in spent[node]), sorted(tokens)
+        )

@@ -275,9 +275,48 @@ class Database:
         """See ``blackjackd.store.directory.release_tables``."""
         return self._call(directory.release_tables, node, tables)
 
-    def leave_cluster(self, node: str) -> defer.Deferred[None]:
+    def leave_cluster(
+        self, node: str, at: float = 0.0, token_seconds: float = 0.0
+    ) -> defer.Deferred[None]:
         """See ``blackjackd.store.directory.leave_cluster``."""
-        return self._call(directory.leave_cluster, node)
+        return self._call(directory.leave_cluster, node, at, token_seconds)
+
+    def record_token(
+        self,
+        token_hash: str,
+        account_id: int,
+        table_no: int,
+        node: str,
+        replaces: str | None = None,
+    ) -> defer.Deferred[None]:
+        """See ``blackjackd.store.directory.record_token``."""
+        return self._call(
+            directory.record_token, token_hash, account_id, table_no, node, replaces
+        )
+
+    def end_token(
+        self, token_hash: str, until: float | None = None
+    ) -> defer.Deferred[None]:
+        """See ``blackjackd.store.directory.end_token``."""
+        return self._call(directory.end_token, token_hash, until)
+
+    def find_token(
+        self, token_hash: str, at: float, token_seconds: float
+    ) -> defer.Deferred[directory.SeatToken | None]:
+        """See ``blackjackd.store.directory.find_token``."""
+        return self._call(directory.find_token, token_hash, at, token_seconds)
+
+    def take_token(
+        self, token_hash: str, at: float, token_seconds: float
+    ) -> defer.Deferred[directory.SeatToken | None]:
+        """See ``blackjackd.store.directory.take_token``."""
+        return self._call(directory.take_token, token_hash, at, token_seconds)
+
+    def forget_stale_tokens(
+        self, at: float, token_seconds: float
+    ) -> defer.Deferred[int]:
+        """See ``blackjackd.store.directory.forget_stale_tokens``."""
+        return self._call(directory.forget_stale_tokens, at, token_seconds)
 
     def live_leases(self, at: float) -> defer.Deferred[list[directory.Lease]]:
         """See ``blackjackd.store.directory.live_leases``."""

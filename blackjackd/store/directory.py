@@ -162,13 +162,21 @@ def release_tables(
         return released
 
 
-def leave_cluster(conn: Connection, node: str) -> None:
+def leave_cluster(
+    conn: Connection, node: str, at: float = 0.0, token_seconds: float = 0.0
+) -> None:
     """``node`` stops, with its rounds over and stored: its leases, seats
-    and its row go."""
+    and its row go. The tokens its players hold stay good for
+    ``token_seconds`` from ``at``: they come back on another node."""
     with conn.transaction():
         conn.execute("DELETE FROM table_leases WHERE node = ?", (node,))
         conn.execute("DELETE FROM account_seats WHERE node = ?", (node,))
         conn.execute("DELETE FROM cluster_nodes WHERE node = ?", (node,))
+        conn.execute(
+            "UPDATE seat_tokens SET expires_at = ?"
+            " WHERE node = ? AND expires_at IS NULL",
+            (at + token_seconds, node),
+        )
 
 
 def live_leases(conn: Connection, at: float) -> list[Lease]:
@@ -248,3 +256,108 @@ def release_account(conn: Connection, account_id: int, node: str) -> bool:
                 (account_id, node),
             ).rowcount
         )
+
+
+# -- seat tokens -------------------------------------------------------------------
+#
+# A token is good on any node while its row is: ``expires_at`` NULL while the
+# seat's node lives (and ``token_seconds`` after its last renewal, for a node
+# that died), or until ``expires_at`` once the seat moved off its node. A
+# token is spent once: ``take_token`` deletes the row it reads.
+
+# Never NULL (so that NOT of it is true for every token no longer good).
+_TOKEN_GOOD = (
+    "((t.expires_at IS NOT NULL AND t.expires_at >= ?)"
+    " OR (t.expires_at IS NULL AND EXISTS ("
+    " SELECT 1 FROM cluster_nodes n"
+    " WHERE n.node = t.node AND n.expires_at + ? >= ?)))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SeatToken:
+    """What a token names: the account, the table it sat at, the node."""
+
+    account_id: int
+    table_no: int
+    node: str
+
+
+def record_token(
+    conn: Connection,
+    token_hash: str,
+    account_id: int,
+    table_no: int,
+    node: str,
+    replaces: str | None = None,
+) -> None:
+    """``node`` seated ``account_id`` at ``table_no`` and gave the seat the
+    token hashed ``token_hash``; the token it ``replaces`` is worthless."""
+    with conn.transaction():
+        if replaces is not None:
+            conn.execute("DELETE FROM seat_tokens WHERE token_hash = ?", (replaces,))
+        conn.execute(
+            "INSERT INTO seat_tokens (token_hash, account_id, table_no, node,"
+            " expires_at) VALUES (?, ?, ?, ?, NULL)",
+            (token_hash, account_id, table_no, node),
+        )
+
+
+def end_token(conn: Connection, token_hash: str, until: float | None = None) -> None:
+    """The seat the token holds ended on its node: the token is worthless
+    (``until`` None), or good until ``until`` on any node (the seat moved)."""
+    with conn.transaction():
+        if until is None:
+            conn.execute("DELETE FROM seat_tokens WHERE token_hash = ?", (token_hash,))
+        else:
+            conn.execute(
+                "UPDATE seat_tokens SET expires_at = ? WHERE token_hash = ?",
+                (until, token_hash),
+            )
+
+
+def find_token(
+    conn: Connection, token_hash: str, at: float, token_seconds: float
+) -> SeatToken | None:
+    """What the token hashed ``token_hash`` names, if it is good at ``at``."""
+    with conn.transaction(write=False):
+        return _good_token(conn, token_hash, at, token_seconds)
+
+
+def _good_token(
+    conn: Connection, token_hash: str, at: float, token_seconds: float
+) -> SeatToken | None:
+    rows = conn.execute(
+        "SELECT t.account_id, t.table_no, t.node FROM seat_tokens t"
+        f" WHERE t.token_hash = ? AND {_TOKEN_GOOD}",
+        (token_hash, at, token_seconds, at),
+    ).rows
+    if not rows:
+        return None
+    account_id, table_no, node = rows[0]
+    return SeatToken(int(account_id), int(table_no), str(node))
+
+
+def take_token(
+    conn: Connection, token_hash: str, at: float, token_seconds: float
+) -> SeatToken | None:
+    """Spend the token: what it names, if it was good at ``at``, and it is
+    good no more. Of two nodes spending one token, one gets it."""
+    with conn.transaction():
+        found = _good_token(conn, token_hash, at, token_seconds)
+        if found is None:
+            return None
+        spent = conn.execute(
+            "DELETE FROM seat_tokens WHERE token_hash = ?", (token_hash,)
+        ).rowcount
+    return found if spent == 1 else None
+
+
+def forget_stale_tokens(conn: Connection, at: float, token_seconds: float) -> int:
+    """Delete the tokens no longer good at ``at``; how many."""
+    with conn.transaction():
+        return conn.execute(
+            "DELETE FROM seat_tokens WHERE token_hash IN ("
+            f" SELECT t.token_hash FROM seat_tokens t WHERE NOT {_TOKEN_GOOD})",
+            (at, token_seconds, at),
+        ).rowcount

@@ -100,6 +100,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX account_seats_node ON account_seats (node)",
         ),
     ),
+    Migration(
+        3,
+        "a cluster's seat tokens: a player's token brings them back on any node",
+        (
+            # One row per token an account's seat was given on a node: the
+            # token's SHA-256 (never the token), the table, and the node.
+            # ``expires_at`` NULL: good while its node lives, and for a while
+            # after it died; set: good until then (the seat moved off its
+            # node, or the node stopped).
+            """CREATE TABLE seat_tokens (
+                token_hash TEXT PRIMARY KEY,
+                account_id BIGINT NOT NULL REFERENCES accounts(id),
+                table_no INTEGER NOT NULL,
+                node TEXT NOT NULL,
+                expires_at DOUBLE PRECISION NULL
+            )""",
+            "CREATE INDEX seat_tokens_node ON seat_tokens (node)",
+        ),
+    ),
 )
 
 #: The version this blackjackd writes.
@@ -116,6 +135,7 @@ TABLES = frozenset(
         "cluster_nodes",
         "table_leases",
         "account_seats",
+        "seat_tokens",
     }
 )
 
