@@ -470,6 +470,9 @@ class SeatNotes:
 CLOSE_SIGNED_IN_ELSEWHERE = 4001
 #: The close code of a server that is stopping (after ``shutdown``).
 CLOSE_GOING_AWAY = 1001
+#: The close code of a table that moved to another node of a cluster: the
+#: player follows it at once, with the seat's token.
+CLOSE_TABLE_MOVED = 4002
 STATUS_UNAUTHORIZED = 401
 #: A stopping server's answer to signing in by name (docs/protocol.rst).
 STATUS_STOPPING = 503

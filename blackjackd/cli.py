@@ -64,6 +64,7 @@ from twisted.python.failure import Failure
 
 from blackjackd import wire
 from blackjackd.bots import (
+    CLOSE_TABLE_MOVED,
     LEFT_REASONS,
     STATUS_STOPPING,
     Backoff,
@@ -540,7 +541,11 @@ class TerminalSession:
             self._fail(self.rejoin.stopped or gone)
             self._finish()
             return
-        if self.rejoin.server_stopping:
+        if code == CLOSE_TABLE_MOVED:
+            self.out(
+                f"the table moved to another server: following it in {delay:.1f} s..."
+            )
+        elif self.rejoin.server_stopping:
             # A restart: the player waits longer, and knows why.
             why = said if code is None else f"{code}: {said}"
             self.out(

@@ -14,6 +14,14 @@ table's view for ``GET /tables`` on any node; a node that can't renew before
 its leases run out stops at once (``halt``), since another node may then
 take its tables and refund their rounds: it must not play them on.
 
+A table another node now asks for (HAProxy sends its players there: the
+node came back, say) is handed over between rounds: no round begins after
+the one under way, then its players' connections close with 4002, every
+chip is stored, and the lease is let go. The players come back through
+HAProxy with their tokens, which any node honours: a token of an account's
+seat is kept in the directory (as a hash) while the seat lives, and for
+``TOKEN_SECONDS`` after its node let it go or died.
+
 An account sits on one node at a time (``account_seats``): signing in on
 another node asks the holder to let it go (it closes the old connection
 with 4001; the seat's hands stand), and the new node loads the account's
@@ -24,6 +32,7 @@ lets go of every lease and seat, so the tables move without a refund.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -38,9 +47,14 @@ from twisted.python.failure import Failure
 from blackjackd.bank import Bank
 from blackjackd.errors import ActionRejected
 from blackjackd.lobby import Lobby
-from blackjackd.sessions import CLOSE_SIGNED_IN_ELSEWHERE, Session, Sessions
+from blackjackd.sessions import (
+    CLOSE_SIGNED_IN_ELSEWHERE,
+    CLOSE_TABLE_MOVED,
+    Session,
+    Sessions,
+)
 from blackjackd.store import Database, Refund
-from blackjackd.store.directory import Lease, TableClaim
+from blackjackd.store.directory import Lease, SeatToken, TableClaim
 from blackjackd.wire import Tables, TableView
 from blackjackd.wire.hardened import _decode_object
 
@@ -52,6 +66,12 @@ DEFAULT_LEASE_SECONDS = 10.0
 ACCOUNT_WAIT_SECONDS = 15.0
 #: How often a waiting sign-in asks again.
 ACCOUNT_POLL_SECONDS = 0.25
+#: Seconds a token stays good on any node once its seat left its node (the
+#: table moved, the node stopped or died): the clients keep trying to come
+#: back for ten minutes after a server stops.
+TOKEN_SECONDS = 600.0
+#: How often a node deletes the tokens no longer good.
+TOKEN_SWEEP_SECONDS = 60.0
 #: Exit status of a node that lost its leases (EX_TEMPFAIL): its
 #: supervisor starts it again, and it takes tables afresh.
 EXIT_LEASE_LOST = 75
@@ -99,6 +119,11 @@ class ClusterNode:
         self._signing_in: dict[int, int] = {}
         #: Accounts whose release is on its way to the database.
         self._releasing: set[int] = set()
+        #: Tables being handed over once their round is over.
+        self.moving: set[int] = set()
+        #: Closes the watchers of a table that moved (the server's factory).
+        self.close_watchers: Callable[[int, int, str], None] | None = None
+        self._swept_at = float("-inf")
         #: The live leases as of the last renewal.
         self.leases: list[Lease] = []
         self._renewed_at: float | None = None
@@ -106,6 +131,7 @@ class ClusterNode:
         self._renewing = False
         self.stopped = False
         sessions.on_end = self._session_ended
+        sessions.on_token = self._token_given
         if bank is not None:
             bank.on_account_released = self._maybe_release_account
 
@@ -149,6 +175,11 @@ class ClusterNode:
                 self._let_account_go(account_id)
             for number in result.tables_wanted:
                 self._hand_over(number)
+            if started >= self._swept_at + TOKEN_SWEEP_SECONDS:
+                self._swept_at = started
+                self.database.forget_stale_tokens(started, TOKEN_SECONDS).addErrback(
+                    lambda failure: _logger.failure("forgetting stale tokens", failure)
+                )
             return self.database.live_leases(started)
 
         def read(leases: list[Lease]) -> None:
@@ -185,12 +216,32 @@ class ClusterNode:
     def _hand_over(self, number: int) -> None:
         """Another node is now where HAProxy sends table ``number``'s
         players (this one was down when they came, say): let it have the
-        table once nobody sits, watches or plays there."""
-        table = self.lobby.table(number)
-        if number not in self.held or (
-            table.seats_taken or table.watchers or table.round_in_progress
-        ):
+        table, at once if nobody sits, watches or plays there, else once
+        the round under way is over (no other begins): then the players
+        and watchers are sent there (close 4002) with their seats' tokens
+        good. Asked at every renewal while the other node wants it."""
+        if number not in self.held:
             return
+        table = self.lobby.table(number)
+        if not (table.seats_taken or table.watchers or table.round_in_progress):
+            self.moving.discard(number)
+            self._release(number)
+            return
+        if number not in self.moving:
+            self.moving.add(number)
+            table.drain()
+            _logger.info(
+                "table {table} moves to the node that asks for it once its "
+                "round is over",
+                table=number,
+            )
+        if table.round_in_progress:
+            return
+        reason = "the table moved to another server: connect again"
+        self.sessions.move_out(number, CLOSE_TABLE_MOVED, reason)
+        if self.close_watchers is not None:
+            self.close_watchers(number, CLOSE_TABLE_MOVED, reason)
+        self.moving.discard(number)
         self._release(number)
 
     def _release(self, number: int) -> None:
@@ -226,7 +277,7 @@ class ClusterNode:
             await self.claim(table)
             return table
         for held in sorted(self.held):
-            if self.lobby.table(held).has_free_seat:
+            if held not in self.moving and self.lobby.table(held).has_free_seat:
                 return held
         elsewhere = {lease.table_no for lease in self.leases if lease.node != self.name}
         for candidate in self.lobby.tables:
@@ -245,12 +296,12 @@ class ClusterNode:
     async def claim(self, number: int, want: bool = True) -> None:
         """Hold table ``number`` (``ActionRejected`` 503 if a live node
         holds it, which is asked to hand it over if ``want``)."""
-        if number in self.held:
-            return
-        if number in self._releasing_tables:
+        if number in self.moving or number in self._releasing_tables:
             raise ActionRejected(
                 503, f"table {number} moves to another node: try again in a moment"
             )
+        if number in self.held:
+            return
         mine: Deferred[TableClaim] = Deferred()
         waiting = self._claims.get(number)
         if waiting is None:
@@ -285,6 +336,9 @@ class ClusterNode:
             return
         self.held.add(number)
         table = self.lobby.table(number)
+        if not table.seats_taken:
+            # Drained if it last moved away from here.
+            table.reopen()
         table.rounds_played = max(table.rounds_played, claim.last_round)
         _logger.info(
             "node {node} plays table {table} now", node=self.name, table=number
@@ -367,9 +421,41 @@ class ClusterNode:
             )
         self._maybe_release_account(account_id)
 
-    def _session_ended(self, session: Session) -> None:
-        if session.account_id is not None:
-            self._maybe_release_account(session.account_id)
+    def _session_ended(self, session: Session, keep_token: bool) -> None:
+        if session.account_id is None:
+            return
+        until = self.clock.seconds() + TOKEN_SECONDS if keep_token else None
+        self.database.end_token(token_hash(session.token), until).addErrback(
+            lambda failure: _logger.failure("ending a seat's token", failure)
+        )
+        self._maybe_release_account(session.account_id)
+
+    # -- tokens --------------------------------------------------------------------
+
+    def _token_given(self, session: Session, replaced: str | None) -> None:
+        """A seat of an account got a token: any node honours it."""
+        if session.account_id is None:
+            return  # a guest signs in by name again: nothing to bring back
+        self.database.record_token(
+            token_hash(session.token),
+            session.account_id,
+            session.table.table_id,
+            self.name,
+            None if replaced is None else token_hash(replaced),
+        ).addErrback(lambda failure: _logger.failure("recording a token", failure))
+
+    def find_token(self, token: str) -> Deferred[SeatToken | None]:
+        """What a token of a seat on any node names, if it is good."""
+        return self.database.find_token(
+            token_hash(token), self.clock.seconds(), TOKEN_SECONDS
+        )
+
+    def take_token(self, token: str) -> Deferred[SeatToken | None]:
+        """Spend a token of a seat on any node: what it named, if it was
+        good (and nobody spent it first)."""
+        return self.database.take_token(
+            token_hash(token), self.clock.seconds(), TOKEN_SECONDS
+        )
 
     def _in_use(self, account_id: int) -> bool:
         return (
@@ -406,7 +492,9 @@ class ClusterNode:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
         self.stopped = True
-        await self.database.leave_cluster(self.name)
+        await self.database.leave_cluster(
+            self.name, self.clock.seconds(), TOKEN_SECONDS
+        )
         self.held.clear()
         _logger.info("node {node} left the cluster", node=self.name)
 
@@ -414,3 +502,9 @@ class ClusterNode:
         """Stop the lease loop without letting go (the leases run out)."""
         if self._loop is not None and self._loop.running:
             self._loop.stop()
+
+
+def token_hash(token: str) -> str:
+    """What the directory keeps of a token: its SHA-256, so that reading the
+    database gives nobody a seat. Tokens are 192 random bits: no salt."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -92,5 +92,9 @@ class ITable(Interface):
         """The server is stopping: finish the round under way (players
         still act, turn timers still stand idle hands), begin no other."""
 
+    def reopen() -> None:
+        """Rounds begin again after ``drain``: the table, empty now, moved
+        back to this node of a cluster."""
+
     def close() -> None:
         """Cancel every timer the table holds: the server is stopping."""

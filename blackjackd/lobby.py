@@ -191,6 +191,11 @@ class Lobby:
         self._watching[watcher_id] = chosen
         chosen.watch(watcher_id, send)
 
+    def watched_by(self, watcher_id: int) -> int | None:
+        """The number of the table ``watcher_id`` watches, if any."""
+        watched = self._watching.get(watcher_id)
+        return None if watched is None else int(watched.table_id)
+
     def unwatch(self, watcher_id: int) -> None:
         """``watcher_id`` watches nothing any more."""
         watched = self._watching.pop(watcher_id, None)

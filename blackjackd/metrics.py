@@ -48,12 +48,12 @@ if TYPE_CHECKING:
 
 _logger = Logger(namespace="blackjackd.rounds")
 
-#: Close codes counted under their own label (4001: signed in elsewhere);
-#: any other is ``other``. A close frame without a code counts as 1005 (RFC
-#: 6455's "no status received"); a connection lost without a close handshake
-#: is 1006.
+#: Close codes counted under their own label (4001: signed in elsewhere;
+#: 4002: the table moved to another node); any other is ``other``. A close
+#: frame without a code counts as 1005 (RFC 6455's "no status received"); a
+#: connection lost without a close handshake is 1006.
 CLOSE_CODES = frozenset(
-    {1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1013, 4001}
+    {1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1013, 4001, 4002}
 )
 
 _GAMES = ("classic", "casino")

@@ -10,6 +10,7 @@ message once however many players it goes to.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -476,7 +477,17 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             raise ActionRejected(503, "the server is stopping: try again soon")
         self._asked_table = request.table or self._url_table
         if request.token is not None:
-            self._seated(factory.sessions.resume(request.token, self))
+            try:
+                session = factory.sessions.resume(request.token, self)
+            except ActionRejected:
+                if factory.cluster is None:
+                    raise
+                self._signing_in = True
+                Deferred.fromCoroutine(
+                    self._resume_from_directory(factory.cluster, request.token)
+                ).addErrback(self._sign_in_failed)
+                return
+            self._seated(session)
             return
         if factory.cluster is not None:
             # A node of a cluster plays only the tables it holds: hold the
@@ -523,21 +534,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         ).addErrback(self._sign_in_failed)
 
     async def _sign_in(self, accounts: Accounts, username: str, password: str) -> None:
-        # The accounts this sign-in claimed in a cluster's directory: the
-        # node may let them go again once the sign-in is over.
-        claimed: list[int] = []
-        try:
-            await self._sign_in_here(accounts, username, password, claimed)
-        finally:
-            cluster = self.factory.cluster
-            for account_id in claimed:
-                if cluster is not None:
-                    cluster.signed_in(account_id)
-
-    async def _sign_in_here(
-        self, accounts: Accounts, username: str, password: str, claiming: list[int]
-    ) -> None:
-        try:
+        async def signed_in() -> AccountRow:
             try:
                 account = await accounts.sign_in(username, password)
             except Refusal as refused:
@@ -557,28 +554,80 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 address=self.client_address(),
                 peer=self.peer,
             )
-            cluster = self.factory.cluster
-            if (
-                cluster is not None
-                and self.factory.sessions.for_account(account.id) is None
-            ):
-                # One seat an account in the whole cluster: another node
-                # that holds it lets it go, and stores its chips first.
-                claiming.append(account.id)
-                await cluster.claim_account(account.id, self._asked_table)
-            bank = self.factory.chips
-            state = None
-            if bank is not None and bank.player_of(account.id) is None:
-                # Read once every chip the account's last seat moved is
-                # stored.
-                await bank.written()
-                state = await accounts.store.account_state(account.id)
+            return account
+
+        await self._seat_when_free(signed_in)
+
+    async def _resume_from_directory(self, cluster: ClusterNode, token: str) -> None:
+        """A token this node doesn't know: a seat's on another node of the
+        cluster, or on one that died or let its table go. The account comes
+        back at the token's table (or the one asked for), here."""
+        accounts = self.factory.accounts
+        not_valid = ActionRejected(401, "that token is not valid (any more)")
+
+        async def signed_in() -> AccountRow:
+            found = await cluster.find_token(token)
+            if found is None or accounts is None:
+                raise not_valid
+            # Before the token is spent: a table another node plays is a
+            # 503, and the token still brings the player back later.
+            self._asked_table = await cluster.place(self._asked_table or found.table_no)
+            spent = await cluster.take_token(token)
+            if spent is None:
+                raise not_valid
+            account = await accounts.store.account_state(spent.account_id)
+            _logger.info(
+                "{username} came back to account {account_id} from {address} "
+                "with a token of node {node}",
+                username=account.username,
+                account_id=account.id,
+                address=self.client_address(),
+                peer=self.peer,
+                node=spent.node,
+            )
+            return account
+
+        await self._seat_when_free(signed_in)
+
+    async def _seat_when_free(
+        self, signed_in: Callable[[], Awaitable[AccountRow]]
+    ) -> None:
+        """Seat the account ``signed_in`` gives, once its chips are free: in
+        a cluster, once no other node holds it."""
+        # The accounts this sign-in claimed in a cluster's directory: the
+        # node may let them go again once the sign-in is over.
+        claimed: list[int] = []
+        cluster = self.factory.cluster
+        try:
+            try:
+                account = await signed_in()
+                if (
+                    cluster is not None
+                    and self.factory.sessions.for_account(account.id) is None
+                ):
+                    # One seat an account in the whole cluster: another node
+                    # that holds it lets it go, and stores its chips first.
+                    claimed.append(account.id)
+                    await cluster.claim_account(account.id, self._asked_table)
+                bank = self.factory.chips
+                state = None
+                if bank is not None and bank.player_of(account.id) is None:
+                    # Read once every chip the account's last seat moved is
+                    # stored.
+                    await bank.written()
+                    accounts = self.factory.accounts
+                    assert accounts is not None, "chips are an account's"
+                    state = await accounts.store.account_state(account.id)
+            finally:
+                self._signing_in = False
+            if self.state != WebSocketProtocol.STATE_OPEN:
+                return
+            with self.factory.outbox.batch():
+                self._seat_account(account, state)
         finally:
-            self._signing_in = False
-        if self.state != WebSocketProtocol.STATE_OPEN:
-            return
-        with self.factory.outbox.batch():
-            self._seat_account(account, state)
+            for account_id in claimed:
+                if cluster is not None:
+                    cluster.signed_in(account_id)
 
     def _seat_account(self, account: AccountRow, state: AccountRow | None) -> None:
         sessions, bank = self.factory.sessions, self.factory.chips
@@ -837,6 +886,15 @@ class BlackjackServerFactory(WebSocketServerFactory):
         """Start the closing handshake on every open connection."""
         for client in list(self.clients):
             client.close_with(code, reason)
+
+    def close_watchers(self, table: int, code: int, reason: str) -> None:
+        """Close the connections watching ``table`` (it moved elsewhere)."""
+        for client in list(self.clients):
+            watcher_id = client._watcher_id
+            if watcher_id is not None and self.lobby.watched_by(watcher_id) == table:
+                self.lobby.unwatch(watcher_id)
+                client._watcher_id = None
+                client.close_with(code, reason)
 
     @property
     def chips(self) -> Bank | None:

@@ -376,6 +376,11 @@ class SeatedTable(Generic[SeatT]):
         self.draining = True
         self._stop_before_next_round()
 
+    def reopen(self) -> None:
+        if self._seating:
+            raise RuntimeError("a table reopens empty")
+        self.draining = False
+
     def _stop_before_next_round(self) -> None:
         """Don't begin the next round (``draining`` is set)."""
         raise NotImplementedError

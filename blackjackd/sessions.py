@@ -38,6 +38,9 @@ _logger = Logger(namespace="blackjackd.sessions")
 CLOSE_SIGNED_IN_ELSEWHERE = 4001
 #: Close code for a player the table stood up (idle), after ``left``.
 CLOSE_NORMAL = 1000
+#: Close code for the players and watchers of a table that moved to
+#: another node of a cluster: they connect again at once (with their token).
+CLOSE_TABLE_MOVED = 4002
 
 
 class Connection(Protocol):
@@ -97,9 +100,12 @@ class Sessions:
         self.draining = False
         #: The server is stopping: players no longer leave their seats.
         self.stopping = False
-        #: Told of every session that ends (a cluster's node releases the
-        #: account once its chips are stored).
-        self.on_end: Callable[[Session], None] | None = None
+        #: Told of every session that ends, and whether its token stays
+        #: good elsewhere (a cluster's node releases the account once its
+        #: chips are stored, and keeps or forgets the token).
+        self.on_end: Callable[[Session, bool], None] | None = None
+        #: Told of every token given to a seat, with the one it replaces.
+        self.on_token: Callable[[Session, str | None], None] | None = None
 
     def __len__(self) -> int:
         return len(self._by_player)
@@ -167,6 +173,8 @@ class Sessions:
         self._by_player[player_id] = session
         if account_id is not None:
             self._by_account[account_id] = session
+        if self.on_token is not None:
+            self.on_token(session, None)
         _logger.info(
             "{username} took a seat at table {table} from {address}",
             username=username,
@@ -198,9 +206,12 @@ class Sessions:
             old.close_with(CLOSE_SIGNED_IN_ELSEWHERE, "signed in elsewhere")
         # A new token each time: whoever held the old one (another device,
         # a thief) can't take the seat back with it.
-        del self._by_token[session.token]
+        old_token = session.token
+        del self._by_token[old_token]
         session.token = secrets.token_urlsafe(24)
         self._by_token[session.token] = session
+        if self.on_token is not None:
+            self.on_token(session, old_token)
         session.table.rejoin(session.player_id, session.deliver, session.token)
         _logger.info(
             "{username} is back at table {table}",
@@ -235,11 +246,28 @@ class Sessions:
             if session.connection is None:
                 cancel_call(session.grace_timer)
                 session.grace_timer = None
-                self._expired(session)
+                # In a cluster, they come back on another node.
+                self._expired(session, keep_token=True)
 
-    def _expired(self, session: Session) -> None:
+    def move_out(self, table_id: int, code: int, reason: str) -> list[Session]:
+        """End the sessions at table ``table_id``, whose table moves to
+        another node: each connection closes with ``code`` before anyone
+        leaves (so no player hears of their own leaving), and the tokens
+        stay good elsewhere. The sessions ended."""
+        moved = [s for s in self._by_player.values() if s.table.table_id == table_id]
+        for session in moved:
+            connection, session.connection = session.connection, None
+            if connection is not None:
+                connection.seat_ended()
+                connection.close_with(code, reason)
+        for session in moved:
+            self._end(session, "moved", keep_token=True)
+            self.lobby.leave(session.player_id)
+        return moved
+
+    def _expired(self, session: Session, keep_token: bool = False) -> None:
         session.grace_timer = None
-        self._end(session, "gone")
+        self._end(session, "gone", keep_token)
         self.lobby.leave(session.player_id, "gone")
 
     def _stood_up(self, session: Session, reason: str) -> None:
@@ -265,7 +293,7 @@ class Sessions:
             connection.seat_ended()
             connection.close_with(code, reason)
 
-    def _end(self, session: Session, reason: str) -> None:
+    def _end(self, session: Session, reason: str, keep_token: bool = False) -> None:
         _logger.info(
             "{username} left table {table} ({reason})",
             username=session.username,
@@ -281,7 +309,7 @@ class Sessions:
         if session.account_id is not None:
             self._by_account.pop(session.account_id, None)
         if self.on_end is not None:
-            self.on_end(session)
+            self.on_end(session, keep_token)
 
     def close(self) -> None:
         """Stop every grace timer: the server is stopping."""

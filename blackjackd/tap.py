@@ -648,6 +648,7 @@ def makeService(config: Options) -> IService:
             lease_seconds=config["lease-seconds"],
         )
         factory.cluster = cluster
+        cluster.close_watchers = factory.close_watchers
     service = MultiService()
     apart = config["metrics-port"] is not None
     site = build_site(

@@ -57,8 +57,9 @@ PATIENCE = 120.0
 class Bot:
     """A player of one table, through HAProxy (``/websocket?table=N``): it
     bets the minimum, declines insurance and stands; whenever its
-    connection closes or its table can't be had yet, it signs in again by
-    name (its token was the old node's)."""
+    connection closes or its table can't be had yet, it comes back with its
+    seat's token, which any node honours, or by name and password if the
+    token is refused."""
 
     def __init__(self, port: int, name: str, table: int) -> None:
         self.port = port
@@ -76,6 +77,9 @@ class Bot:
         #: Every balance it was told, and how.
         self.heard: list[tuple[str, int]] = []
         self.my_id: int | None = None
+        self.token: str | None = None
+        #: How it signed in, each time: "password" or "token".
+        self.sign_ins: list[str] = []
         self._client: Any = None
 
     def start(self) -> Deferred[None]:
@@ -115,16 +119,17 @@ class Bot:
             self.heard.append(("closed", message["code"]))
             return False
         if kind == "auth":
-            client.send(
-                {
-                    "type": "auth",
-                    "data": {"username": self.name, "password": PASSWORD},
-                }
-            )
+            self._auth(client)
         elif kind == "error" and self.my_id is None:
+            if message["status_code"] == 401 and self.token is not None:
+                self.heard.append(("token refused", 0))
+                self.token = None
+                self._auth(client)
+                return True
             return False  # the table is still another node's: again soon
         elif kind == "id":
             self.my_id = message["client_id"]
+            self.token = message["token"]
             self.balance = message["balance"]
             self.heard.append(("id", self.balance))
         elif kind == "balance":
@@ -148,6 +153,15 @@ class Bot:
                     client.send({"type": "stand", "hand": turn.get("hand") or 0})
         return True
 
+    def _auth(self, client: Any) -> None:
+        if self.token is not None:
+            data = {"token": self.token}
+            self.sign_ins.append("token")
+        else:
+            data = {"username": self.name, "password": PASSWORD}
+            self.sign_ins.append("password")
+        client.send({"type": "auth", "data": data})
+
 
 class ClusterTests(TestCase):
     """Three nodes behind HAProxy, one of them lost."""
@@ -169,6 +183,7 @@ class ClusterTests(TestCase):
             for index in range(BOTS_PER_TABLE)
         ]
         runs = [bot.start() for bot in bots]
+        self._runs = runs
 
         async def leave() -> None:
             # Each leaves when betting opens, before it bets: its chips as
@@ -288,6 +303,7 @@ class ClusterTests(TestCase):
                 (victim,),
             )
         }
+        sign_ins_then = {bot.name: len(bot.sign_ins) for bot in bots}
         await cluster.node(victim).kill()
         for bot in stalled:
             bot.stall = False
@@ -297,6 +313,10 @@ class ClusterTests(TestCase):
             lambda: all(bot.rounds >= rounds_then[bot.name] + 2 for bot in bots),
             "two more rounds for every bot",
         )
+        # The dead node's players came back with their tokens, on the
+        # nodes that took its tables.
+        for bot in stalled:
+            self.assertIn("token", bot.sign_ins[sign_ins_then[bot.name] :], bot.name)
         moved = self._holders(cluster)
         for table, node in holders.items():
             if node == victim:
@@ -310,7 +330,60 @@ class ClusterTests(TestCase):
         self.assertTrue(refunds)
         self.assertEqual({row[2] for row in refunds}, {1})
         self.assertLessEqual({row[0] for row in refunds}, open_rounds)
+
+        players = list(bots)
+        await self._comes_back(cluster, bots, victim)
+        # Every reconnection, to a node that took a table over or to one a
+        # table moved to, came back with the seat's token.
+        for bot in players:
+            self.assertNotIn(
+                "password", bot.sign_ins[sign_ins_then[bot.name] :], bot.name
+            )
+        self.assertEqual(
+            self._query(
+                cluster,
+                "SELECT round_id, account_id, COUNT(*) FROM ledger"
+                " WHERE reason = 'refund' GROUP BY round_id, account_id",
+            ),
+            refunds,
+            "no refund but the dead node's rounds",
+        )
         await self._finish(cluster, bots)
+
+    async def _comes_back(self, cluster: Cluster, bots: list[Bot], name: str) -> None:
+        """Node ``name`` starts again, and HAProxy sends table 1's players
+        to it: the table, with players at it on another node, moves back
+        between rounds; they follow it with their tokens, and a newcomer
+        sits down there."""
+        await cluster.restart(reactor, name)
+        # Until HAProxy sends table 1 to the node again (its checks pass),
+        # a watcher of table 1 is let in where the table is; then the node
+        # says where the table is played, and asks for it.
+        while True:
+            client = await open_client(reactor, cluster.port, "/websocket?table=1")
+            client.send({"type": "watch", "data": {"table": 1}})
+            answer = await client.until("watching", "error")
+            await client.close()
+            if answer[-1]["type"] == "error":
+                self.assertEqual(answer[-1]["status_code"], 503, answer)
+                break
+            await deferLater(reactor, 0.2, lambda: None)
+        at_table_1 = [bot for bot in bots if bot.table == 1]
+        rounds_then = {bot.name: bot.rounds for bot in bots}
+        newcomer = Bot(cluster.port, "newcomer", 1)
+        bots.append(newcomer)
+        self._runs.append(newcomer.start())
+        await self._until(
+            cluster,
+            lambda: (
+                newcomer.rounds >= 2
+                and all(bot.rounds >= rounds_then.get(bot.name, 0) + 2 for bot in bots)
+            ),
+            "two rounds for the newcomer, and two more for every bot",
+        )
+        self.assertEqual(self._holders(cluster)[1], name)
+        for bot in at_table_1:
+            self.assertIn(4002, bot.close_codes, bot.name)
 
     async def _sign_in(self, cluster: Cluster, name: str, table: int) -> Any:
         client = await open_client(reactor, cluster.port, f"/websocket?table={table}")
@@ -352,6 +425,7 @@ class ClusterTests(TestCase):
         moving = [bot for bot in bots if holders[bot.table] == victim]
         rounds_then = {bot.name: bot.rounds for bot in bots}
         connections_then = {bot.name: bot.connections for bot in moving}
+        sign_ins_then = {bot.name: len(bot.sign_ins) for bot in moving}
         cluster.node(victim).process.signal("TERM")
         self.assertEqual(await cluster.node(victim).ended(), (0, None), cluster.logs())
         await self._until(
@@ -362,6 +436,10 @@ class ClusterTests(TestCase):
         for bot in moving:
             self.assertIn(1001, bot.close_codes, bot.name)
             self.assertGreater(bot.connections, connections_then[bot.name])
+            # Its token, kept past the node's stop, seated it elsewhere.
+            came_back = bot.sign_ins[sign_ins_then[bot.name] :]
+            self.assertIn("token", came_back, bot.name)
+            self.assertNotIn("password", came_back, bot.name)
         moved = self._holders(cluster)
         for table, node in holders.items():
             if node == victim:

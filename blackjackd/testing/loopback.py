@@ -62,13 +62,14 @@ class QueueClient(WebSocketClientProtocol):
         waiting.addTimeout(TIMEOUT, self.factory.reactor)
         return await waiting
 
-    async def until(self, kind: str) -> list[dict[str, Any]]:
-        """Every message up to and including the first of type ``kind``."""
+    async def until(self, *kinds: str) -> list[dict[str, Any]]:
+        """Every message up to and including the first of a type of
+        ``kinds``."""
         seen = []
         while True:
             message = await self.next()
             seen.append(message)
-            if message["type"] == kind:
+            if message["type"] in kinds:
                 return seen
 
     async def close(self) -> None:

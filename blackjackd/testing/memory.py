@@ -17,6 +17,7 @@ from twisted.test import iosim
 from blackjackd.accounts import Accounts
 from blackjackd.bank import Bank, RebuyRules
 from blackjackd.casino import CasinoConfig
+from blackjackd.cluster import DEFAULT_LEASE_SECONDS, ClusterNode
 from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby, new_shoe
 from blackjackd.metrics import Metrics, RoundWatch
 from blackjackd.outbox import Outbox
@@ -99,6 +100,11 @@ class MemoryServer:
     dropped player's seat, as ``--seat-grace`` does; ``max_watchers`` caps
     each table's watchers, as ``--watchers`` does. With ``metrics`` the
     server counts what it does there, as ``twistd blackjack`` does.
+
+    With ``node`` (and a ``database`` file other servers share) it is that
+    node of a cluster, renewing its leases from the start; servers given
+    one ``clock`` keep the same time. What would halt the node is noted in
+    ``halted``.
     """
 
     def __init__(
@@ -115,8 +121,11 @@ class MemoryServer:
         rebuy_interval: float = 3600.0,
         max_watchers: int = DEFAULT_WATCHERS,
         metrics: Metrics | None = None,
+        clock: Clock | None = None,
+        node: str | None = None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
     ) -> None:
-        self.clock = Clock()
+        self.clock = Clock() if clock is None else clock
         self.config = config or TableConfig(seats=5, turn_timeout=30, round_delay=3)
         self.shoes: list[Shoe] = []
 
@@ -185,6 +194,23 @@ class MemoryServer:
             metrics=metrics,
         )
         self._pumps: list[iosim.IOPump] = []
+        self.halted: list[str] = []
+        self.cluster: ClusterNode | None = None
+        if node is not None:
+            assert self.database is not None, "a cluster's nodes share a database"
+            self.cluster = ClusterNode(
+                node,
+                self.database,
+                self.lobby,
+                self.sessions,
+                self.clock,
+                bank=self.bank,
+                lease_seconds=lease_seconds,
+                halt=self.halted.append,
+            )
+            self.factory.cluster = self.cluster
+            self.cluster.close_watchers = self.factory.close_watchers
+            self.cluster.start()
 
     def connect(
         self,

@@ -33,6 +33,7 @@ const ui = {
 let connection = null;
 let password = ""; // in memory only
 let signingIn = null; // "token" or "name" while an auth is unanswered
+let tableMoved = false; // the last close said the table moved (4002)
 let watchAsked = false;
 
 const $ = (id) => document.getElementById(id);
@@ -166,7 +167,13 @@ function onMessage(message) {
 function onError(error) {
   const text = words(error.message);
   const code = error.status_code;
-  if (signingIn === "token" && code === 401) {
+  if (signingIn === "token" && code === 503) {
+    // The seat's table is moving between servers, or the server stops:
+    // the token stays good; come back after a wait.
+    signingIn = null;
+    say(text);
+    connection.again();
+  } else if (signingIn === "token" && code === 401) {
     // The seat is gone (or the server restarted): sign in by name again.
     store.removeItem(KEYS.token);
     state = initialState();
@@ -199,6 +206,7 @@ function onError(error) {
 
 function onClose(code, reason) {
   ui.online = false;
+  tableMoved = code === 4002;
   if (code === 4001) {
     return toLobby("You signed in elsewhere: the seat went with you");
   } else if (state.mode === null && !store.getItem(KEYS.token)) {
@@ -218,6 +226,8 @@ function onDrop(delay) {
     // A restart may take a while: keep trying for longer than after a drop.
     connection.patience = RESTART_PATIENCE;
     say(`The server is restarting, reconnecting in ${seconds} s`);
+  } else if (tableMoved) {
+    say(`The table moved to another server, following it in ${seconds} s`);
   } else {
     say(`Connection lost, reconnecting in ${seconds} s`);
   }

@@ -102,6 +102,12 @@ export class Connection {
     if (this.isOpen) this.socket.send(JSON.stringify(message));
   }
 
+  /** Close this socket, and connect again after the usual wait. */
+  again() {
+    const socket = this.socket;
+    if (socket) socket.close(1000);
+  }
+
   /** Close for good: no reconnecting. */
   close() {
     this.keep = false;
