@@ -587,7 +587,10 @@ class Rejoin:
     answers a sign-in by name with 503 until it has stopped:
     ``server_stopping`` is then true until a seat is had again, and the
     caller keeps trying for ``Backoff.restart_budget``. A restarted server
-    may not know the token: the name and password sit down anew."""
+    may not know the token: the name and password sit down anew. A 503
+    says "try again" (a cluster's table moving between nodes says so too):
+    a player told so tries again even if it never had a seat
+    (``told_to_wait``)."""
 
     def __init__(
         self,
@@ -617,6 +620,8 @@ class Rejoin:
         self._asked: str | None = None
         #: The server said it is stopping, and no seat was had since.
         self.server_stopping = False
+        #: A sign-in was answered 503 (try again), and no seat was had since.
+        self.told_to_wait = False
 
     @property
     def resuming(self) -> bool:
@@ -641,7 +646,7 @@ class Rejoin:
             self.my_id = message.client_id
             self.seated = True
             self.attempts, self.lost_at, self._asked = 0, None, None
-            self.server_stopping = False
+            self.server_stopping = self.told_to_wait = False
         elif isinstance(message, wire.Shutdown):
             self.server_stopping = True
         elif (
@@ -651,7 +656,7 @@ class Rejoin:
         ):
             # Signing in to a server still stopping: try again once it's back.
             self._asked = None
-            self.server_stopping = True
+            self.server_stopping = self.told_to_wait = True
         elif (
             isinstance(message, wire.Error)
             and message.status_code == STATUS_UNAUTHORIZED
@@ -679,7 +684,7 @@ class Rejoin:
             self.stopped = "signed in elsewhere"
         elif code == CLOSE_GOING_AWAY:
             self.server_stopping = True
-        if self.stopped is not None or not self.seated:
+        if self.stopped is not None or not (self.seated or self.told_to_wait):
             return None
         if self.lost_at is None:
             self.lost_at = now

@@ -606,16 +606,23 @@ class ServerRestartTests(SynchronousTestCase):
         )
         self.assertEqual(t.session.problem, "the server did not come back within 600 s")
 
-    def test_a_first_sign_in_to_a_stopping_server_ends(self):
+    def test_a_first_sign_in_told_to_try_again_does(self):
+        # A stopping server, or a cluster's table moving between nodes,
+        # answers 503: the newcomer waits and signs in again.
         t = Terminal("--password", "pw")
         t.open()
         t.hear(STOPPING)
         self.assertTrue(t.connection.left)
         t.session.closed(1000, "")
-        self.assertTrue(t.session.done.called)
-        self.assertEqual(
-            t.session.problem, "the server is stopping: try again once it is back"
-        )
+        self.assertFalse(t.session.done.called)
+        self.assertIn("waiting for the server to come back", t.printed()[-1])
+        t.clock.advance(1)
+        self.assertEqual(t.attempts, 2)
+        t.open()
+        self.assertEqual(t.connection.sent[-1], AUTH_NAME)
+        t.hear(CASINO_ID)
+        self.assertIsNone(t.session.problem)
+        self.assertIn("the server is back", t.printed())
 
 
 class RebuyAndHistoryTests(SynchronousTestCase):

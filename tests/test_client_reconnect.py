@@ -486,6 +486,22 @@ class ServerRestartTests(AppTestCase):
         h.clock.advance(h.app.model.retry_at - h.clock.seconds())
         self.assertEqual(len(h.connections), attempts + 1)
 
+    def test_a_first_sign_in_told_to_try_again_does(self):
+        # A stopping server, or a cluster's table moving between nodes.
+        h = self.harness(draw=lambda: 1.0, password="pw")
+        h.app.start()
+        h.connection.hear(Connected(), {"type": "auth"})
+        h.connection.hear(
+            {"type": "error", "status_code": 503,
+             "message": "table 1 moves to another node: try again in a moment"}
+        )  # fmt: skip
+        self.assertIsNotNone(h.connection.closing)
+        self.assertEqual(h.app.model.connection, RECONNECTING)
+        h.clock.advance(h.app.model.retry_at - h.clock.seconds())
+        h.connection.hear(Connected(), {"type": "auth"}, SEATED_ID)
+        self.assertEqual(h.connection.sent, [AUTH_NAME])
+        self.assertEqual(h.app.model.connection, SEATED)
+
     def test_a_close_going_away_alone_waits_as_long(self):
         h = self.seated()
         h.connection.hear(Disconnected(1001, "the server is stopping"))

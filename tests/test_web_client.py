@@ -340,6 +340,27 @@ class ReconnectTests(BrowserCase):
         expect(cards(page)).to_have_count(2)
         expect(page.locator("#hit")).to_be_enabled()
 
+    def test_a_sign_in_told_to_try_again_does(self) -> None:
+        # ann's hand keeps a stopping server draining; bob, signing in
+        # meanwhile, is told to try again (503), and does until a new
+        # server seats him.
+        server = self.serve(CLASSIC_OPENING, "--drain-timeout", "60")
+        ann, _ = self.open(server, network_errors=True)
+        self.sit(ann, "ann")
+        expect(ann.locator("#hit")).to_be_enabled()
+        assert server.process.stdin is not None
+        server.process.stdin.close()  # the server drains
+        expect(ann.locator("#status")).to_contain_text("The server is stopping")
+        bob, _ = self.open(server, network_errors=True)
+        self.sit(bob, "bob")
+        expect(bob.locator("#status")).to_contain_text("Trying again in")
+        ann.click("#stand")
+        server.stop()
+        self.serve(CLASSIC_OPENING, "--port", f"tcp:{server.port}:interface=127.0.0.1")
+        expect(bob.locator(".seat.me")).to_have_attribute(
+            "data-name", "bob", timeout=20_000
+        )
+
 
 class WatchingTests(BrowserCase):
     """A watcher sees the table but never the hole card before its turn."""

@@ -34,6 +34,7 @@ let connection = null;
 let password = ""; // in memory only
 let signingIn = null; // "token" or "name" while an auth is unanswered
 let tableMoved = false; // the last close said the table moved (4002)
+let toldToWait = false; // a sign-in was answered 503 (try again), not seated since
 let watchAsked = false;
 
 const $ = (id) => document.getElementById(id);
@@ -74,6 +75,7 @@ function toLobby(text) {
   state = initialState();
   signingIn = null;
   watchAsked = false;
+  toldToWait = false;
   for (const name of [KEYS.token, KEYS.table, KEYS.watch]) store.removeItem(name);
   ui.screen = "lobby";
   ui.online = false;
@@ -118,6 +120,7 @@ function onOpen() {
 
 function onMessage(message) {
   const before = state.notices;
+  if (message.type === "id") toldToWait = false;
   if (message.type === "auth") {
     if (watchAsked || state.mode === "watching") return;
     const token = store.getItem(KEYS.token);
@@ -167,10 +170,11 @@ function onMessage(message) {
 function onError(error) {
   const text = words(error.message);
   const code = error.status_code;
-  if (signingIn === "token" && code === 503) {
-    // The seat's table is moving between servers, or the server stops:
-    // the token stays good; come back after a wait.
+  if (code === 503 && (signingIn === "token" || (signingIn === "name" && state.mode !== "watching"))) {
+    // The server stops, or the table moves between a cluster's servers:
+    // sign in again (a token stays good) after a wait.
     signingIn = null;
+    toldToWait = true;
     say(text);
     connection.again();
   } else if (signingIn === "token" && code === 401) {
@@ -209,7 +213,7 @@ function onClose(code, reason) {
   tableMoved = code === 4002;
   if (code === 4001) {
     return toLobby("You signed in elsewhere: the seat went with you");
-  } else if (state.mode === null && !store.getItem(KEYS.token)) {
+  } else if (state.mode === null && !store.getItem(KEYS.token) && !toldToWait) {
     // Never seated or watching: nothing to come back to.
     connection.keep = false;
     const why = reason ? words(reason) : "The server closed the connection";
@@ -228,6 +232,8 @@ function onDrop(delay) {
     say(`The server is restarting, reconnecting in ${seconds} s`);
   } else if (tableMoved) {
     say(`The table moved to another server, following it in ${seconds} s`);
+  } else if (toldToWait) {
+    say(`Trying again in ${seconds} s`);
   } else {
     say(`Connection lost, reconnecting in ${seconds} s`);
   }

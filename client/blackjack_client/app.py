@@ -300,10 +300,11 @@ class ClientApp:
         return self.rejoin.stopped is not None and self.model.connection != SEATED
 
     def _not_back_yet(self, error: wire.Error) -> bool:
-        """A seat had before, asked for again of a server still stopping."""
+        """A seat had before, asked for again of a server still stopping;
+        or any sign-in told to try again (503)."""
         return (
             error.status_code == STATUS_STOPPING
-            and self.rejoin.seated
+            and (self.rejoin.seated or self.rejoin.told_to_wait)
             and self.model.connection != SEATED
         )
 
