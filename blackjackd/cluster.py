@@ -144,6 +144,11 @@ class ClusterNode:
     def start(self) -> None:
         """Join the cluster: renew (and announce this node) now and then every
         ``renew_every`` seconds."""
+        # A new life under this name: the seats its last life gave tokens
+        # to are gone, and their tokens good for a while only.
+        self.database.retire_tokens(
+            self.name, self.clock.seconds() + TOKEN_SECONDS
+        ).addErrback(lambda failure: _logger.failure("retiring tokens", failure))
         self._loop = LoopingCall(self._renew)
         self._loop.clock = self.clock
         self._loop.start(self.renew_every, now=True)
@@ -238,9 +243,9 @@ class ClusterNode:
         if table.round_in_progress:
             return
         reason = "the table moved to another server: connect again"
-        self.sessions.move_out(number, CLOSE_TABLE_MOVED, reason)
         if self.close_watchers is not None:
             self.close_watchers(number, CLOSE_TABLE_MOVED, reason)
+        self.sessions.move_out(number, CLOSE_TABLE_MOVED, reason)
         self.moving.discard(number)
         self._release(number)
 
@@ -319,6 +324,12 @@ class ClusterNode:
                 f"table {number} is played on node {claim.holder}: "
                 "try again in a few seconds",
             )
+
+    def seats_at(self, number: int) -> bool:
+        """Whether a player may sit at table ``number`` here now: a sign-in
+        that waited (for a password check, for another node to let the
+        account go) may find the table moving, or gone to another node."""
+        return number in self.held and number not in self.moving
 
     def _claimed(self, result: TableClaim | Failure, number: int) -> None:
         waiting = self._claims.pop(number)
@@ -456,6 +467,17 @@ class ClusterNode:
         return self.database.take_token(
             token_hash(token), self.clock.seconds(), TOKEN_SECONDS
         )
+
+    def keep_token(self, token: str, spent: SeatToken) -> None:
+        """A token spent on a seat that was then refused stays good (for
+        ``TOKEN_SECONDS``): the player tries again with it."""
+        self.database.record_token(
+            token_hash(token),
+            spent.account_id,
+            spent.table_no,
+            spent.node,
+            until=self.clock.seconds() + TOKEN_SECONDS,
+        ).addErrback(lambda failure: _logger.failure("keeping a token", failure))
 
     def _in_use(self, account_id: int) -> bool:
         return (

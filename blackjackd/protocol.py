@@ -10,6 +10,7 @@ message once however many players it goes to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,6 +59,11 @@ from blackjackd.wire import (
 
 if TYPE_CHECKING:
     from blackjackd.cluster import ClusterNode
+    from blackjackd.store.directory import SeatToken
+
+#: What a token the server gives looks like (``secrets.token_urlsafe(24)``):
+#: anything else is no token, without asking a cluster's directory.
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}")
 
 # Module level on purpose: autobahn protocols and factories have a ``log``
 # attribute of their own.
@@ -480,8 +486,13 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             try:
                 session = factory.sessions.resume(request.token, self)
             except ActionRejected:
-                if factory.cluster is None:
+                if factory.cluster is None or not _TOKEN_SHAPE.fullmatch(request.token):
                     raise
+                if not factory.password_checks.take(self.client_address()):
+                    # Each costs the directory (the database) a query.
+                    raise ActionRejected(
+                        429, "too many sign-ins from your address: try again later"
+                    ) from None
                 self._signing_in = True
                 Deferred.fromCoroutine(
                     self._resume_from_directory(factory.cluster, request.token)
@@ -564,36 +575,49 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         back at the token's table (or the one asked for), here."""
         accounts = self.factory.accounts
         not_valid = ActionRejected(401, "that token is not valid (any more)")
+        spent: list[SeatToken] = []
 
         async def signed_in() -> AccountRow:
             found = await cluster.find_token(token)
             if found is None or accounts is None:
                 raise not_valid
-            # Before the token is spent: a table another node plays is a
-            # 503, and the token still brings the player back later.
+            # A table another node plays is a 503: the token stays good.
             self._asked_table = await cluster.place(self._asked_table or found.table_no)
-            spent = await cluster.take_token(token)
-            if spent is None:
-                raise not_valid
-            account = await accounts.store.account_state(spent.account_id)
+            account = await accounts.store.account_state(found.account_id)
             _logger.info(
-                "{username} came back to account {account_id} from {address} "
+                "{username} comes back to account {account_id} from {address} "
                 "with a token of node {node}",
                 username=account.username,
                 account_id=account.id,
                 address=self.client_address(),
                 peer=self.peer,
-                node=spent.node,
+                node=found.node,
             )
             return account
 
-        await self._seat_when_free(signed_in)
+        async def spend() -> None:
+            # Last, once the seat is to be had: a token spent is good no
+            # more, on any node.
+            taken = await cluster.take_token(token)
+            if taken is None:
+                raise not_valid
+            spent.append(taken)
+
+        def refused() -> None:
+            for taken in spent:
+                cluster.keep_token(token, taken)
+
+        await self._seat_when_free(signed_in, spend, refused)
 
     async def _seat_when_free(
-        self, signed_in: Callable[[], Awaitable[AccountRow]]
+        self,
+        signed_in: Callable[[], Awaitable[AccountRow]],
+        spend: Callable[[], Awaitable[None]] | None = None,
+        refused: Callable[[], None] | None = None,
     ) -> None:
         """Seat the account ``signed_in`` gives, once its chips are free: in
-        a cluster, once no other node holds it."""
+        a cluster, once no other node holds it. ``spend`` (a token) comes
+        last before the seat; ``refused`` is told if no seat follows it."""
         # The accounts this sign-in claimed in a cluster's directory: the
         # node may let them go again once the sign-in is over.
         claimed: list[int] = []
@@ -618,12 +642,19 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                     accounts = self.factory.accounts
                     assert accounts is not None, "chips are an account's"
                     state = await accounts.store.account_state(account.id)
+                if spend is not None:
+                    await spend()
             finally:
                 self._signing_in = False
-            if self.state != WebSocketProtocol.STATE_OPEN:
-                return
-            with self.factory.outbox.batch():
-                self._seat_account(account, state)
+            seated = False
+            try:
+                if self.state == WebSocketProtocol.STATE_OPEN:
+                    with self.factory.outbox.batch():
+                        self._seat_account(account, state)
+                    seated = self.session is not None
+            finally:
+                if not seated and refused is not None:
+                    refused()
         finally:
             for account_id in claimed:
                 if cluster is not None:
@@ -681,6 +712,12 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         account_id: int | None = None,
         player_id: int | None = None,
     ) -> None:
+        cluster, table = self.factory.cluster, self._asked_table
+        if cluster is not None and table is not None and not cluster.seats_at(table):
+            # The sign-in waited, and the table moves (or moved) elsewhere.
+            raise ActionRejected(
+                503, f"table {table} moves to another node: try again in a moment"
+            )
         limit = self.factory.limits.seats_per_address
         address = self.client_address()
         if limit and self.factory.sessions.seated_from(address) >= limit:

@@ -234,7 +234,8 @@ class Sessions:
                 self.grace, self._expired, session
             )
         else:
-            self._end(session, "disconnected")
+            # Draining: in a cluster, they come back on another node.
+            self._end(session, "disconnected", keep_token=self.draining)
             self.lobby.leave(session.player_id)
 
     def drain(self) -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from twisted.internet.task import Clock
 from twisted.trial.unittest import SynchronousTestCase
 
 from blackjackd.casino import CasinoConfig
+from blackjackd.cluster import TOKEN_SECONDS, ClusterNode, token_hash
 from blackjackd.sessions import CLOSE_TABLE_MOVED
 from blackjackd.store import connect
 from blackjackd.testing import MemoryServer, RecordingClient, deal
@@ -28,11 +30,16 @@ class TwoNodes(SynchronousTestCase):
     def setUp(self) -> None:
         self.url = f"sqlite://{scratch_directory(self)}/cluster.sqlite3"
         self.alive: list[MemoryServer] = []
+        #: The time on every node's clock (each node has its own).
+        self.now = 0.0
         self.a = self.node("a")
         self.b = self.node("b")
         self.addCleanup(self.stop_all)
 
     def node(self, name: str) -> MemoryServer:
+        """Node ``name``, started now."""
+        clock = Clock()
+        clock.advance(self.now)
         server = MemoryServer(
             CARDS,
             tables=2,
@@ -40,6 +47,7 @@ class TwoNodes(SynchronousTestCase):
             database=self.url,
             node=name,
             lease_seconds=LEASE,
+            clock=clock,
         )
         self.alive.append(server)
         return server
@@ -57,6 +65,7 @@ class TwoNodes(SynchronousTestCase):
 
     def advance(self, seconds: float) -> None:
         """Time passes on every node still alive."""
+        self.now += seconds
         for server in self.alive:
             server.advance(seconds)
         for server in self.alive:
@@ -76,6 +85,10 @@ class TwoNodes(SynchronousTestCase):
                 return [tuple(row) for row in conn.execute(sql).rows]
         finally:
             conn.close()
+
+    def cluster(self, server: MemoryServer) -> ClusterNode:
+        assert server.cluster is not None, "a node"
+        return server.cluster
 
     def refunds(self) -> list[tuple[Any, ...]]:
         return self.rows(
@@ -103,14 +116,13 @@ class TokenTests(TwoNodes):
         self.assertEqual(again["table"], 1)
         self.assertNotEqual(again["token"], hello["token"])
         self.assertEqual(self.refunds(), [(1, 10)])
-        self.assertEqual(self.b.cluster and self.b.cluster.held, {1})
+        self.assertEqual(self.cluster(self.b).held, {1})
         # Spent: the old token brings nobody back again.
         thief = self.sign_in(self.b, 1, token=hello["token"])
         self.assertEqual(thief.first("error")["status_code"], 401)
-        # The directory keeps hashes, never a token.
-        kept = [row[0] for row in self.rows("SELECT token_hash FROM seat_tokens")]
-        self.assertEqual(len(kept), 1)
-        self.assertNotIn(again["token"], kept)
+        # The directory keeps the new token's hash, never a token.
+        kept = self.rows("SELECT token_hash, node FROM seat_tokens")
+        self.assertEqual(kept, [(token_hash(again["token"]), "b")])
 
     def test_a_token_with_no_table_asked_returns_to_its_own(self) -> None:
         ann = self.sign_in(self.a, 2, username="ann", password=PASSWORD)
@@ -142,6 +154,56 @@ class TokenTests(TwoNodes):
                 }
             ],
         )
+
+    def test_a_token_refused_a_seat_stays_good(self) -> None:
+        ann = self.sign_in(self.a, 1, username="ann", password=PASSWORD)
+        token = ann.first("id")["token"]
+        self.kill(self.a)
+        self.advance(LEASE + 1)
+        for name in ("bob", "cat", "dan"):
+            self.sign_in(self.b, 1, username=name, password=PASSWORD).first("id")
+        full = self.sign_in(self.b, 1, token=token)
+        self.assertEqual(full.first("error")["status_code"], 507)
+        # Table 1 is full, but her token is good: she sits at table 2.
+        back = self.sign_in(self.b, 2, token=token)
+        self.assertEqual(back.first("id")["username"], "ann")
+        self.assertEqual(back.first("id")["table"], 2)
+
+    def test_a_node_s_new_life_retires_its_last_life_s_tokens(self) -> None:
+        ann = self.sign_in(self.a, 1, username="ann", password=PASSWORD)
+        token = ann.first("id")["token"]
+        self.kill(self.a)
+        again = self.node("a")  # started again at once, under its name
+        self.advance(TOKEN_SECONDS - 1)
+        self.assertEqual(
+            self.sign_in(again, 1, token=token).first("id")["username"], "ann"
+        )
+        bob = self.sign_in(again, 1, username="bob", password=PASSWORD)
+        bob_token = bob.first("id")["token"]
+        self.kill(again)
+        third = self.node("a")
+        self.advance(TOKEN_SECONDS + 1)
+        late = self.sign_in(third, 1, token=bob_token)
+        self.assertEqual(late.first("error")["status_code"], 401)
+
+    def test_a_player_dropped_while_the_node_drains_keeps_the_token(self) -> None:
+        ann = self.sign_in(self.a, 1, username="ann", password=PASSWORD)
+        token = ann.first("id")["token"]
+        self.a.sessions.drain()
+        self.a.drop(ann)
+        self.assertEqual(
+            self.rows("SELECT token_hash, expires_at IS NOT NULL FROM seat_tokens"),
+            [(token_hash(token), 1)],
+        )
+
+    def test_a_token_of_no_shape_asks_the_directory_nothing(self) -> None:
+        calls: list[str] = []
+        database = self.b.database
+        assert database is not None
+        database.observer = lambda name, seconds, failed: calls.append(name)
+        wrong = self.sign_in(self.b, 1, token="kq3Vh0y2b9n1T4r8w6e5Zx")
+        self.assertEqual(wrong.first("error")["status_code"], 401)
+        self.assertNotIn("find_token", calls)
 
     def test_a_guest_s_seat_keeps_no_token(self) -> None:
         guest = MemoryServer(
@@ -179,7 +241,7 @@ class MovingTests(TwoNodes):
         # the round plays out, and no other begins.
         self.advance(LEASE / 4)
         self.assertFalse(ann.closed)
-        self.assertEqual(self.a.cluster and self.a.cluster.moving, {1})
+        self.assertEqual(self.cluster(self.a).moving, {1})
         ann.take()
         ann.send({"type": "stand", "hand": 0})
         self.a.flush()
@@ -190,7 +252,7 @@ class MovingTests(TwoNodes):
         # Then its players and watchers are sent after the table.
         self.advance(LEASE / 4)
         self.assertEqual((ann.close_code, watcher.close_code), (CLOSE_TABLE_MOVED,) * 2)
-        self.assertEqual(self.a.cluster and self.a.cluster.held, set())
+        self.assertEqual(self.cluster(self.a).held, set())
 
         back = self.sign_in(self.b, 1, token=token)
         hello = back.first("id")
@@ -199,7 +261,7 @@ class MovingTests(TwoNodes):
         self.assertEqual(hello["table"], 1)
         bob = self.sign_in(self.b, 1, username="bob", password=PASSWORD)
         self.assertEqual(bob.first("id")["username"], "bob")
-        self.assertEqual(self.b.cluster and self.b.cluster.held, {1})
+        self.assertEqual(self.cluster(self.b).held, {1})
         # The round was stored before the table moved: nothing to refund.
         self.assertEqual(self.refunds(), [])
         self.assertEqual(self.rows("SELECT status FROM rounds"), [("settled",)])
@@ -228,13 +290,32 @@ class MovingTests(TwoNodes):
         self.a.flush()
         self.assertIn("restart", again.types())
 
+    def test_a_sign_in_that_waited_finds_its_table_gone(self) -> None:
+        """ann signs in on a at table 1 while b holds her account; before b
+        lets her go, table 1 moves from a to b: she is refused, not seated
+        at a table a no longer plays."""
+        cat = self.sign_in(self.a, 1, username="cat", password=PASSWORD)
+        cat.first("id")
+        self.sign_in(self.b, 2, username="ann", password=PASSWORD).first("id")
+        ann = self.sign_in(self.a, 1, username="ann", password=PASSWORD)
+        self.assertEqual(ann.take(), [])  # waiting for b to let her go
+        self.sign_in(self.b, 1, username="dan", password=PASSWORD)
+        self.advance(LEASE / 4)  # a hands table 1 over; b lets ann go
+        self.assertEqual(cat.close_code, CLOSE_TABLE_MOVED)
+        for _ in range(8):
+            self.advance(0.25)
+        refusal = ann.first("error")
+        self.assertEqual(refusal["status_code"], 503)
+        self.assertEqual(self.a.lobby.table(1).seats_taken, 0)
+        self.assertEqual(self.cluster(self.a).held, set())
+
     def test_nobody_new_sits_at_a_table_while_it_moves(self) -> None:
         ann = self.sign_in(self.a, 1, username="ann", password=PASSWORD)
         ann.send({"type": "bet", "amount": 10})
         self.a.flush()
         self.sign_in(self.b, 1, username="bob", password=PASSWORD)
         self.advance(LEASE / 4)
-        self.assertEqual(self.a.cluster and self.a.cluster.moving, {1})
+        self.assertEqual(self.cluster(self.a).moving, {1})
         # Still on a, mid-round: cat would be sent away with it.
         cat = self.sign_in(self.a, 1, username="cat", password=PASSWORD)
         self.assertEqual(

@@ -30,6 +30,7 @@ from blackjackd.store.directory import (
     release_account,
     release_tables,
     renew,
+    retire_tokens,
     take_token,
 )
 from tests.test_store import HASH, new_round, played, postgres_url, sqlite_file_url
@@ -195,6 +196,21 @@ class DirectoryTestsMixin:
         renew(conn, "a", {}, 125.0, LEASE)
         self.assertIsNotNone(find_token(conn, "moved", 129.0, TOKEN_SECONDS))
         self.assertIsNone(find_token(conn, "moved", 131.0, TOKEN_SECONDS))
+
+    def test_a_node_s_new_life_retires_its_last_life_s_tokens(self) -> None:
+        conn = self.open(self.new_url())
+        ann = self.account(conn, "ann")
+        renew(conn, "a", {}, 100.0, LEASE)
+        record_token(conn, "old", ann, 1, "a")
+        retire_tokens(conn, "a", 200.0)
+        record_token(conn, "new", ann, 1, "a")
+        renew(conn, "a", {}, 250.0, LEASE)
+        self.assertIsNone(find_token(conn, "old", 251.0, TOKEN_SECONDS))
+        self.assertIsNotNone(find_token(conn, "new", 251.0, TOKEN_SECONDS))
+        # A token spent on a seat then refused is recorded good until then.
+        record_token(conn, "kept", ann, 1, "a", until=260.0)
+        self.assertIsNotNone(find_token(conn, "kept", 255.0, TOKEN_SECONDS))
+        self.assertIsNone(find_token(conn, "kept", 261.0, TOKEN_SECONDS))
 
     def test_a_node_that_leaves_keeps_its_tokens_good_for_a_while(self) -> None:
         conn = self.open(self.new_url())

@@ -288,11 +288,22 @@ class Database:
         table_no: int,
         node: str,
         replaces: str | None = None,
+        until: float | None = None,
     ) -> defer.Deferred[None]:
         """See ``blackjackd.store.directory.record_token``."""
         return self._call(
-            directory.record_token, token_hash, account_id, table_no, node, replaces
+            directory.record_token,
+            token_hash,
+            account_id,
+            table_no,
+            node,
+            replaces,
+            until,
         )
+
+    def retire_tokens(self, node: str, until: float) -> defer.Deferred[None]:
+        """See ``blackjackd.store.directory.retire_tokens``."""
+        return self._call(directory.retire_tokens, node, until)
 
     def end_token(
         self, token_hash: str, until: float | None = None

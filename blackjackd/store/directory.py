@@ -172,11 +172,21 @@ def leave_cluster(
         conn.execute("DELETE FROM table_leases WHERE node = ?", (node,))
         conn.execute("DELETE FROM account_seats WHERE node = ?", (node,))
         conn.execute("DELETE FROM cluster_nodes WHERE node = ?", (node,))
-        conn.execute(
-            "UPDATE seat_tokens SET expires_at = ?"
-            " WHERE node = ? AND expires_at IS NULL",
-            (at + token_seconds, node),
-        )
+        _retire_tokens(conn, node, at + token_seconds)
+
+
+def retire_tokens(conn: Connection, node: str, until: float) -> None:
+    """The seats of ``node``'s tokens are gone from it (it stopped, or
+    starts a new life under its name): they stay good until ``until``."""
+    with conn.transaction():
+        _retire_tokens(conn, node, until)
+
+
+def _retire_tokens(conn: Connection, node: str, until: float) -> None:
+    conn.execute(
+        "UPDATE seat_tokens SET expires_at = ? WHERE node = ? AND expires_at IS NULL",
+        (until, node),
+    )
 
 
 def live_leases(conn: Connection, at: float) -> list[Lease]:
@@ -290,16 +300,19 @@ def record_token(
     table_no: int,
     node: str,
     replaces: str | None = None,
+    until: float | None = None,
 ) -> None:
     """``node`` seated ``account_id`` at ``table_no`` and gave the seat the
-    token hashed ``token_hash``; the token it ``replaces`` is worthless."""
+    token hashed ``token_hash``; the token it ``replaces`` is worthless.
+    With ``until``, the token has no seat: it is good until then (a token
+    spent on a seat that was then refused)."""
     with conn.transaction():
         if replaces is not None:
             conn.execute("DELETE FROM seat_tokens WHERE token_hash = ?", (replaces,))
         conn.execute(
             "INSERT INTO seat_tokens (token_hash, account_id, table_no, node,"
-            " expires_at) VALUES (?, ?, ?, ?, NULL)",
-            (token_hash, account_id, table_no, node),
+            " expires_at) VALUES (?, ?, ?, ?, ?)",
+            (token_hash, account_id, table_no, node, until),
         )
 
 
