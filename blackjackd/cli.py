@@ -86,9 +86,10 @@ from blackjackd.trust import CAFILE_HELP, TLSCheck, TrustError, client_tls
 
 PROGRAM = "python -m blackjackd.cli"
 DEFAULT_URL = "ws://localhost:8888/websocket"
-#: Where the password comes from when the command line doesn't give it.
 #: The close code of a connection that ended without a close handshake.
 CLOSE_ABNORMAL = 1006
+#: The close code of a connection this client closed (leaving, or to try again).
+CLOSE_NORMAL = 1000
 #: Rounds ``y`` prints when it isn't told how many.
 HISTORY_ROUNDS = 10
 
@@ -545,6 +546,9 @@ class TerminalSession:
             self.out(
                 f"the table moved to another server: following it in {delay:.1f} s..."
             )
+        elif self.rejoin.told_to_wait and code == CLOSE_NORMAL:
+            # We closed, after a 503 that said why.
+            self.out(f"trying again in {delay:.1f} s...")
         elif self.rejoin.server_stopping:
             # A restart: the player waits longer, and knows why.
             why = said if code is None else f"{code}: {said}"

@@ -593,7 +593,7 @@ class ServerRestartTests(SynchronousTestCase):
         self.assertTrue(t.connection.left)
         t.session.closed(1000, "")
         self.assertFalse(t.session.done.called)
-        self.assertIn("waiting for the server to come back", t.printed()[-1])
+        self.assertEqual(t.printed()[-1], "trying again in 1.0 s...")
 
     def test_it_gives_up_after_ten_minutes(self):
         t = self.stopped()
@@ -615,7 +615,7 @@ class ServerRestartTests(SynchronousTestCase):
         self.assertTrue(t.connection.left)
         t.session.closed(1000, "")
         self.assertFalse(t.session.done.called)
-        self.assertIn("waiting for the server to come back", t.printed()[-1])
+        self.assertEqual(t.printed()[-1], "trying again in 0.5 s...")
         t.clock.advance(1)
         self.assertEqual(t.attempts, 2)
         t.open()
