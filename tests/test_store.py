@@ -62,6 +62,7 @@ TABLES = {
     "cluster_nodes",
     "table_leases",
     "account_seats",
+    "seat_tokens",
 }
 HASH = "scrypt$16$8$1$c2FsdA==$aGFzaA=="
 
