@@ -228,24 +228,21 @@ class ClusterNode:
         if number not in self.held:
             return
         table = self.lobby.table(number)
-        if not (table.seats_taken or table.watchers or table.round_in_progress):
-            self.moving.discard(number)
-            self._release(number)
-            return
-        if number not in self.moving:
-            self.moving.add(number)
-            table.drain()
-            _logger.info(
-                "table {table} moves to the node that asks for it once its "
-                "round is over",
-                table=number,
-            )
-        if table.round_in_progress:
-            return
-        reason = "the table moved to another server: connect again"
-        if self.close_watchers is not None:
-            self.close_watchers(number, CLOSE_TABLE_MOVED, reason)
-        self.sessions.move_out(number, CLOSE_TABLE_MOVED, reason)
+        if table.seats_taken or table.watchers or table.round_in_progress:
+            if number not in self.moving:
+                self.moving.add(number)
+                table.drain()
+                _logger.info(
+                    "table {table} moves to the node that asks for it once its "
+                    "round is over",
+                    table=number,
+                )
+            if table.round_in_progress:
+                return
+            reason = "the table moved to another server: connect again"
+            if self.close_watchers is not None:
+                self.close_watchers(number, CLOSE_TABLE_MOVED, reason)
+            self.sessions.move_out(number, CLOSE_TABLE_MOVED, reason)
         self.moving.discard(number)
         self._release(number)
 

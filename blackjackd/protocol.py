@@ -618,9 +618,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         """Seat the account ``signed_in`` gives, once its chips are free: in
         a cluster, once no other node holds it. ``spend`` (a token) comes
         last before the seat; ``refused`` is told if no seat follows it."""
-        # The accounts this sign-in claimed in a cluster's directory: the
-        # node may let them go again once the sign-in is over.
-        claimed: list[int] = []
+        # The account this sign-in claimed in a cluster's directory: the
+        # node may let it go again once the sign-in is over.
+        claimed: int | None = None
         cluster = self.factory.cluster
         try:
             try:
@@ -631,7 +631,7 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 ):
                     # One seat an account in the whole cluster: another node
                     # that holds it lets it go, and stores its chips first.
-                    claimed.append(account.id)
+                    claimed = account.id
                     await cluster.claim_account(account.id, self._asked_table)
                 bank = self.factory.chips
                 state = None
@@ -656,9 +656,8 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
                 if not seated and refused is not None:
                     refused()
         finally:
-            for account_id in claimed:
-                if cluster is not None:
-                    cluster.signed_in(account_id)
+            if cluster is not None and claimed is not None:
+                cluster.signed_in(claimed)
 
     def _seat_account(self, account: AccountRow, state: AccountRow | None) -> None:
         sessions, bank = self.factory.sessions, self.factory.chips

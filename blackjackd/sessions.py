@@ -250,21 +250,17 @@ class Sessions:
                 # In a cluster, they come back on another node.
                 self._expired(session, keep_token=True)
 
-    def move_out(self, table_id: int, code: int, reason: str) -> list[Session]:
+    def move_out(self, table_id: int, code: int, reason: str) -> None:
         """End the sessions at table ``table_id``, whose table moves to
         another node: each connection closes with ``code`` before anyone
         leaves (so no player hears of their own leaving), and the tokens
-        stay good elsewhere. The sessions ended."""
+        stay good elsewhere."""
         moved = [s for s in self._by_player.values() if s.table.table_id == table_id]
         for session in moved:
-            connection, session.connection = session.connection, None
-            if connection is not None:
-                connection.seat_ended()
-                connection.close_with(code, reason)
+            _send_away(session, code, reason)
         for session in moved:
             self._end(session, "moved", keep_token=True)
             self.lobby.leave(session.player_id)
-        return moved
 
     def _expired(self, session: Session, keep_token: bool = False) -> None:
         session.grace_timer = None
@@ -277,10 +273,7 @@ class Sessions:
             return  # over already: the seat's grace ran out
         self._end(session, reason)
         self.lobby.forget(session.player_id)
-        connection, session.connection = session.connection, None
-        if connection is not None:
-            connection.seat_ended()
-            connection.close_with(CLOSE_NORMAL, f"stood up: {reason}")
+        _send_away(session, CLOSE_NORMAL, f"stood up: {reason}")
 
     def let_go(self, session: Session, code: int, reason: str) -> None:
         """End ``session`` for good: the player leaves the seat (the hands
@@ -289,10 +282,7 @@ class Sessions:
             return
         self._end(session, reason)
         self.lobby.leave(session.player_id)
-        connection, session.connection = session.connection, None
-        if connection is not None:
-            connection.seat_ended()
-            connection.close_with(code, reason)
+        _send_away(session, code, reason)
 
     def _end(self, session: Session, reason: str, keep_token: bool = False) -> None:
         _logger.info(
@@ -317,3 +307,12 @@ class Sessions:
         for session in self._by_player.values():
             cancel_call(session.grace_timer)
             session.grace_timer = None
+
+
+def _send_away(session: Session, code: int, reason: str) -> None:
+    """Detach ``session``'s connection, if any, and close it with ``code``:
+    its seat is over."""
+    connection, session.connection = session.connection, None
+    if connection is not None:
+        connection.seat_ended()
+        connection.close_with(code, reason)
