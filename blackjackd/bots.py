@@ -25,14 +25,13 @@ budget, the same way.
 
 The lobby, for both clients: ``table_url`` names the chosen table in the
 WebSocket's address (``/websocket?table=N``), ``tables_url`` is where the
-same server lists its tables (``GET /tables``), and ``decode_tables`` reads
+same server lists its tables (``GET /tables``), and ``wire.decode_tables`` reads
 that list as a client that trusts no server must.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,7 +56,6 @@ from blackjackd.strategy import (
     SURRENDER,
     BasicStrategy,
 )
-from blackjackd.wire.hardened import MAX_PAYLOAD, _decode_object
 
 BET, INSURE, DECLINE = "bet", "insure", "decline"
 BLACKJACK = 21
@@ -714,9 +712,6 @@ class Rejoin:
 
 # -- the lobby -------------------------------------------------------------------
 
-#: What ``GET /tables`` may answer, at most, in bytes: a lobby of many tables.
-MAX_TABLES_BODY = MAX_PAYLOAD
-
 
 def table_url(url: str, table: int | None) -> str:
     """The WebSocket address ``url`` with the chosen ``table`` in its query
@@ -736,22 +731,3 @@ def tables_url(url: str) -> str:
     parts = urlsplit(url)
     scheme = "https" if parts.scheme == "wss" else "http"
     return urlunsplit((scheme, parts.netloc, "/tables", "", ""))
-
-
-def _no_constant(name: str) -> Any:
-    # NaN and Infinity are no JSON a server sends, as for its messages.
-    raise wire.BadServerMessage(f"{name} is not a number a server may send")
-
-
-def decode_tables(body: bytes | str) -> wire.Tables:
-    """The body of ``GET /tables``, checked field by field as every server
-    message is (``wire.decode_server_message``); ``wire.BadServerMessage``
-    for one a client can't trust."""
-    if len(body) > MAX_TABLES_BODY:
-        raise wire.BadServerMessage("the list of tables is too large")
-    try:
-        data = json.loads(body, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        raise wire.BadServerMessage("the list of tables is not JSON") from None
-    tables: wire.Tables = _decode_object(wire.Tables, data, "tables")
-    return tables

@@ -21,7 +21,8 @@ from blackjack_client.model import (
 from blackjack_client.model.lobby import failed, loaded, moved, picked, refreshing
 from blackjack_client.net import TablesUnavailable
 from blackjackd import wire
-from blackjackd.bots import decode_tables, table_url, tables_url
+from blackjackd.bots import table_url, tables_url
+from blackjackd.wire import decode_tables
 from tests.client_harness import SIZE, AppTestCase
 from tests.client_messages import play
 

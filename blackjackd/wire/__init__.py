@@ -10,7 +10,7 @@ a frozen dataclass with a ``TYPE`` and fields spelled as on the wire.
   or ``BadMessage``.
 - ``decode_server_message(payload)``: a server's frame validated for a
   client that trusts no server, or ``BadServerMessage``; an unknown type is
-  ``Unknown``.
+  ``Unknown``; ``decode_tables(body)`` the same for ``GET /tables``.
 """
 
 from blackjackd.wire.accounts import (
@@ -53,10 +53,12 @@ from blackjackd.wire.casino import (
 from blackjackd.wire.hardened import (
     MAX_ITEMS,
     MAX_NUMBER,
+    MAX_TABLES_BODY,
     MAX_TEXT,
     BadServerMessage,
     Unknown,
     decode_server_message,
+    decode_tables,
 )
 from blackjackd.wire.lobby import LOBBY_MESSAGES, Tables, TableView, Watching
 from blackjackd.wire.parts import DealerResult, HandResult, HandView, Rules
@@ -135,6 +137,7 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_NUMBER",
     "MAX_PASSWORD_LENGTH",
+    "MAX_TABLES_BODY",
     "MAX_TEXT",
     "MAX_USERNAME_LENGTH",
     "REQUESTS",
@@ -209,5 +212,6 @@ __all__ = [
     "as_dict",
     "decode_request",
     "decode_server_message",
+    "decode_tables",
     "encode",
 ]

@@ -21,6 +21,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 from blackjackd.wire.base import Check, ServerMessage, WireObject
+from blackjackd.wire.lobby import Tables
 from blackjackd.wire.server import SERVER_MESSAGES, RoundOver
 
 #: Largest frame decoded at all, in bytes.
@@ -49,6 +50,24 @@ class Unknown:
 
 def _refuse_constant(name: str) -> Any:
     raise BadServerMessage(f"{name} is not a number a server may send")
+
+
+#: What ``GET /tables`` may answer, at most, in bytes: a lobby of many tables.
+MAX_TABLES_BODY = MAX_PAYLOAD
+
+
+def decode_tables(body: bytes | str) -> Tables:
+    """The body of ``GET /tables``, checked field by field as every server
+    message is (``decode_server_message``); ``BadServerMessage`` for one a
+    client can't trust."""
+    if len(body) > MAX_TABLES_BODY:
+        raise BadServerMessage("the list of tables is too large")
+    try:
+        data = json.loads(body, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise BadServerMessage("the list of tables is not JSON") from None
+    tables: Tables = _decode_object(Tables, data, "tables")
+    return tables
 
 
 def decode_server_message(

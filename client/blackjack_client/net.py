@@ -36,9 +36,9 @@ from twisted.web.iweb import UNKNOWN_LENGTH, IPolicyForHTTPS
 from zope.interface import implementer
 
 from blackjack_client.model import Connected, Disconnected, Message
-from blackjackd.bots import MAX_TABLES_BODY, decode_tables, tables_url
+from blackjackd.bots import tables_url
 from blackjackd.trust import TLSCheck, TrustError, client_tls
-from blackjackd.wire import Request, Tables, encode
+from blackjackd.wire import MAX_TABLES_BODY, Request, Tables, decode_tables, encode
 
 Listener = Callable[[Message], None]
 
