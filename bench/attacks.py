@@ -52,7 +52,8 @@ from pathlib import Path
 from typing import Any
 
 from autobahn.twisted.websocket import WebSocketClientFactory, WebSocketClientProtocol
-from load import Bot, auth_message, new_stats
+from cpu import rss_kib
+from load import Bot, auth_message, new_stats, quantile_ms
 from processes import describe_checkout, has_option, start_game_server
 from twisted.internet import defer, task, threads
 from twisted.internet.endpoints import TCP4ClientEndpoint
@@ -234,17 +235,6 @@ class Squatter(WebSocketClientProtocol):
             self.factory.answer.callback(code)
 
 
-def rss_kib(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        return None
-    return None
-
-
 def mib(kib: int | None) -> str:
     return "?" if kib is None else f"{kib / 1024:.0f}"
 
@@ -359,9 +349,7 @@ async def window(reactor, name: str, server, port, stats, argv, seconds) -> dict
 
 
 def quantile(latencies: list[float], q: float) -> str:
-    if not latencies:
-        return "-"
-    return f"{latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000:.1f}"
+    return f"{quantile_ms(latencies, q):.1f}" if latencies else "-"
 
 
 def report(figures: dict) -> None:

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cpu import cpu_seconds, rss_kib
 from twisted.internet import defer, task
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,10 +102,8 @@ async def bot(
 
 def rss_mib(pid: int) -> float:
     """Process ``pid``'s resident memory, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    kib = rss_kib(pid)
+    return 0.0 if kib is None else kib / 1024
 
 
 def database_counts(url: str) -> tuple[int, int]:
@@ -118,12 +117,6 @@ def database_counts(url: str) -> tuple[int, int]:
         ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1])
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of process ``pid`` so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(reactor: Any, nodes: int, args: argparse.Namespace) -> dict[str, Any]:

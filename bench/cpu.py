@@ -22,6 +22,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def rss_kib(pid: int) -> int | None:
+    """``pid``'s resident memory in KiB; None if it can't be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 @dataclass(frozen=True)
 class Window:
     """What one measured window cost a server: its CPU seconds over the

@@ -54,6 +54,14 @@ SETTLE_SECONDS = 1.0
 PASSWORD = "load benchmark"
 
 
+def quantile_ms(latencies: list[float], q: float) -> float:
+    """The ``q`` quantile of sorted ``latencies`` (seconds), in ms; NaN for
+    none."""
+    if not latencies:
+        return float("nan")
+    return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+
+
 def new_stats() -> dict[str, Any]:
     """The counts the bots keep together, all at zero."""
     return {
@@ -184,11 +192,6 @@ async def run(reactor, args: argparse.Namespace) -> None:
             reactor, args.echo_clients, args.seconds, SETTLE_SECONDS
         )
 
-    def quantile(q: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-
     print(f"server            {url}")
     if server is not None:
         print(f"server code       {args.repo} ({describe_checkout(args.repo)})")
@@ -209,8 +212,9 @@ async def run(reactor, args: argparse.Namespace) -> None:
     if latencies:
         print(
             "action->answer ms "
-            f"p50 {quantile(0.5):.2f}  p90 {quantile(0.9):.2f}  "
-            f"p99 {quantile(0.99):.2f}  max {latencies[-1] * 1000:.2f}  "
+            f"p50 {quantile_ms(latencies, 0.5):.2f}  "
+            f"p90 {quantile_ms(latencies, 0.9):.2f}  "
+            f"p99 {quantile_ms(latencies, 0.99):.2f}  max {latencies[-1] * 1000:.2f}  "
             f"mean {statistics.fmean(latencies) * 1000:.2f}"
         )
     print_cpu(game, echo, args.echo_clients, load_average, measured=server is not None)
