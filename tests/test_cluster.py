@@ -27,7 +27,8 @@ from twisted.trial.unittest import TestCase
 
 from blackjackd.store import connect
 from blackjackd.testing import open_client, wait_for
-from blackjackd.testing.cluster import Cluster, _environment, cluster_skip_reason
+from blackjackd.testing.children import child_environment
+from blackjackd.testing.cluster import Cluster, cluster_skip_reason
 
 PASSWORD = "correct horse"
 #: Enough that no bot goes broke (and sits out, and is stood up for it).
@@ -264,7 +265,7 @@ class ClusterTests(TestCase):
         out, err, code = await getProcessOutputAndValue(
             sys.executable,
             ["-m", "blackjackd.audit", "--db", cluster.db],
-            env=_environment(),
+            env=child_environment(),
             reactor=reactor,
         )
         report = (out + err).decode(errors="replace")

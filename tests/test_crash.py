@@ -29,6 +29,7 @@ from twisted.trial.unittest import TestCase
 
 from blackjackd.store import connect
 from blackjackd.testing import TIMEOUT, open_client
+from blackjackd.testing.children import child_environment
 from blackjackd.testing.loopback import QueueClient
 from blackjackd.testing.postgres import (
     drop_database,
@@ -36,7 +37,7 @@ from blackjackd.testing.postgres import (
     postgres_skip_reason,
 )
 from tests.scratch import scratch_directory
-from tests.test_twistd import _environment, _spawn_twistd
+from tests.test_twistd import _spawn_twistd
 
 PLAYERS = ("ann", "Bob", "cy")
 PASSWORD = "correct horse"
@@ -318,7 +319,7 @@ class CrashTests(TestCase):
         out, err, code = await getProcessOutputAndValue(
             sys.executable,
             ["-m", "blackjackd.audit", "--db", db],
-            env=_environment(),
+            env=child_environment(),
             path=str(directory),
             reactor=reactor,
         )

@@ -14,6 +14,7 @@ from twisted.trial.unittest import TestCase
 
 from blackjackd.store import connect
 from blackjackd.testing import TIMEOUT
+from blackjackd.testing.children import child_environment
 from tests.scratch import scratch_directory
 from tests.test_crash import (
     Player,
@@ -22,7 +23,6 @@ from tests.test_crash import (
     deal_a_waiting_round,
     sign_in_all,
 )
-from tests.test_twistd import _environment
 
 
 class DrainTests(TestCase):
@@ -94,7 +94,7 @@ class DrainTests(TestCase):
         out, err, code = await getProcessOutputAndValue(
             sys.executable,
             ["-m", "blackjackd.audit", "--db", db, "--allow-open"],
-            env=_environment(),
+            env=child_environment(),
             path=str(directory),
             reactor=reactor,
         )

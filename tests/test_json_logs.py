@@ -29,8 +29,9 @@ from blackjackd.testing import (
     http_get,
     open_client,
 )
+from blackjackd.testing.children import child_environment
 from tests.scratch import scratch_directory
-from tests.test_twistd import _command, _environment
+from tests.test_twistd import _command
 
 PASSWORD = "hunter2 never logged"
 
@@ -101,7 +102,7 @@ class JSONLogTests(TestCase):
                 "--round-delay=0.2",
                 "--seat-grace=0",
             ],
-            env=_environment(),
+            env=child_environment(),
             path=str(directory),
         )
         server.listening.addTimeout(TIMEOUT * 2, reactor)

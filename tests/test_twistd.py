@@ -18,6 +18,7 @@ from twisted.internet.defer import Deferred
 from twisted.trial.unittest import SynchronousTestCase, TestCase
 
 from blackjackd.testing import TIMEOUT, http_get, open_client
+from blackjackd.testing.children import child_environment
 from tests.scratch import scratch_directory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,18 +39,9 @@ def _command(script: str) -> list[str]:
     return [sys.executable, "-c", f"from {module[script]} import {name}; {entry}"]
 
 
-def _environment() -> dict[str, str]:
-    # The working tree's code, whichever copy of the plugin twistd finds.
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(REPO), env.get("PYTHONPATH")])
-    )
-    return env
-
-
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args, capture_output=True, text=True, env=_environment(), timeout=60
+        args, capture_output=True, text=True, env=child_environment(), timeout=60
     )
 
 
@@ -167,7 +159,7 @@ class CommandLineTests(SynchronousTestCase):
                 [*command, f"--port=tcp:{port}:interface=127.0.0.1"],
                 capture_output=True,
                 text=True,
-                env=_environment(),
+                env=child_environment(),
                 cwd=scratch_directory(self),
                 timeout=60,
             )
@@ -240,7 +232,7 @@ def _spawn_twistd(directory: Path, *options: str) -> tuple[_ServerProcess, Any]:
             "--port=tcp:0:interface=127.0.0.1",
             *options,
         ],
-        env=_environment(),
+        env=child_environment(),
         path=str(directory),
     )
     server.listening.addTimeout(TIMEOUT * 2, reactor)

@@ -29,6 +29,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IReactorTime
 from twisted.python.failure import Failure
 
+from blackjackd.testing.children import child_environment
 from blackjackd.testing.loopback import TIMEOUT, http_get, wait_for
 from blackjackd.testing.postgres import (
     drop_database,
@@ -167,14 +168,6 @@ class Process(protocol.ProcessProtocol):
     def signal(self, name: str) -> None:
         if self.running:
             self.transport.signalProcess(name)
-
-
-def _environment() -> dict[str, str]:
-    # This copy of blackjackd (a checkout's, under test) first.
-    root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-    return env
 
 
 class Node:
@@ -320,7 +313,7 @@ class Cluster:
             *self.options,
         ]
         process.transport = reactor.spawnProcess(
-            process, argv[0], argv, env=_environment(), path=str(directory)
+            process, argv[0], argv, env=child_environment(), path=str(directory)
         )
         return Node(name, process)
 

@@ -16,15 +16,15 @@ ends it (and waits for it).
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
+
+from blackjackd.testing.children import child_environment
 
 #: A deck in the protocol's card names.
 DECK = [rank + suit for suit in "SHDC" for rank in "A23456789TJQK"]
@@ -113,13 +113,6 @@ def serve(argv: Sequence[str]) -> None:
     reactor.run()
 
 
-def _import_path() -> str:
-    """PYTHONPATH for the child: this very copy of blackjackd first (a
-    checkout's, when tests run from one), then the parent's path."""
-    root = str(Path(__file__).resolve().parents[2])
-    return os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
-
-
 class WebServer:
     """The server in a child process (see the module), listening on a free
     port of 127.0.0.1; ``options`` are ``twistd blackjack``'s, ``cards`` the
@@ -138,7 +131,7 @@ class WebServer:
             stdout=subprocess.PIPE,
             # A file, not a pipe: a chatty server can't fill it and stall.
             stderr=self._errors,
-            env={**os.environ, "PYTHONPATH": _import_path()},
+            env=child_environment(),
             text=True,
         )
         self.port = self._read_port()
