@@ -27,6 +27,7 @@ from typing import Any
 from twisted.internet import protocol
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IReactorTime
+from twisted.internet.task import deferLater
 from twisted.python.failure import Failure
 
 from blackjackd.testing.children import child_environment
@@ -122,13 +123,13 @@ def free_port() -> int:
 
 class Process(protocol.ProcessProtocol):
     """A child process: its output kept, ``ready`` fired with the first
-    group of ``pattern`` in it, ``ended`` with ``(exit code, signal)``."""
+    group of ``pattern`` in it, ``status`` its ``(exit code, signal)`` once
+    it ended."""
 
     def __init__(self, pattern: bytes) -> None:
         self.output = b""
         self._pattern = re.compile(pattern)
         self.ready: Deferred[str] = Deferred()
-        self.ended: Deferred[tuple[int | None, int | None]] = Deferred()
         self.status: tuple[int | None, int | None] | None = None
         self.transport: Any = None
 
@@ -150,7 +151,6 @@ class Process(protocol.ProcessProtocol):
             self.ready.errback(RuntimeError(self.log))
         ended: Any = reason.value  # ProcessDone or ProcessTerminated
         self.status = (ended.exitCode, ended.signal)
-        self.ended.callback(self.status)
 
     async def wait(self, timeout: float) -> tuple[int | None, int | None]:
         """``(exit code, signal)`` once the process has ended (any number of
@@ -259,25 +259,17 @@ class Cluster:
 
     async def wait_until_served(self, reactor: Any) -> None:
         """Until HAProxy answers ``/tables`` (some node up behind it)."""
-        answered: list[int] = []
-
-        async def ask() -> None:
+        clock = IReactorTime(reactor)
+        deadline = clock.seconds() + TIMEOUT * 2
+        while True:
+            if clock.seconds() > deadline:
+                raise TimeoutError(f"HAProxy never answered: {self.logs()}")
             try:
                 status, _ = await http_get(reactor, self.port, "/tables")
             except Exception:
+                status = None
+            if status == 200:
                 return
-            answered.append(status)
-
-        clock = IReactorTime(reactor)
-        deadline = clock.seconds() + TIMEOUT * 2
-        while not answered or answered[-1] != 200:
-            if clock.seconds() > deadline:
-                raise TimeoutError(f"HAProxy never answered: {self.logs()}")
-            await ask()
-            if answered and answered[-1] == 200:
-                break
-            from twisted.internet.task import deferLater
-
             await deferLater(clock, 0.1, lambda: None)
 
     async def restart(self, reactor: Any, name: str) -> Node:
