@@ -30,7 +30,7 @@ from blackjack_client.model.events import (
     Retrying,
     Sent,
 )
-from blackjack_client.model.lobby import ANY_TABLE, Lobby
+from blackjack_client.model.lobby import ANY_TABLE, Lobby, is_full
 from blackjack_client.model.moves import (
     bot_turn,
     chip_values,
@@ -118,6 +118,7 @@ __all__ = [
     "bot_turn",
     "chip_values",
     "from_snapshot",
+    "is_full",
     "rebet_amount",
     "reduce",
     "request_for",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from blackjack_client.model import ANY_TABLE, Lobby
+from blackjack_client.model import ANY_TABLE, Lobby, is_full
 from blackjack_client.view.layout import Button, layout, lobby_buttons, lobby_rows
 from blackjack_client.view.table_scene import draw_felt
 from blackjack_client.view.text import draw_text
@@ -54,7 +54,7 @@ def draw_lobby(
             lay.px(2),
         )
         table = None if row == ANY_TABLE else lobby.tables[row - 1]
-        full = table is not None and table.taken >= table.seats
+        full = table is not None and is_full(table)
         draw_text(
             surface,
             ANY_LINE if table is None else table_line(table),

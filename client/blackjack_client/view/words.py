@@ -31,6 +31,7 @@ from blackjack_client.model import (
     Model,
     Rules,
     Seat,
+    is_full,
 )
 from blackjack_client.view.theme import (
     DIM,
@@ -317,7 +318,7 @@ def table_line(table: wire.TableView) -> str:
     its watchers, who sits there and, at a casino table, the bets it takes."""
     seats = (
         "full"
-        if table.taken >= table.seats
+        if is_full(table)
         else (f"{table.seats - table.taken} of {table.seats} seats free")
     )
     parts = [f"Table {table.table}", table.game, seats]
