@@ -622,6 +622,12 @@ class Rejoin:
         self.told_to_wait = False
 
     @property
+    def comes_back(self) -> bool:
+        """Whether, after a close, this player connects again (unless it
+        stopped): it had a seat, or the server said to try again."""
+        return self.seated or self.told_to_wait
+
+    @property
     def resuming(self) -> bool:
         """Whether the next ``auth`` asks for a held seat back."""
         return self.token is not None
@@ -682,7 +688,7 @@ class Rejoin:
             self.stopped = "signed in elsewhere"
         elif code == CLOSE_GOING_AWAY:
             self.server_stopping = True
-        if self.stopped is not None or not (self.seated or self.told_to_wait):
+        if self.stopped is not None or not self.comes_back:
             return None
         if self.lost_at is None:
             self.lost_at = now

@@ -669,7 +669,7 @@ class TerminalSession:
             self._fail(f"not signed in: {self.rejoin.stopped}")
         elif error.status_code not in (STATUS_NO_TABLE, STATUS_FULL, STATUS_STOPPING):
             return False
-        elif self.rejoin.seated or self.rejoin.told_to_wait:
+        elif self.rejoin.comes_back:
             # Coming back, to a full server or table, or to a server still
             # stopping (or a table moving between a cluster's nodes): try
             # again after a wait.

@@ -304,7 +304,7 @@ class ClientApp:
         or any sign-in told to try again (503)."""
         return (
             error.status_code == STATUS_STOPPING
-            and (self.rejoin.seated or self.rejoin.told_to_wait)
+            and self.rejoin.comes_back
             and self.model.connection != SEATED
         )
 
