@@ -126,7 +126,6 @@ def _apply(conn: Connection, batch: Batch, records: list[str]) -> None:
                 f"a movement names account {movement.account_id}, which doesn't exist"
             )
         if movement.round_id is not None:
-            _check_round(conn, movement.round_id, "a movement")
             _check_open(conn, movement.round_id)
             conn.execute(
                 "INSERT INTO round_players (round_id, account_id) VALUES (?, ?)"
@@ -189,12 +188,16 @@ def _apply(conn: Connection, batch: Batch, records: list[str]) -> None:
 
 
 def _check_open(conn: Connection, round_id: str) -> None:
-    # Chips move only in a round under way: a late write of a round that
-    # was refunded meanwhile (its node lost the table to another, in a
-    # cluster) is refused whole, not added to its settled books.
+    # The round was opened (in this batch or before). Chips move only in a
+    # round under way: a late write of a round that was refunded meanwhile
+    # (its node lost the table to another, in a cluster) is refused whole,
+    # not added to its settled books.
     status = conn.execute("SELECT status FROM rounds WHERE id = ?", (round_id,)).one()
-    if status is not None and status[0] != "open":
-        raise BatchRejected(f"a movement names round {round_id}, which is {status[0]}")
+    named = f"a movement names round {round_id}"
+    if status is None:
+        raise BatchRejected(f"{named}, which was never opened")
+    if status[0] != "open":
+        raise BatchRejected(f"{named}, which is {status[0]}")
 
 
 def _check_round(conn: Connection, round_id: str, what: str) -> None:
