@@ -61,6 +61,10 @@ if TYPE_CHECKING:
     from blackjackd.cluster import ClusterNode
     from blackjackd.store.directory import SeatToken
 
+#: What ``Server:`` says (the WebSocket handshake's and every HTTP
+#: answer's), unless the operator exposes versions.
+SERVER_BANNER = "blackjackd"
+
 #: What a token the server gives looks like (``secrets.token_urlsafe(24)``):
 #: anything else is no token, without asking a cluster's directory.
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -857,7 +861,7 @@ class BlackjackServerFactory(WebSocketServerFactory):
         accounts: Accounts | None = None,
         bank: Bank | None = None,
         guests: bool = True,
-        banner: str | None = "blackjackd",
+        banner: str | None = SERVER_BANNER,
         metrics: Metrics | None = None,
     ) -> None:
         # ``banner``: the handshake's ``Server:`` header; None leaves

@@ -25,7 +25,7 @@ from blackjackd.guard import ConnectionGuard
 from blackjackd.lobby import DEFAULT_WATCHERS, AnyConfig, Lobby
 from blackjackd.metrics import Metrics, RoundWatch, metrics_site
 from blackjackd.outbox import Outbox
-from blackjackd.protocol import BlackjackServerFactory, ClientLimits
+from blackjackd.protocol import SERVER_BANNER, BlackjackServerFactory, ClientLimits
 from blackjackd.service import LobbyService
 from blackjackd.sessions import Sessions
 from blackjackd.store import Database, StoreError, parse_url
@@ -633,7 +633,7 @@ def makeService(config: Options) -> IService:
         accounts=accounts,
         bank=bank,
         guests=bool(config["guests"]),
-        banner=None if config["expose-version"] else "blackjackd",
+        banner=None if config["expose-version"] else SERVER_BANNER,
         metrics=metrics,
     )
     cluster = None

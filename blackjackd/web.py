@@ -16,12 +16,9 @@ from twisted.web.static import File
 
 from blackjackd import PROTOCOL_VERSION, __version__
 from blackjackd.metrics import MetricsPage
-from blackjackd.protocol import BlackjackServerFactory
+from blackjackd.protocol import SERVER_BANNER, BlackjackServerFactory
 
 WEBSOCKET_PATH = b"websocket"
-
-#: What ``Server:`` says, unless the operator exposes versions.
-SERVER_BANNER = "blackjackd"
 
 
 class HealthResource(Resource):
