@@ -517,8 +517,7 @@ class CasinoTable(SeatedTable[Seat]):
             self._release(bettor.player_id)
         if not self._seating:
             self._machine.emptied()
-        if not self.draining:
-            self._seating.schedule(self.config.round_delay, self._machine.next_round)
+        self._schedule_next_round()
 
     def _forward(self, message: ServerMessage, to: int | None) -> None:
         """Pass on a message of the round's, timing the hands it starts and

@@ -289,8 +289,7 @@ class ClassicTable(SeatedTable[ClassicSeat]):
                 next_round_in=self.config.round_delay,
             )
         )
-        if not self.draining:
-            self._seating.schedule(self.config.round_delay, self._machine.next_round)
+        self._schedule_next_round()
 
     def _store_round(self, results: list[HandResult]) -> None:
         """Hand the finished round's record to the round log."""

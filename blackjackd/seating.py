@@ -78,6 +78,9 @@ class SeatingConfig(Protocol):
     @property
     def idle_rounds(self) -> int: ...
 
+    @property
+    def round_delay(self) -> float: ...
+
 
 class Seating(Generic[SeatT]):
     """The seats of one table, in seat order, and the table's timers."""
@@ -380,6 +383,12 @@ class SeatedTable(Generic[SeatT]):
         if self._seating:
             raise RuntimeError("a table reopens empty")
         self.draining = False
+
+    def _schedule_next_round(self) -> None:
+        """The round is over: the next begins after the round delay, unless
+        the table drains."""
+        if not self.draining:
+            self._seating.schedule(self.config.round_delay, self._machine.next_round)
 
     def _stop_before_next_round(self) -> None:
         """Don't begin the next round (``draining`` is set)."""
