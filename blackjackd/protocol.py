@@ -507,22 +507,31 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
         if factory.cluster is not None:
             # A node of a cluster plays only the tables it holds: hold the
             # table first (or learn which node plays it).
-            self._signing_in = True
-            Deferred.fromCoroutine(self._placed(factory.cluster, request)).addErrback(
-                self._sign_in_failed
-            )
+            def sit_at(table: int) -> None:
+                self._asked_table = table
+                self._authorize_seat(request)
+
+            self._place_then(factory.cluster, self._asked_table, sit_at)
             return
         self._authorize_seat(request)
 
-    async def _placed(self, cluster: ClusterNode, request: AuthRequest) -> None:
-        try:
-            self._asked_table = await cluster.place(self._asked_table)
-        finally:
-            self._signing_in = False
-        if self.state != WebSocketProtocol.STATE_OPEN:
-            return
-        with self.factory.outbox.batch():
-            self._authorize_seat(request)
+    def _place_then(
+        self, cluster: ClusterNode, table: int | None, then: Callable[[int], None]
+    ) -> None:
+        """Have ``cluster`` place this client (``ClusterNode.place``), then
+        call ``then`` with the table, if the connection is still open."""
+        self._signing_in = True
+
+        async def placed() -> None:
+            try:
+                number = await cluster.place(table)
+            finally:
+                self._signing_in = False
+            if self.state == WebSocketProtocol.STATE_OPEN:
+                with self.factory.outbox.batch():
+                    then(number)
+
+        Deferred.fromCoroutine(placed()).addErrback(self._sign_in_failed)
 
     def _authorize_seat(self, request: AuthRequest) -> None:
         factory = self.factory
@@ -765,23 +774,9 @@ class BlackjackServerProtocol(WebSocketServerProtocol):
             raise ActionRejected(503, "the server is stopping: try again soon")
         cluster = self.factory.cluster
         if cluster is not None and table not in cluster.held:
-            self._signing_in = True
-            Deferred.fromCoroutine(self._claimed_then_watch(table)).addErrback(
-                self._sign_in_failed
-            )
+            self._place_then(cluster, table, self._watch_here)
             return
         self._watch_here(table)
-
-    async def _claimed_then_watch(self, table: int) -> None:
-        assert self.factory.cluster is not None, "only a cluster's nodes claim"
-        try:
-            self.factory.lobby.table(table)  # 404 for no such table
-            await self.factory.cluster.claim(table)
-        finally:
-            self._signing_in = False
-        if self.state == WebSocketProtocol.STATE_OPEN:
-            with self.factory.outbox.batch():
-                self._watch_here(table)
 
     def _watch_here(self, table: int) -> None:
         lobby = self.factory.lobby
